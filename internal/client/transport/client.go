@@ -1,0 +1,641 @@
+package transport
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"mime"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Level is a log level.
+type Level int
+
+// Levels mirror tflog's so the provider can map them one to one.
+const (
+	// LevelTrace carries headers and small JSON bodies, which only help when debugging a vendor API.
+	LevelTrace Level = iota
+	// LevelDebug carries one line per HTTP attempt: enough to see retries and latency.
+	LevelDebug
+	// LevelInfo is for events an operator wants in a normal run.
+	LevelInfo
+	// LevelWarn is for surprising but survivable vendor behaviour.
+	LevelWarn
+	// LevelError is for failures that end an operation.
+	LevelError
+)
+
+// String names the level so captured logs read naturally.
+func (l Level) String() string {
+	switch l {
+	case LevelTrace:
+		return "TRACE"
+	case LevelDebug:
+		return "DEBUG"
+	case LevelInfo:
+		return "INFO"
+	case LevelWarn:
+		return "WARN"
+	case LevelError:
+		return "ERROR"
+	}
+	return "LEVEL(" + strconv.Itoa(int(l)) + ")"
+}
+
+// Logger receives log lines that have already been redacted. The provider adapts it to tflog.
+type Logger interface {
+	Log(ctx context.Context, level Level, msg string, fields map[string]any)
+}
+
+const (
+	// DefaultMaxRetries rides out a brief vendor outage (a deploy, a burst of 502s) within a minute or two.
+	DefaultMaxRetries = 4
+	// DefaultMinBackoff is short enough that a single blip costs little.
+	DefaultMinBackoff = 500 * time.Millisecond
+	// DefaultMaxBackoff keeps late retries from stretching an apply needlessly.
+	DefaultMaxBackoff = 30 * time.Second
+	// DefaultMaxRetryAfter bounds a server's Retry-After, which can otherwise park an apply for hours.
+	DefaultMaxRetryAfter = 60 * time.Second
+)
+
+// maxLoggedBody bounds what a trace line may carry, so trace logs stay readable and never hold a payload.
+const maxLoggedBody = 8 << 10
+
+// Options configures a Client. Zero values get defaults.
+type Options struct {
+	MaxRetries    int           // default 4 (so 5 attempts); negative = 0 retries
+	MinBackoff    time.Duration // default 500ms
+	MaxBackoff    time.Duration // default 30s
+	MaxRetryAfter time.Duration // cap applied to a server's Retry-After (go-retryablehttp #247); default 60s
+	Logger        Logger        // nil = no logging
+	Secrets       []string      // literal secret values redacted wherever they appear (URL path, query, headers, bodies, error text)
+	HTTPClient    *http.Client  // default cleanhttp.DefaultPooledClient()
+	UserAgent     string        // sent as User-Agent when non-empty
+	// RetryStatus reports vendor-documented extra "retry later" answers (e.g. a Backups v1 snapshot 500).
+	RetryStatus func(resp *http.Response) bool
+}
+
+// Client sends requests with retries, backoff and redacted logging.
+type Client struct {
+	opts Options
+	http *http.Client
+	red  *redactor
+	now  func() time.Time // Retry-After dates are relative to it; tests pin it
+}
+
+// New builds a Client; it keeps one connection pool, so share it across calls to the same vendor.
+func New(opts Options) *Client {
+	switch {
+	case opts.MaxRetries == 0:
+		opts.MaxRetries = DefaultMaxRetries
+	case opts.MaxRetries < 0:
+		opts.MaxRetries = 0
+	}
+	if opts.MinBackoff <= 0 {
+		opts.MinBackoff = DefaultMinBackoff
+	}
+	if opts.MaxBackoff <= 0 {
+		opts.MaxBackoff = DefaultMaxBackoff
+	}
+	if opts.MaxBackoff < opts.MinBackoff {
+		opts.MaxBackoff = opts.MinBackoff
+	}
+	if opts.MaxRetryAfter <= 0 {
+		opts.MaxRetryAfter = DefaultMaxRetryAfter
+	}
+	hc := opts.HTTPClient
+	if hc == nil {
+		hc = cleanhttp.DefaultPooledClient()
+	}
+	c := &Client{opts: opts, http: hc, red: newRedactor(), now: time.Now}
+	for _, s := range opts.Secrets {
+		c.red.add(s)
+	}
+	return c
+}
+
+// BodyFunc opens a fresh request body for one attempt; size is -1 when unknown.
+type BodyFunc func(ctx context.Context) (body io.ReadCloser, size int64, err error)
+
+// Request is one logical call; the body is re-opened for every attempt.
+type Request struct {
+	Method string
+	URL    string
+	Header http.Header
+	Body   BodyFunc // nil = no body
+	// Unsafe marks a non-idempotent call (a POST that creates something). It is retried only
+	// when the failure proves the server never processed it (dial error / connection refused before
+	// any byte was sent, or 429), or when NotDone reports that a lookup proves it did not happen.
+	Unsafe  bool
+	NotDone func(ctx context.Context) (bool, error) // optional lookup for Unsafe requests
+	Name    string                                  // short operation name for logs and errors, e.g. "backendless: create app"
+}
+
+// Do sends req with retries. It returns the final response whatever its status (the caller reads
+// and closes the body; non-2xx is not an error here); err is non-nil only for transport failures
+// after retries are exhausted, or when ctx ends (then err wraps ctx.Err()).
+func (c *Client) Do(ctx context.Context, req *Request) (*http.Response, error) {
+	if req == nil {
+		return nil, errors.New("transport: nil request")
+	}
+	x := c.newExchange(ctx, call{
+		name: req.Name, method: req.Method, url: req.URL, header: req.Header,
+		open: req.Body, unsafe: req.Unsafe, notDone: req.NotDone,
+	})
+	return x.run()
+}
+
+// JSONBody returns a BodyFunc for a JSON document (marshalled once, replayed per attempt) and sets nothing else; callers set Content-Type.
+func JSONBody(v any) (BodyFunc, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the request body as JSON: %w", err)
+	}
+	return BytesBody(b), nil
+}
+
+// BytesBody returns a BodyFunc replaying b; such bodies are the only ones trace logs may show.
+func BytesBody(b []byte) BodyFunc {
+	return func(context.Context) (io.ReadCloser, int64, error) {
+		return &replayBody{Reader: bytes.NewReader(b), b: b}, int64(len(b)), nil
+	}
+}
+
+// replayBody marks an in-memory body, which is safe to log (after redaction) because it is small and replayable.
+type replayBody struct {
+	*bytes.Reader
+	b []byte
+}
+
+func (*replayBody) Close() error { return nil }
+
+// call is what Do and Copy have in common.
+type call struct {
+	name      string
+	method    string
+	url       string
+	header    http.Header
+	open      func(ctx context.Context) (io.ReadCloser, int64, error) // nil = no body
+	multipart *Multipart
+	hash      bool
+	unsafe    bool
+	notDone   func(ctx context.Context) (bool, error)
+}
+
+// exchange is the state of one logical call across its attempts. The hooks retryablehttp calls
+// (request hook, CheckRetry, Backoff) all run on the goroutine of Do; only the body is shared with
+// net/http's goroutines, hence its own locking.
+type exchange struct {
+	c        *Client
+	ctx      context.Context
+	call     call
+	redURL   string
+	envelope *envelope
+
+	armed   bool
+	mu      sync.Mutex
+	cur     *attemptBody
+	attempt int // 1-based number of the attempt in flight
+	start   time.Time
+	gotConn atomic.Bool
+}
+
+func (c *Client) newExchange(ctx context.Context, cl call) *exchange {
+	if cl.method == "" {
+		cl.method = http.MethodGet
+	}
+	return &exchange{c: c, ctx: ctx, call: cl, redURL: c.red.url(cl.url)}
+}
+
+// openError marks a failure to open the body source, which is not a network failure and is not retried.
+type openError struct{ err error }
+
+func (e *openError) Error() string { return "opening the request body: " + e.err.Error() }
+
+func (e *openError) Unwrap() error { return e.err }
+
+func (x *exchange) run() (*http.Response, error) {
+	defer x.finish()
+	trace := &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { x.gotConn.Store(true) }}
+	rreq, err := retryablehttp.NewRequestWithContext(httptrace.WithClientTrace(x.ctx, trace), x.call.method, x.call.url, nil)
+	if err != nil {
+		return nil, x.fail(err)
+	}
+	if x.call.header != nil {
+		rreq.Header = x.call.header.Clone()
+	}
+	if x.c.opts.UserAgent != "" && rreq.Header.Get("User-Agent") == "" {
+		rreq.Header.Set("User-Agent", x.c.opts.UserAgent)
+	}
+	if x.call.multipart != nil {
+		env, err := newEnvelope(x.call.multipart)
+		if err != nil {
+			return nil, x.fail(err)
+		}
+		x.envelope = env
+		rreq.Header.Set("Content-Type", env.contentType)
+	}
+	if x.call.open != nil {
+		// SetBody calls the func once to probe for a length; armed stays false so that probe opens nothing.
+		if err := rreq.SetBody(retryablehttp.ReaderFunc(x.nextBody)); err != nil {
+			return nil, x.fail(err)
+		}
+		x.armed = true
+	}
+	rc := &retryablehttp.Client{
+		HTTPClient:     x.c.http,
+		Logger:         nil,
+		RetryWaitMin:   x.c.opts.MinBackoff,
+		RetryWaitMax:   x.c.opts.MaxBackoff,
+		RetryMax:       x.c.opts.MaxRetries,
+		RequestLogHook: x.beforeAttempt,
+		CheckRetry:     x.checkRetry,
+		Backoff:        x.backoff,
+		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
+	}
+	resp, err := rc.Do(rreq)
+	if err != nil {
+		if resp != nil {
+			drainAndClose(resp.Body)
+		}
+		return nil, x.fail(err)
+	}
+	return resp, nil
+}
+
+// nextBody is the retryablehttp.ReaderFunc: it closes the previous attempt's body before opening the
+// next, so a re-openable source (a pre-signed GET) is never open twice.
+func (x *exchange) nextBody() (io.Reader, error) {
+	if !x.armed {
+		return strings.NewReader(""), nil
+	}
+	x.mu.Lock()
+	prev := x.cur
+	x.cur = nil
+	x.mu.Unlock()
+	if prev != nil {
+		prev.shutdown()
+	}
+	if err := x.ctx.Err(); err != nil {
+		return nil, err
+	}
+	rc, size, err := x.call.open(x.ctx)
+	if err != nil {
+		return nil, &openError{err}
+	}
+	if rc == nil {
+		rc, size = http.NoBody, 0
+	}
+	b := newAttemptBody(x.call.name, rc, size, x.call.hash, x.envelope)
+	x.mu.Lock()
+	x.cur = b
+	x.mu.Unlock()
+	return b, nil
+}
+
+func (x *exchange) current() *attemptBody {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.cur
+}
+
+// finish closes the last body, and waits for its multipart writer, so nothing outlives the call.
+func (x *exchange) finish() {
+	if b := x.current(); b != nil {
+		b.shutdown()
+	}
+}
+
+// beforeAttempt is the retryablehttp.RequestLogHook. Besides logging, it sets the Content-Length of
+// the request about to go out, because only the freshly opened source knows its size.
+func (x *exchange) beforeAttempt(_ retryablehttp.Logger, r *http.Request, i int) {
+	x.attempt = i + 1
+	x.gotConn.Store(false)
+	x.start = time.Now()
+	b := x.current()
+	if b != nil {
+		r.ContentLength = b.length
+	}
+	if x.c.opts.Logger == nil {
+		return
+	}
+	fields := x.fields()
+	fields["headers"] = x.c.red.header(r.Header)
+	if b != nil && b.replay != nil && len(b.replay) <= maxLoggedBody {
+		if s, ok := x.c.red.jsonDoc(b.replay); ok {
+			fields["body"] = s
+		}
+	}
+	x.log(LevelTrace, "HTTP request", fields)
+}
+
+// checkRetry is the retryablehttp.CheckRetry; see retryable and Request.Unsafe for the rules.
+func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	b := x.current()
+	x.logAttempt(resp, err, b)
+	if b != nil {
+		if bodyErr := b.failure(); bodyErr != nil {
+			var sm *SizeMismatchError
+			if errors.As(bodyErr, &sm) {
+				return false, bodyErr
+			}
+			// A source that broke mid-stream is re-opened on the next attempt, like a dropped connection.
+			err = bodyErr
+		}
+	}
+	retry, provenUnsent := x.retryable(resp, err)
+	if !retry {
+		return false, nil
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return false, ctxErr
+	}
+	if !x.call.unsafe || provenUnsent {
+		return true, nil
+	}
+	if x.call.notDone == nil || x.attempt > x.c.opts.MaxRetries {
+		return false, nil
+	}
+	notDone, lookupErr := x.call.notDone(ctx)
+	if lookupErr != nil {
+		return false, fmt.Errorf("checking whether the failed attempt took effect: %w", lookupErr)
+	}
+	fields := x.fields()
+	fields["not_done"] = notDone
+	x.log(LevelDebug, "HTTP non-idempotent attempt failed; looked up whether it took effect", fields)
+	return notDone, nil
+}
+
+// retryable classifies one attempt's outcome. provenUnsent is true when the server cannot have acted
+// on the request, which is what makes retrying a non-idempotent call safe.
+func (x *exchange) retryable(resp *http.Response, err error) (retry, provenUnsent bool) {
+	if err != nil {
+		if !retryableError(err) {
+			return false, false
+		}
+		var op *net.OpError
+		dial := errors.As(err, &op) && op.Op == "dial"
+		return true, dial || !x.gotConn.Load()
+	}
+	if resp == nil {
+		return false, false
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests:
+		return true, true
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true, false
+	}
+	if x.c.opts.RetryStatus != nil && x.c.opts.RetryStatus(resp) {
+		return true, false
+	}
+	return false, false
+}
+
+// retryableError says whether a transport error is a connection failure worth another attempt.
+// Certificate and TLS failures, bad URLs and redirect loops are configuration problems: retrying
+// them only delays the message the user needs.
+func retryableError(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var (
+		unknownAuthority x509.UnknownAuthorityError
+		invalidCert      x509.CertificateInvalidError
+		hostname         x509.HostnameError
+		verify           *tls.CertificateVerificationError
+		record           tls.RecordHeaderError
+		alert            tls.AlertError
+	)
+	if errors.As(err, &unknownAuthority) || errors.As(err, &invalidCert) || errors.As(err, &hostname) ||
+		errors.As(err, &verify) || errors.As(err, &record) || errors.As(err, &alert) {
+		return false
+	}
+	var srcErr *sourceError
+	if errors.As(err, &srcErr) {
+		return true
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return dnsErr.IsTimeout || dnsErr.IsTemporary
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.EPIPE) ||
+		errors.Is(err, syscall.ETIMEDOUT) || errors.Is(err, syscall.EHOSTUNREACH) ||
+		errors.Is(err, syscall.ENETUNREACH) {
+		return true
+	}
+	var op *net.OpError
+	if errors.As(err, &op) {
+		return true
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return true
+	}
+	msg := err.Error()
+	for _, s := range []string{"connection reset", "broken pipe", "server closed idle connection",
+		"transport connection broken", "unexpected EOF", "GOAWAY", "stream error"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// backoff is the retryablehttp.Backoff of this call; it also tells the log how long the wait is.
+func (x *exchange) backoff(lo, hi time.Duration, attemptNum int, resp *http.Response) time.Duration {
+	wait := x.c.backoff(lo, hi, attemptNum, resp)
+	fields := x.fields()
+	fields["wait"] = wait.String()
+	if resp != nil {
+		fields["status"] = resp.StatusCode
+	}
+	x.log(LevelDebug, "HTTP retrying", fields)
+	return wait
+}
+
+// backoff computes the wait before retry attemptNum+1 (attemptNum counts from 0): a server's
+// Retry-After on 429/503 wins but is capped at MaxRetryAfter; otherwise equal-jitter exponential
+// backoff between lo and hi, so many clients do not retry in lock-step.
+func (c *Client) backoff(lo, hi time.Duration, attemptNum int, resp *http.Response) time.Duration {
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), c.now(), c.opts.MaxRetryAfter); ok {
+			return min(max(d, lo), c.opts.MaxRetryAfter)
+		}
+	}
+	ceiling := lo
+	for i := 0; i < attemptNum && ceiling < hi; i++ {
+		ceiling *= 2
+	}
+	ceiling = min(ceiling, hi)
+	half := ceiling / 2
+	d := half
+	if half > 0 {
+		d += rand.N(half + 1)
+	}
+	return max(d, lo)
+}
+
+// parseRetryAfter reads seconds or an HTTP-date; values beyond limit are clipped before any
+// arithmetic so an absurd header cannot overflow.
+func parseRetryAfter(v string, now time.Time, limit time.Duration) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	secs, err := strconv.ParseInt(v, 10, 64)
+	switch {
+	case errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(v, "-"):
+		return limit, true
+	case err == nil && secs < 0:
+		return 0, false
+	case err == nil && secs > int64(limit/time.Second)+1:
+		return limit, true
+	case err == nil:
+		return time.Duration(secs) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	return max(t.Sub(now), 0), true
+}
+
+// fail turns the final error into one that names the call and carries no secret.
+func (x *exchange) fail(err error) error {
+	var sm *SizeMismatchError
+	if errors.As(err, &sm) {
+		return sm
+	}
+	prefix := ""
+	if x.call.name != "" {
+		prefix = x.call.name + ": "
+	}
+	prefix += x.call.method + " " + x.redURL + ": "
+	attempts := ""
+	if x.attempt > 1 {
+		attempts = fmt.Sprintf(" (gave up after %d attempts)", x.attempt)
+	}
+	if ctxErr := x.ctx.Err(); ctxErr != nil {
+		return &redactedError{msg: prefix + ctxErr.Error() + attempts, err: ctxErr}
+	}
+	inner := err
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		inner = ue.Err
+	}
+	return &redactedError{msg: prefix + x.c.red.text(inner.Error()) + attempts, err: inner}
+}
+
+func (x *exchange) fields() map[string]any {
+	f := map[string]any{"method": x.call.method, "url": x.redURL, "attempt": x.attempt}
+	if x.call.name != "" {
+		f["operation"] = x.call.name
+	}
+	return f
+}
+
+func (x *exchange) log(level Level, msg string, fields map[string]any) {
+	if l := x.c.opts.Logger; l != nil {
+		l.Log(x.ctx, level, msg, fields)
+	}
+}
+
+// logAttempt writes the per-attempt debug line and, at trace, the response headers and small JSON body.
+func (x *exchange) logAttempt(resp *http.Response, err error, b *attemptBody) {
+	if x.c.opts.Logger == nil {
+		return
+	}
+	fields := x.fields()
+	fields["max_attempts"] = x.c.opts.MaxRetries + 1
+	fields["duration_ms"] = time.Since(x.start).Milliseconds()
+	if b != nil && x.call.hash {
+		fields["bytes_sent"] = b.sent()
+	}
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its Op and URL repeat the method and url fields
+		}
+		fields["error"] = x.c.red.text(err.Error())
+		x.log(LevelDebug, "HTTP attempt failed", fields)
+		return
+	}
+	if resp == nil {
+		x.log(LevelDebug, "HTTP attempt", fields)
+		return
+	}
+	fields["status"] = resp.StatusCode
+	x.log(LevelDebug, "HTTP attempt", fields)
+
+	trace := x.fields()
+	trace["status"] = resp.StatusCode
+	trace["headers"] = x.c.red.header(resp.Header)
+	if body := peekJSON(resp); body != nil {
+		if s, ok := x.c.red.jsonDoc(body); ok {
+			trace["body"] = s
+		}
+	}
+	x.log(LevelTrace, "HTTP response", trace)
+}
+
+// peekJSON reads a small JSON response body for the trace log and puts an equivalent body back;
+// anything large, unsized or not JSON is left alone so streams are never buffered.
+func peekJSON(resp *http.Response) []byte {
+	if resp.Body == nil || resp.ContentLength <= 0 || resp.ContentLength > maxLoggedBody {
+		return nil
+	}
+	mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		return nil
+	}
+	orig := resp.Body
+	b, readErr := io.ReadAll(io.LimitReader(orig, maxLoggedBody+1))
+	closeErr := orig.Close()
+	var rest io.Reader = bytes.NewReader(b)
+	if readErr == nil {
+		readErr = closeErr
+	}
+	if readErr != nil {
+		rest = io.MultiReader(rest, errReader{readErr})
+	}
+	resp.Body = io.NopCloser(rest)
+	if readErr != nil {
+		return nil
+	}
+	return b
+}
+
+// errReader replays a read error after the bytes that were read, so peeking does not hide a failure.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// drainAndClose lets the connection be reused; bodies of abandoned responses are small error pages.
+func drainAndClose(body io.ReadCloser) {
+	if body == nil {
+		return
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, 64<<10))
+	_ = body.Close()
+}

@@ -1,0 +1,161 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+)
+
+// Clock abstracts time so pollers can be tested without sleeping.
+type Clock interface {
+	Now() time.Time
+	After(d time.Duration) <-chan time.Time
+}
+
+// SystemClock is the real clock.
+var SystemClock Clock = systemClock{}
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time                         { return time.Now() }
+func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// Status is one observation of a job.
+type Status struct {
+	State   string
+	Message string
+	Done    bool
+	Failed  bool
+}
+
+// PollOptions configures Poll.
+type PollOptions struct {
+	Job     string        // what is awaited, named in errors: "Backendless migration archive for app X v1"
+	Initial time.Duration // first wait, default 1s
+	Max     time.Duration // cap, default 30s
+	Clock   Clock         // default SystemClock
+}
+
+const (
+	// DefaultPollInitial gives a quick second look, because most small jobs finish in seconds.
+	DefaultPollInitial = time.Second
+	// DefaultPollMax keeps long jobs from being asked about more than twice a minute.
+	DefaultPollMax = 30 * time.Second
+)
+
+// Poll calls check until it reports Done or Failed, waiting with jittered exponential backoff capped at Max.
+// check is called once immediately. A check error is returned at once (wrapped with the job name).
+// Failed → *JobFailedError. ctx ending → *DeadlineError (wrapping ctx.Err()).
+func Poll(ctx context.Context, opts PollOptions, check func(ctx context.Context) (Status, error)) (Status, error) {
+	if opts.Initial <= 0 {
+		opts.Initial = DefaultPollInitial
+	}
+	if opts.Max <= 0 {
+		opts.Max = DefaultPollMax
+	}
+	if opts.Max < opts.Initial {
+		opts.Max = opts.Initial
+	}
+	clock := opts.Clock
+	if clock == nil {
+		clock = SystemClock
+	}
+	start := clock.Now()
+	var last Status
+	deadline := func() (Status, error) {
+		return last, &DeadlineError{Job: opts.Job, LastState: last.State, LastMessage: last.Message,
+			Waited: clock.Now().Sub(start), Err: ctx.Err()}
+	}
+	wait := opts.Initial
+	for {
+		// Checked before every look: a fake clock's channel is always ready, so select alone could keep polling.
+		if ctx.Err() != nil {
+			return deadline()
+		}
+		st, err := check(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return deadline()
+			}
+			return last, fmt.Errorf("waiting for %s: %w", opts.Job, err)
+		}
+		last = st
+		if st.Failed {
+			return st, &JobFailedError{Job: opts.Job, State: st.State, Message: st.Message}
+		}
+		if st.Done {
+			return st, nil
+		}
+		select {
+		case <-ctx.Done():
+			return deadline()
+		case <-clock.After(jitter(wait, opts.Max)):
+		}
+		wait = min(wait*2, opts.Max)
+	}
+}
+
+// jitter spreads d by ±20% so many resources polling the same vendor do not synchronise; never above hi.
+func jitter(d, hi time.Duration) time.Duration {
+	f := 0.8 + 0.4*rand.Float64()
+	return min(time.Duration(float64(d)*f), hi)
+}
+
+// JobFailedError reports a job that reached a failed terminal state.
+type JobFailedError struct {
+	Job, State, Message string
+}
+
+// Error quotes the vendor's own state and message, which usually say what to fix.
+func (e *JobFailedError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s failed", e.Job)
+	if e.State != "" {
+		fmt.Fprintf(&b, " (state %q)", e.State)
+	}
+	if e.Message != "" {
+		fmt.Fprintf(&b, ": %s", e.Message)
+	}
+	return b.String()
+}
+
+// DeadlineError reports a wait that ended (timeout or cancel) before a terminal state; Error() names the job, its last state and the last server message, and how long it waited, and suggests raising the resource's timeouts.
+type DeadlineError struct {
+	Job, LastState, LastMessage string
+	Waited                      time.Duration
+	Err                         error
+}
+
+// Error gives the user enough to decide between waiting longer and investigating the vendor side.
+func (e *DeadlineError) Error() string {
+	var b strings.Builder
+	if errors.Is(e.Err, context.Canceled) {
+		b.WriteString("interrupted")
+	} else {
+		b.WriteString("timed out")
+	}
+	fmt.Fprintf(&b, " after %s waiting for %s: ", roundWait(e.Waited), e.Job)
+	if e.LastState == "" {
+		b.WriteString("no state observed yet")
+	} else {
+		fmt.Fprintf(&b, "last state %q", e.LastState)
+	}
+	if e.LastMessage != "" {
+		fmt.Fprintf(&b, ", last message from the server: %q", e.LastMessage)
+	}
+	b.WriteString("; the job may still be running: if it needs longer, raise the resource's timeouts")
+	return b.String()
+}
+
+// Unwrap exposes the context error so callers can tell a cancel from a timeout.
+func (e *DeadlineError) Unwrap() error { return e.Err }
+
+func roundWait(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Round(time.Second)
+	}
+	return d.Round(time.Millisecond)
+}

@@ -1,0 +1,228 @@
+package transport
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Redacted is what a secret is replaced with, so tests and log readers can tell redaction happened.
+const Redacted = "REDACTED"
+
+// minSecretLen keeps very short values (a "1", an "id") from shredding every log line they occur in.
+const minSecretLen = 4
+
+// Names are compared in lower case: vendors are inconsistent about header, query and field casing.
+var (
+	sensitiveHeaders = nameSet("auth-key", "secret-key", "user-token", "mendix-apikey", "authorization",
+		"proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-amz-security-token")
+	sensitiveQuery = nameSet("password", "token", "key", "apikey", "api_key", "secret", "sig", "signature",
+		"x-amz-signature", "x-amz-credential", "x-amz-security-token")
+	sensitiveFields = nameSet("password", "apikey", "api_key", "secretkey", "secret_key", "secret", "auth-key",
+		"authkey", "user-token", "usertoken", "token", "validationsecret", "pat")
+)
+
+// The patterns catch the same names inside free text (error messages, truncated JSON) where no parser applies.
+var (
+	queryRe = regexp.MustCompile(`(?i)([?&;](?:password|token|key|apikey|api_key|secret|sig|signature|` +
+		`x-amz-signature|x-amz-credential|x-amz-security-token)=)[^&#\s"'<>]*`)
+	fieldRe = regexp.MustCompile(`(?i)("(?:password|apikey|api_key|secretkey|secret_key|secret|auth-key|authkey|` +
+		`user-token|usertoken|token|validationsecret|pat)"\s*:\s*)"(?:[^"\\]|\\.)*"`)
+	headerRe = regexp.MustCompile(`(?im)^(\s*(?:auth-key|secret-key|user-token|mendix-apikey|authorization|` +
+		`proxy-authorization|cookie|set-cookie|x-api-key|x-amz-security-token)\s*:\s*)\S.*$`)
+)
+
+func nameSet(names ...string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+// redactor holds the literal secrets of one Client; secrets arrive at run time (session tokens), hence the lock.
+type redactor struct {
+	mu      sync.RWMutex
+	secrets map[string]bool
+	rep     *strings.Replacer
+}
+
+func newRedactor() *redactor {
+	return &redactor{secrets: map[string]bool{}}
+}
+
+// add registers s together with the encodings it takes in URLs and JSON, where it would otherwise slip through.
+func (r *redactor) add(s string) {
+	if len(s) < minSecretLen {
+		return
+	}
+	variants := []string{s, url.PathEscape(s), url.QueryEscape(s)}
+	if b, err := json.Marshal(s); err == nil {
+		variants = append(variants, string(b[1:len(b)-1]))
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	changed := false
+	for _, v := range variants {
+		if len(v) >= minSecretLen && !r.secrets[v] {
+			r.secrets[v] = true
+			changed = true
+		}
+	}
+	if !changed {
+		return
+	}
+	all := make([]string, 0, len(r.secrets))
+	for v := range r.secrets {
+		all = append(all, v)
+	}
+	// Longest first: the replacer prefers earlier arguments, so a secret containing another is removed whole.
+	sort.Slice(all, func(i, j int) bool {
+		if len(all[i]) != len(all[j]) {
+			return len(all[i]) > len(all[j])
+		}
+		return all[i] < all[j]
+	})
+	pairs := make([]string, 0, 2*len(all))
+	for _, v := range all {
+		pairs = append(pairs, v, Redacted)
+	}
+	r.rep = strings.NewReplacer(pairs...)
+}
+
+// literal removes the registered secret values only.
+func (r *redactor) literal(s string) string {
+	r.mu.RLock()
+	rep := r.rep
+	r.mu.RUnlock()
+	if rep == nil || s == "" {
+		return s
+	}
+	return rep.Replace(s)
+}
+
+// text redacts arbitrary text: literal secrets first, then anything that looks like a sensitive
+// query parameter, JSON field or header line.
+func (r *redactor) text(s string) string {
+	s = r.literal(s)
+	if t := strings.TrimSpace(s); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
+		if out, ok := r.jsonDoc([]byte(t)); ok {
+			return queryRe.ReplaceAllString(out, "${1}"+Redacted)
+		}
+	}
+	s = queryRe.ReplaceAllString(s, "${1}"+Redacted)
+	s = fieldRe.ReplaceAllString(s, `${1}"`+Redacted+`"`)
+	return headerRe.ReplaceAllString(s, "${1}"+Redacted)
+}
+
+// url redacts a request URL while keeping it readable: user info password, sensitive query values and
+// literal secrets (which Backendless puts in the path).
+func (r *redactor) url(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return r.text(raw)
+	}
+	if u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), Redacted)
+		}
+	}
+	if u.RawQuery != "" {
+		u.RawQuery = redactQuery(u.RawQuery)
+	}
+	return r.literal(u.String())
+}
+
+// redactQuery works on the raw query so parameter order and encoding survive for the reader.
+func redactQuery(raw string) string {
+	parts := strings.Split(raw, "&")
+	for i, p := range parts {
+		k, _, found := strings.Cut(p, "=")
+		name, err := url.QueryUnescape(k)
+		if err != nil {
+			name = k
+		}
+		if found && sensitiveQuery[strings.ToLower(name)] {
+			parts[i] = k + "=" + Redacted
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+// header returns a log-friendly copy of h with sensitive and secret-bearing values replaced.
+func (r *redactor) header(h http.Header) map[string]string {
+	out := make(map[string]string, len(h))
+	for k, vs := range h {
+		if sensitiveHeaders[strings.ToLower(k)] {
+			out[k] = Redacted
+			continue
+		}
+		out[k] = r.literal(strings.Join(vs, ", "))
+	}
+	return out
+}
+
+// jsonDoc redacts sensitive fields at any depth of a JSON document; ok is false when b is not JSON.
+func (r *redactor) jsonDoc(b []byte) (string, bool) {
+	if !json.Valid(b) {
+		return "", false
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return "", false
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(redactValue(v)); err != nil {
+		return "", false
+	}
+	return r.literal(strings.TrimSuffix(buf.String(), "\n")), true
+}
+
+func redactValue(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, val := range t {
+			if sensitiveFields[strings.ToLower(k)] {
+				t[k] = Redacted
+			} else {
+				t[k] = redactValue(val)
+			}
+		}
+	case []any:
+		for i, val := range t {
+			t[i] = redactValue(val)
+		}
+	}
+	return v
+}
+
+// AddSecret registers a secret learned at run time (e.g. a session token) for redaction.
+func (c *Client) AddSecret(s string) {
+	c.red.add(s)
+}
+
+// Redact replaces every known secret (and sensitive header/query/JSON values) in s, for callers that
+// build their own messages from vendor answers.
+func (c *Client) Redact(s string) string {
+	return c.red.text(s)
+}
+
+// redactedError keeps an error's chain (errors.Is(err, context.Canceled) still works) while its text is
+// rebuilt without secrets: url.Error would otherwise print a URL carrying a REST key.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+
+func (e *redactedError) Unwrap() error { return e.err }
