@@ -1,0 +1,180 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/sandbox"
+)
+
+// syncBuffer is a bytes.Buffer safe to write from run's goroutine and read from the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestFlags_RefusalsExitWithUsageErrorAndSayWhy(t *testing.T) {
+	dir := t.TempDir()
+	for name, c := range map[string]struct {
+		args []string
+		want string
+	}{
+		"non-loopback listen":    {[]string{"--listen", "0.0.0.0:8080", "--ephemeral"}, "loopback"},
+		"all-interfaces listen":  {[]string{"--listen", ":8080", "--ephemeral"}, "loopback"},
+		"no data dir":            {[]string{}, "--data-dir is required"},
+		"data dir and ephemeral": {[]string{"--data-dir", dir, "--ephemeral"}, "exclude each other"},
+		"rate above one":         {[]string{"--ephemeral", "--fault-5xx", "1.5"}, "Rate5xx"},
+		"rates adding above one": {[]string{"--ephemeral", "--fault-5xx", "0.7", "--fault-reset", "0.7"}, "must not exceed 1"},
+		"missing fixture":        {[]string{"--ephemeral", "--fixture", filepath.Join(dir, "nope.json")}, "--fixture"},
+		"positional argument":    {[]string{"--ephemeral", "extra"}, "unexpected argument"},
+		"unknown flag":           {[]string{"--ephemeral", "--nope"}, "flag provided but not defined"},
+		"zero slow delay":        {[]string{"--ephemeral", "--slow-delay", "0"}, "must be positive"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var stdout, stderr syncBuffer
+			if code := run(t.Context(), c.args, &stdout, &stderr); code != exitUsage {
+				t.Fatalf("exit %d, want %d; stderr %s", code, exitUsage, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), c.want) {
+				t.Fatalf("stderr %q lacks %q", stderr.String(), c.want)
+			}
+			if stdout.String() != "" {
+				t.Fatalf("stdout %q: nothing should start", stdout.String())
+			}
+		})
+	}
+}
+
+func TestFlags_BadFixtureContentFailsBeforeListening(t *testing.T) {
+	fx := filepath.Join(t.TempDir(), "fx.json")
+	if err := os.WriteFile(fx, []byte(`{"backendless":{"devs":[]}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr syncBuffer
+	if code := run(t.Context(), []string{"--ephemeral", "--fixture", fx}, &stdout, &stderr); code != exitRunning {
+		t.Fatalf("exit %d; stderr %s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "devs") {
+		t.Fatalf("stderr %q does not name the bad key", stderr.String())
+	}
+}
+
+func TestRun_ServesPrintsTheProviderBlockAndStopsCleanly(t *testing.T) {
+	dir := t.TempDir()
+	urls := filepath.Join(t.TempDir(), "urls.json")
+	envFile := filepath.Join(t.TempDir(), "sandbox.env")
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"--data-dir", dir, "--urls-file", urls, "--env-file", envFile, "--job-duration", "0", "--fault-seed", "3"}, &stdout, &stderr)
+	}()
+
+	var eps sandbox.Endpoints
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		raw, err := os.ReadFile(urls)
+		if err == nil && json.Unmarshal(raw, &eps) == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no urls file; stderr %s", stderr.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	base := strings.TrimSuffix(eps.BackendlessConsoleURL, "/backendless/console")
+	resp, err := http.Get(base + "/_sandbox/health")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("health: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	resp, err = http.Post(eps.BackendlessConsoleURL+"/console/home/login", "application/json", strings.NewReader(`{"login":"dev@example.com","password":"sandbox-password"}`))
+	if err != nil || resp.StatusCode != http.StatusOK || resp.Header.Get("auth-key") == "" {
+		t.Fatalf("login: %v %v", resp, err)
+	}
+	resp.Body.Close()
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Fatalf("exit %d; stderr %s", code, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("run did not stop after cancel")
+	}
+	env, err := os.ReadFile(envFile)
+	if err != nil {
+		t.Fatalf("env file: %v", err)
+	}
+	if want := "export APPMIGRATE_BACKENDLESS_CONSOLE_URL='" + eps.BackendlessConsoleURL + "'\n"; !strings.Contains(string(env), want) {
+		t.Fatalf("env file lacks %q:\n%s", want, env)
+	}
+	out := stdout.String()
+	for _, want := range []string{
+		"appmigrate-sandbox listening on " + base + " (data: " + dir + ")\n",
+		"provider \"appmigrate\" {\n  backendless = {\n    console_url = \"" + eps.BackendlessConsoleURL + "\"",
+		"    projects_url = \"" + eps.MendixProjectsURL + "\"\n  }\n}\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(stderr.String(), "sandbox-password") || strings.Contains(stderr.String(), resp.Header.Get("auth-key")) {
+		t.Error("the request log shows a secret")
+	}
+	if !strings.Contains(stderr.String(), "POST /backendless/console/console/home/login -> 200") {
+		t.Errorf("request log missing: %s", stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "state.json")); err != nil {
+		t.Errorf("no state in the data dir: %v", err)
+	}
+}
+
+func TestRun_EphemeralRemovesItsDataDir(t *testing.T) {
+	urls := filepath.Join(t.TempDir(), "urls.json")
+	ctx, cancel := context.WithCancel(t.Context())
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"--ephemeral", "--quiet", "--urls-file", urls}, &stdout, &stderr) }()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(stdout.String(), "}\n}\n") {
+		if time.Now().After(deadline) {
+			t.Fatalf("never ready; stderr %s", stderr.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	line := strings.SplitN(stdout.String(), "\n", 2)[0]
+	dir := strings.TrimSuffix(line[strings.Index(line, "(data: ")+len("(data: "):], ")")
+	if _, err := os.Stat(dir); err != nil {
+		t.Fatalf("ephemeral dir %q: %v", dir, err)
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Fatalf("ephemeral dir %q still there: %v", dir, err)
+	}
+}

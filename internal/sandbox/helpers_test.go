@@ -1,0 +1,121 @@
+package sandbox
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+)
+
+const (
+	devLogin    = "dev@example.com"
+	devPassword = "sandbox-password"
+)
+
+// newTestSandbox starts a sandbox on a fresh data dir behind an httptest server; both are
+// closed when the test ends.
+func newTestSandbox(t *testing.T, opts Options) (*Sandbox, *httptest.Server) {
+	t.Helper()
+	if opts.DataDir == "" {
+		opts.DataDir = t.TempDir()
+	}
+	if opts.JobDuration == 0 {
+		opts.JobDuration = -1
+	}
+	s, err := New(opts)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(func() {
+		srv.Close()
+		if err := s.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return s, srv
+}
+
+// call sends one request and returns the response with its body read.
+func call(t *testing.T, method, url, authKey string, body any) (*http.Response, []byte) {
+	t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, url, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if authKey != "" {
+		req.Header.Set("auth-key", authKey)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: read body: %v", method, url, err)
+	}
+	return resp, raw
+}
+
+// login signs in to the console under srv with the default fixture's password and returns the
+// auth-key.
+func login(t *testing.T, srv *httptest.Server, user string) string {
+	t.Helper()
+	resp, body := call(t, "POST", srv.URL+"/backendless/console/console/home/login", "", map[string]string{"login": user, "password": devPassword})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("login %s: status %d, body %s", user, resp.StatusCode, body)
+	}
+	key := resp.Header.Get("auth-key")
+	if key == "" {
+		t.Fatalf("login %s: no auth-key header", user)
+	}
+	return key
+}
+
+func decode[T any](t *testing.T, raw []byte) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatalf("decode %s: %v", raw, err)
+	}
+	return v
+}
+
+// logSink collects Logf lines.
+type logSink struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *logSink) logf(format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, fmt.Sprintf(format, args...))
+}
+
+func (l *logSink) all() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.lines, "\n")
+}

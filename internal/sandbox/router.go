@@ -1,0 +1,257 @@
+package sandbox
+
+import (
+	"fmt"
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Mount points, one per vendor host (see the package comment).
+const (
+	mountBackendlessConsole = "/backendless/console"
+	mountBackendlessAPI     = "/backendless/api"
+	mountBackendlessLegacy  = "/backendless3/api"
+	mountMendixDeploy       = "/mendix/deploy"
+	mountMendixCloud        = "/mendix/cloud"
+	mountMendixProjects     = "/mendix/projects"
+	controlPrefix           = "/_sandbox"
+)
+
+// mount is one vendor host served below a path prefix of the sandbox.
+type mount struct {
+	prefix string
+	mux    *http.ServeMux // sees paths below prefix, as the vendor host would
+	// errorBody renders an error in the host's own style: injected faults use it, so a client's
+	// error decoding is exercised on faults too.
+	errorBody func(status int, msg string) any
+	// redactPath removes secrets that the vendor puts in paths before a path is logged.
+	redactPath func(sub string) string
+}
+
+func (m *mount) writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, m.errorBody(status, msg))
+}
+
+// backendlessErrorBody is backendless-console-api.md §6: {code, message}. modeled: the
+// code of an injected fault repeats the HTTP status, as no vendor code is known for them.
+func backendlessErrorBody(status int, msg string) any {
+	code := status
+	if status == http.StatusNotFound {
+		code = bkCodeNotServed
+	}
+	return bkErrorBody{Code: code, Message: msg}
+}
+
+// mendixDeployErrorBody follows mendix-cloud-api.md §6: Deploy v1/v2 document an upper-case
+// code and a message but not the JSON field names. modeled: errorCode / errorMessage.
+func mendixDeployErrorBody(status int, msg string) any {
+	return map[string]string{"errorCode": strings.ToUpper(strings.ReplaceAll(http.StatusText(status), " ", "_")), "errorMessage": msg}
+}
+
+// mendixV4ErrorBody follows mendix-cloud-api.md §6: Deploy v4 and Projects v2 wrap errors as
+// {"error": {"code": <http int>, "message": str}}.
+func mendixV4ErrorBody(status int, msg string) any {
+	return map[string]any{"error": map[string]any{"code": status, "message": msg}}
+}
+
+// keepPath logs paths as they are: hosts that put no secrets in paths.
+func keepPath(sub string) string { return sub }
+
+// redactBackendlessAPIPath hides the REST API key, which backendless-console-api.md §3.2 puts in
+// the path: /{appId}/{REST-API-key}/....
+func redactBackendlessAPIPath(sub string) string {
+	parts := strings.SplitN(sub, "/", 4)
+	if len(parts) >= 3 && parts[2] != "" {
+		parts[2] = "***"
+	}
+	return strings.Join(parts, "/")
+}
+
+// redactBackendlessConsolePath hides an auth-key embedded in old console download URLs
+// (backendless-console-api.md §3.1: /{appId}/console/{authKey}/files/download/{path}).
+func redactBackendlessConsolePath(sub string) string {
+	parts := strings.SplitN(sub, "/", 5)
+	if len(parts) >= 4 && parts[2] == "console" && looksLikeToken(parts[3]) {
+		parts[3] = "***"
+	}
+	return strings.Join(parts, "/")
+}
+
+// looksLikeToken matches session tokens and UUID-shaped keys: long runs of hex and dashes.
+func looksLikeToken(s string) bool {
+	if len(s) < 32 {
+		return false
+	}
+	return strings.Trim(s, "0123456789abcdefABCDEF-") == ""
+}
+
+// sensitiveQuery names query parameters whose values never reach the log.
+func sensitiveQuery(name string) bool {
+	n := strings.ToLower(name)
+	for _, w := range []string{"key", "token", "secret", "password", "auth", "sig", "otp"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func redactQuery(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return "?<unparsed query>"
+	}
+	keys := slices.Sorted(maps.Keys(q))
+	var b strings.Builder
+	for _, k := range keys {
+		for _, v := range q[k] {
+			if b.Len() > 0 {
+				b.WriteByte('&')
+			}
+			b.WriteString(url.QueryEscape(k))
+			b.WriteByte('=')
+			if sensitiveQuery(k) {
+				b.WriteString("***")
+			} else {
+				b.WriteString(url.QueryEscape(v))
+			}
+		}
+	}
+	return "?" + b.String()
+}
+
+// buildHandler wires the mounts, the control surface and the request log.
+func (s *Sandbox) buildHandler() http.Handler {
+	console := &mount{prefix: mountBackendlessConsole, mux: http.NewServeMux(), errorBody: backendlessErrorBody, redactPath: redactBackendlessConsolePath}
+	s.routeBackendlessConsole(console.mux)
+	mounts := []*mount{
+		console,
+		// Not served yet: each answers 404 in its host's error style until its surface lands.
+		notServed(mountBackendlessAPI, backendlessErrorBody, redactBackendlessAPIPath),
+		notServed(mountBackendlessLegacy, backendlessErrorBody, keepPath),
+		notServed(mountMendixDeploy, mendixDeployErrorBody, keepPath),
+		notServed(mountMendixCloud, mendixV4ErrorBody, keepPath),
+		notServed(mountMendixProjects, mendixV4ErrorBody, keepPath),
+	}
+	control := s.controlHandler()
+
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusWriter{ResponseWriter: w}
+		logPath := r.URL.Path
+		fault := FaultNone
+		switch {
+		case under(r.URL.Path, controlPrefix):
+			control.ServeHTTP(rec, r)
+		default:
+			m := findMount(mounts, r.URL.Path)
+			if m == nil {
+				logPath = "/<unknown>"
+				writeControlError(rec, http.StatusNotFound, "sandbox: no vendor surface at this path; GET /_sandbox/endpoints lists them")
+				break
+			}
+			sub := strings.TrimPrefix(r.URL.Path, m.prefix)
+			if sub == "" {
+				sub = "/"
+			}
+			logPath = m.prefix + m.redactPath(sub)
+			fault = s.faults.decide(reqKey{method: r.Method, mount: m.prefix, sub: sub})
+			s.applyFault(fault, m, rec, r, stripPrefix(m.prefix, sub, m.mux))
+		}
+		if s.opts.Logf == nil {
+			return
+		}
+		status := fmt.Sprint(rec.status)
+		switch {
+		case fault == FaultReset || fault == FaultResetRequest || fault == FaultResetResponse:
+			status = "connection reset"
+		case rec.status == 0:
+			status = "no answer"
+		}
+		note := ""
+		if fault != FaultNone {
+			note = " [fault " + fault.String() + "]"
+		}
+		// Only method, redacted path and status: header values and bodies carry credentials.
+		s.logf("%s %s%s -> %s%s (%s)", r.Method, logPath, redactQuery(r.URL.RawQuery), status, note, time.Since(start).Round(time.Millisecond))
+	})
+}
+
+// notServed is a mount whose vendor surface is not emulated yet.
+func notServed(prefix string, errorBody func(int, string) any, redact func(string) string) *mount {
+	m := &mount{prefix: prefix, mux: http.NewServeMux(), errorBody: errorBody, redactPath: redact}
+	m.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		m.writeError(w, http.StatusNotFound, fmt.Sprintf("sandbox: %s %s is not served by this sandbox version", r.Method, prefix+r.URL.Path))
+	})
+	return m
+}
+
+// under reports whether path is prefix or below it.
+func under(path, prefix string) bool {
+	return path == prefix || strings.HasPrefix(path, prefix+"/")
+}
+
+func findMount(mounts []*mount, path string) *mount {
+	var best *mount
+	for _, m := range mounts {
+		if under(path, m.prefix) && (best == nil || len(m.prefix) > len(best.prefix)) {
+			best = m
+		}
+	}
+	return best
+}
+
+// stripPrefix hands h the request as the vendor host would see it: the path below the mount.
+func stripPrefix(prefix, sub string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r2 := new(http.Request)
+		*r2 = *r
+		u := *r.URL
+		u.Path = sub
+		if u.RawPath != "" {
+			if rp, ok := strings.CutPrefix(u.RawPath, prefix); ok && rp != "" {
+				u.RawPath = rp
+			} else {
+				u.RawPath = ""
+			}
+		}
+		r2.URL = &u
+		h.ServeHTTP(w, r2)
+	})
+}
+
+// statusWriter remembers the status for the log. Unwrap lets http.ResponseController reach the
+// real writer, which the reset faults need to hijack the connection.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+// WriteHeader records the status for the log and passes it on.
+func (w *statusWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+// Write counts an implicit 200 and passes the bytes on.
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+// Flush passes streaming flushes through (later surfaces stream large downloads).
+func (w *statusWriter) Flush() { _ = http.NewResponseController(w.ResponseWriter).Flush() }
+
+// Unwrap exposes the underlying writer to http.ResponseController.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
