@@ -1,0 +1,226 @@
+// Package backendless is a typed client for the Backendless console (management) API and the
+// client REST Files API, as described in ../shared/reference/backendless-console-api.md.
+//
+// Vendor quirks live here, each with a comment naming the section of the reference notes it
+// comes from, so the provider can speak in terms of runbook steps. This package never imports
+// Terraform packages.
+package backendless
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
+)
+
+// Default hosts, from backendless-console-api.md §2.
+const (
+	// DefaultConsoleURL is the US cluster of the console API (SDK, console-sdk-mcp-server config).
+	DefaultConsoleURL = "https://develop.backendless.com"
+	// DefaultAPIURL is the 5.x client REST host (documented).
+	DefaultAPIURL = "https://api.backendless.com"
+	// DefaultLegacyURL is the 3.x client REST host (documented 3.x file upload page).
+	DefaultLegacyURL = "https://api.backendless.com"
+	// DefaultLegacyApplicationType is the 3.x application-type header many public REST
+	// clients send with the REST secret key (§3.3, INFERRED).
+	DefaultLegacyApplicationType = "REST"
+)
+
+// Config is what the client needs to reach one Backendless account.
+type Config struct {
+	ConsoleURL string
+	APIURL     string
+	LegacyURL  string
+	// Login and Password sign in to the console; AuthKey, when set, is a pre-obtained session
+	// token used instead (for accounts with e-mailed two-factor login, §3.1).
+	Login    string
+	Password string
+	AuthKey  string
+	// LegacySecretKeys maps a 3.x application id to its secret key (§3.3: sent as the
+	// secret-key header with application-id); LegacyApplicationType is the application-type
+	// header sent with it, default "REST".
+	LegacySecretKeys      map[string]string
+	LegacyApplicationType string
+	HTTP                  *transport.Client
+}
+
+// Client talks to one Backendless account. It is safe for concurrent use: resources of one
+// provider share it, and it logs in once.
+type Client struct {
+	cfg  Config
+	http *transport.Client
+
+	mu      sync.Mutex
+	authKey string
+	// restKeys caches each 5.x app's REST API key (§3.2) for the life of the client; it is never
+	// handed to the provider, so it never reaches state.
+	restKeys map[string]string
+}
+
+// New checks the configuration and returns a client. It makes no request.
+func New(cfg Config) (*Client, error) {
+	if cfg.HTTP == nil {
+		return nil, errors.New("backendless: no HTTP transport configured")
+	}
+	for name, u := range map[string]string{"console_url": cfg.ConsoleURL, "api_url": cfg.APIURL, "legacy_url": cfg.LegacyURL} {
+		if u == "" {
+			continue
+		}
+		if err := transport.CheckBaseURL(u); err != nil {
+			return nil, fmt.Errorf("backendless %s: %w", name, err)
+		}
+	}
+	if cfg.AuthKey == "" && (cfg.Login == "" || cfg.Password == "") {
+		return nil, errors.New("backendless: either auth_key, or login and password, are required")
+	}
+	cfg.ConsoleURL = strings.TrimRight(cfg.ConsoleURL, "/")
+	cfg.APIURL = strings.TrimRight(cfg.APIURL, "/")
+	cfg.LegacyURL = strings.TrimRight(cfg.LegacyURL, "/")
+	cfg.HTTP.AddSecret(cfg.Password)
+	cfg.HTTP.AddSecret(cfg.AuthKey)
+	keys := make(map[string]string, len(cfg.LegacySecretKeys))
+	for id, key := range cfg.LegacySecretKeys {
+		if id == "" || key == "" {
+			return nil, fmt.Errorf("backendless: legacy_secret_keys: an entry has an empty application id or secret key")
+		}
+		cfg.HTTP.AddSecret(key)
+		keys[id] = key
+	}
+	cfg.LegacySecretKeys = keys
+	if cfg.LegacyApplicationType == "" {
+		cfg.LegacyApplicationType = DefaultLegacyApplicationType
+	}
+	return &Client{cfg: cfg, http: cfg.HTTP, authKey: cfg.AuthKey, restKeys: map[string]string{}}, nil
+}
+
+// Error is a refusal from Backendless: the HTTP status and, when the body carried one, the
+// vendor's `{code, message}` (backendless-console-api.md §6).
+type Error struct {
+	Op      string
+	Status  int
+	Code    int
+	Message string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: HTTP %d", e.Op, e.Status)
+	if e.Code != 0 {
+		fmt.Fprintf(&b, ", Backendless code %d", e.Code)
+	}
+	if e.Message != "" {
+		fmt.Fprintf(&b, ": %s", e.Message)
+	}
+	return b.String()
+}
+
+// IsNotFound reports whether err is a 404 from Backendless.
+func IsNotFound(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Status == http.StatusNotFound
+}
+
+// LoginError is a refused console login; the provider turns it into a diagnostic that names
+// the credentials to check.
+type LoginError struct {
+	Login string
+	Cause error
+}
+
+func (e *LoginError) Error() string {
+	return fmt.Sprintf("Backendless console login as %q refused: %v", e.Login, e.Cause)
+}
+
+func (e *LoginError) Unwrap() error { return e.Cause }
+
+// AuthKeyError means a pre-obtained auth-key was refused; it cannot be renewed unattended.
+type AuthKeyError struct{ Cause error }
+
+func (e *AuthKeyError) Error() string {
+	return fmt.Sprintf("Backendless refused the configured auth-key (expired or revoked): %v", e.Cause)
+}
+
+func (e *AuthKeyError) Unwrap() error { return e.Cause }
+
+// apiError reads a non-2xx answer into an *Error. §6: 404 may have an empty body, so the body
+// is decoded only when it is JSON.
+func apiError(op string, resp *http.Response) error {
+	e := &Error{Op: op, Status: resp.StatusCode}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	var v struct {
+		Code    json.Number `json:"code"`
+		Message string      `json:"message"`
+	}
+	if len(body) > 0 && json.Unmarshal(body, &v) == nil {
+		if n, err := v.Code.Int64(); err == nil {
+			e.Code = int(n)
+		}
+		e.Message = v.Message
+	} else if len(body) > 0 && resp.StatusCode != http.StatusNotFound {
+		e.Message = strings.TrimSpace(string(body))
+		if len(e.Message) > 300 {
+			e.Message = e.Message[:300] + "…"
+		}
+	}
+	return e
+}
+
+// path joins segments, escaping each one separately (§2: encodePath per segment).
+func path(segments ...string) string {
+	var b strings.Builder
+	for _, s := range segments {
+		b.WriteByte('/')
+		b.WriteString(url.PathEscape(s))
+	}
+	return b.String()
+}
+
+// call is one JSON request to a Backendless host.
+type call struct {
+	name    string
+	method  string
+	url     string
+	header  http.Header
+	in      any
+	out     any
+	unsafe  bool
+	notDone func(ctx context.Context) (bool, error)
+}
+
+// do sends c and decodes a 2xx JSON answer into c.out; other answers become *Error.
+func (cl *Client) do(ctx context.Context, c call) (*http.Response, error) {
+	req := &transport.Request{Name: c.name, Method: c.method, URL: c.url, Header: c.header, Unsafe: c.unsafe, NotDone: c.notDone}
+	if req.Header == nil {
+		req.Header = http.Header{}
+	}
+	req.Header.Set("Accept", "application/json")
+	if c.in != nil {
+		body, err := transport.JSONBody(c.in)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", c.name, err)
+		}
+		req.Body = body
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := cl.http.Do(ctx, req)
+	if err != nil {
+		return nil, err // already names the operation
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return resp, apiError(c.name, resp)
+	}
+	if c.out != nil {
+		if err := json.NewDecoder(resp.Body).Decode(c.out); err != nil && !errors.Is(err, io.EOF) {
+			return resp, fmt.Errorf("%s: reading the answer: %w", c.name, err)
+		}
+	}
+	return resp, nil
+}

@@ -1,0 +1,237 @@
+package backendless
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Login signs in to the console unless the client already holds a session token
+// (backendless-console-api.md §3.1: POST /console/home/login, token in response header auth-key).
+func (cl *Client) Login(ctx context.Context) error {
+	_, err := cl.session(ctx)
+	return err
+}
+
+// session returns the current auth-key, logging in first when there is none.
+func (cl *Client) session(ctx context.Context) (string, error) {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	if cl.authKey != "" {
+		return cl.authKey, nil
+	}
+	var profile struct {
+		Email      string `json:"email"`
+		OTPCreated bool   `json:"otpCreated"`
+	}
+	resp, err := cl.do(ctx, call{
+		name:   "backendless: console login",
+		method: http.MethodPost,
+		url:    cl.cfg.ConsoleURL + "/console/home/login",
+		in:     map[string]string{"login": cl.cfg.Login, "password": cl.cfg.Password},
+		out:    &profile,
+		// A login creates only a session; repeating it is harmless.
+	})
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) && (e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden || e.Status == http.StatusBadRequest) {
+			return "", &LoginError{Login: cl.cfg.Login, Cause: err}
+		}
+		return "", err
+	}
+	// §3.1 (2023+): with two-factor login the body says otpCreated and no token is issued.
+	if profile.OTPCreated {
+		return "", &LoginError{Login: cl.cfg.Login, Cause: errors.New("the account has two-factor login enabled and Backendless e-mailed a one-time password, which cannot be entered unattended; set backendless.auth_key to a session token from a browser login instead")}
+	}
+	key := resp.Header.Get("auth-key")
+	if key == "" {
+		return "", &LoginError{Login: cl.cfg.Login, Cause: errors.New("the answer carried no auth-key header")}
+	}
+	cl.http.AddSecret(key)
+	cl.authKey = key
+	return key, nil
+}
+
+// dropSession forgets a refused token so the next call logs in again.
+func (cl *Client) dropSession(refused string) {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	if cl.authKey == refused {
+		cl.authKey = ""
+	}
+}
+
+// console sends an authenticated console call. §3.1 says token lifetime is unknown and to
+// treat 401/403 as "re-login", so a refused session is renewed once.
+func (cl *Client) console(ctx context.Context, c call) error {
+	for attempt := 0; ; attempt++ {
+		key, err := cl.session(ctx)
+		if err != nil {
+			return err
+		}
+		sent := c
+		sent.header = http.Header{"auth-key": []string{key}}
+		sent.url = cl.cfg.ConsoleURL + c.url
+		_, err = cl.do(ctx, sent)
+		var e *Error
+		if errors.As(err, &e) && (e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden) {
+			if cl.cfg.Login == "" || cl.cfg.Password == "" {
+				return &AuthKeyError{Cause: err}
+			}
+			if attempt == 0 {
+				cl.dropSession(key)
+				continue
+			}
+		}
+		return err
+	}
+}
+
+// App is a Backendless 5.x application as the console lists it.
+type App struct {
+	ID      string
+	Name    string
+	Zone    string
+	Created time.Time
+}
+
+// rawApp tolerates both casings seen in the SDK history (§Step 3): appId/appName (2016–2019)
+// and id/name (2025).
+type rawApp struct {
+	AppID   string          `json:"appId"`
+	ID      string          `json:"id"`
+	AppName string          `json:"appName"`
+	Name    string          `json:"name"`
+	Zone    string          `json:"zone"`
+	ZoneID  json.RawMessage `json:"zoneId"`
+	Created json.Number     `json:"created"`
+}
+
+func (r rawApp) app() App {
+	a := App{ID: r.AppID, Name: r.AppName, Zone: r.Zone}
+	if a.ID == "" {
+		a.ID = r.ID
+	}
+	if a.Name == "" {
+		a.Name = r.Name
+	}
+	if ms, err := r.Created.Int64(); err == nil && ms > 0 {
+		a.Created = time.UnixMilli(ms).UTC()
+	}
+	return a
+}
+
+// ListApps returns the developer's apps (§Step 3: GET /console/applications).
+func (cl *Client) ListApps(ctx context.Context) ([]App, error) {
+	var raw []rawApp
+	if err := cl.console(ctx, call{name: "backendless: list apps", method: http.MethodGet, url: "/console/applications", out: &raw}); err != nil {
+		return nil, err
+	}
+	apps := make([]App, 0, len(raw))
+	for _, r := range raw {
+		apps = append(apps, r.app())
+	}
+	return apps, nil
+}
+
+// GetApp finds one app by id. The console has no single-app read in the SDK, so it lists;
+// a missing app is an *Error with status 404 like the vendor's own answers.
+func (cl *Client) GetApp(ctx context.Context, id string) (*App, error) {
+	apps, err := cl.ListApps(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range apps {
+		if apps[i].ID == id {
+			return &apps[i], nil
+		}
+	}
+	return nil, &Error{Op: "backendless: read app " + id, Status: http.StatusNotFound, Message: "no app with this id in the account"}
+}
+
+// FindAppByName returns the app called name, or nil when there is none. Names compare exactly.
+func (cl *Client) FindAppByName(ctx context.Context, name string) (*App, error) {
+	apps, err := cl.ListApps(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range apps {
+		if apps[i].Name == name {
+			return &apps[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// CreateApp creates a 5.x app (§Step 3: POST /console/applications {appName}, query zone).
+// Idempotency is unknown (§Step 3), so the POST is retried only when a lookup by name proves
+// the first attempt created nothing.
+func (cl *Client) CreateApp(ctx context.Context, name, zone string) (*App, error) {
+	u := "/console/applications"
+	if zone != "" {
+		u += "?zone=" + zone
+	}
+	var raw rawApp
+	err := cl.console(ctx, call{
+		name: "backendless: create app", method: http.MethodPost, url: u,
+		in: map[string]string{"appName": name}, out: &raw,
+		unsafe: true,
+		notDone: func(ctx context.Context) (bool, error) {
+			a, err := cl.FindAppByName(ctx, name)
+			return a == nil, err
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	a := raw.app()
+	if a.ID == "" {
+		return nil, fmt.Errorf("backendless: create app %q: the answer carried no app id", name)
+	}
+	return &a, nil
+}
+
+// RenameApp renames an app (§Step 3: PUT /{appId}/console/application {appName}).
+func (cl *Client) RenameApp(ctx context.Context, id, name string) error {
+	return cl.console(ctx, call{
+		name: "backendless: rename app", method: http.MethodPut,
+		url: path(id, "console", "application"), in: map[string]string{"appName": name},
+	})
+}
+
+// DeleteApp deletes an app (§Step 3: DELETE /{appId}/console/application). A 404 means it is
+// already gone and is not an error.
+func (cl *Client) DeleteApp(ctx context.Context, id string) error {
+	err := cl.console(ctx, call{name: "backendless: delete app", method: http.MethodDelete, url: path(id, "console", "application")})
+	if IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// RESTAPIKey returns the app's REST API key (§3.2: GET /{appId}/console/appsettings,
+// apiKeys[deviceType=REST]). The key is registered for redaction before it is returned.
+func (cl *Client) RESTAPIKey(ctx context.Context, appID string) (string, error) {
+	var settings struct {
+		APIKeys []struct {
+			DeviceType string `json:"deviceType"`
+			APIKey     string `json:"apiKey"`
+		} `json:"apiKeys"`
+	}
+	if err := cl.console(ctx, call{name: "backendless: read app settings", method: http.MethodGet, url: path(appID, "console", "appsettings"), out: &settings}); err != nil {
+		return "", err
+	}
+	for _, k := range settings.APIKeys {
+		cl.http.AddSecret(k.APIKey)
+	}
+	for _, k := range settings.APIKeys {
+		if strings.EqualFold(k.DeviceType, "REST") && k.APIKey != "" {
+			return k.APIKey, nil
+		}
+	}
+	return "", fmt.Errorf("backendless: app %s has no REST API key in its settings", appID)
+}

@@ -1,0 +1,89 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/backendless"
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
+)
+
+// TestLogging_CredentialsNeverReachTerraformLog drives the real client through tflog at trace
+// level and checks that no password, session token or REST key appears in what Terraform logs.
+func TestLogging_CredentialsNeverReachTerraformLog(t *testing.T) {
+	sb := startSandbox(t)
+	app, err := sb.CreateBackendlessApp(sandboxLogin, "logged")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &buf)
+	e := sb.Endpoints()
+	tokens := &tokenRecorder{next: http.DefaultTransport}
+
+	for _, password := range []string{"wrong-password-value", sandboxPassword} {
+		c, err := backendless.New(backendless.Config{
+			ConsoleURL: e.BackendlessConsoleURL, APIURL: e.BackendlessAPIURL, LegacyURL: e.BackendlessLegacyURL,
+			Login: sandboxLogin, Password: password,
+			HTTP: transport.New(transport.Options{Logger: tflogLogger{}, Secrets: []string{password}, HTTPClient: &http.Client{Transport: tokens}}),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.ListApps(ctx); err != nil && password == sandboxPassword {
+			t.Fatalf("list apps: %v", err)
+		}
+		if password == sandboxPassword {
+			key, err := c.RESTAPIKey(ctx, app.ID)
+			if err != nil {
+				t.Fatalf("rest key: %v", err)
+			}
+			if key != app.RESTAPIKey {
+				t.Fatalf("REST key %q, sandbox says %q", key, app.RESTAPIKey)
+			}
+		}
+	}
+
+	logged := buf.String()
+	if !strings.Contains(logged, "/console/home/login") {
+		t.Fatalf("expected the login call to be logged; log was:\n%s", logged)
+	}
+	if !strings.Contains(logged, "REDACTED") {
+		t.Fatalf("expected redaction markers in the log; log was:\n%s", logged)
+	}
+	secrets := []string{"wrong-password-value", sandboxPassword, app.RESTAPIKey}
+	if len(tokens.seen) == 0 {
+		t.Fatal("no auth-key was issued, so the test proves nothing about session tokens")
+	}
+	secrets = append(secrets, tokens.seen...)
+	for _, s := range secrets {
+		if s != "" && strings.Contains(logged, s) {
+			t.Errorf("secret %q appears in the Terraform log", s)
+		}
+	}
+}
+
+// tokenRecorder remembers every auth-key the server hands out, to look for it in the log.
+type tokenRecorder struct {
+	next http.RoundTripper
+	mu   sync.Mutex
+	seen []string
+}
+
+func (r *tokenRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := r.next.RoundTrip(req)
+	if err == nil {
+		if k := resp.Header.Get("auth-key"); k != "" {
+			r.mu.Lock()
+			r.seen = append(r.seen, k)
+			r.mu.Unlock()
+		}
+	}
+	return resp, err
+}
