@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# make demo: start the sandbox, run the example with the real terraform CLI through
+# dev_overrides (no registry, no `terraform init`), show that a second plan is empty, destroy,
+# stop the sandbox. Everything it writes stays under .demo/.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin="$root/bin"
+work="$root/.demo"
+export CHECKPOINT_DISABLE=1
+
+[ -x "$bin/terraform-provider-appmigrate" ] && [ -x "$bin/appmigrate-sandbox" ] || { echo "run 'make build' first"; exit 1; }
+command -v terraform >/dev/null || { echo "terraform >= 1.11 must be on PATH"; exit 1; }
+
+rm -rf "$work"
+mkdir -p "$work"
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+step "Starting the sandbox"
+"$bin/appmigrate-sandbox" --listen 127.0.0.1:0 --data-dir "$work/sandbox-data" \
+  --env-file "$work/sandbox.env" --job-duration 1s --quiet &
+sandbox_pid=$!
+stop_sandbox() {
+  kill -TERM "$sandbox_pid" 2>/dev/null || true
+  wait "$sandbox_pid" 2>/dev/null || true
+}
+trap stop_sandbox EXIT
+
+for _ in $(seq 1 100); do
+  [ -s "$work/sandbox.env" ] && break
+  kill -0 "$sandbox_pid" 2>/dev/null || { echo "the sandbox exited early"; exit 1; }
+  sleep 0.1
+done
+[ -s "$work/sandbox.env" ] || { echo "the sandbox did not start"; exit 1; }
+# The sandbox writes the APPMIGRATE_*_URL variables; the credentials are the default fixture's.
+# shellcheck disable=SC1091
+source "$work/sandbox.env"
+export APPMIGRATE_BACKENDLESS_LOGIN=dev@example.com
+export APPMIGRATE_BACKENDLESS_PASSWORD=sandbox-password
+env | grep '^APPMIGRATE_.*_URL=' | sort
+
+cat >"$work/terraformrc" <<RC
+provider_installation {
+  dev_overrides {
+    "appmigrate/appmigrate" = "$bin"
+  }
+  direct {}
+}
+RC
+export TF_CLI_CONFIG_FILE="$work/terraformrc"
+
+run_example() {
+  local name=$1
+  cp -R "$root/examples/$name" "$work/$name"
+  cd "$work/$name"
+
+  step "[$name] terraform apply"
+  terraform apply -auto-approve -input=false -no-color
+
+  step "[$name] outputs"
+  terraform output -no-color
+
+  step "[$name] a second plan must be empty"
+  set +e
+  terraform plan -detailed-exitcode -input=false -no-color >"$work/$name.plan.txt" 2>&1
+  code=$?
+  set -e
+  tail -n 3 "$work/$name.plan.txt"
+  if [ "$code" -ne 0 ]; then
+    echo "FAIL: the second plan is not empty (exit $code):"
+    cat "$work/$name.plan.txt"
+    exit 1
+  fi
+  echo "OK: no changes."
+
+  step "[$name] terraform destroy"
+  terraform destroy -auto-approve -input=false -no-color
+  cd "$root"
+}
+
+run_example quickstart
+
+step "Demo finished: sandbox stopped, state under .demo/"
