@@ -192,9 +192,10 @@ func (s *Sandbox) bkCreateApp(owner, name, zone string) (bkApp, error) {
 }
 
 // bkDeleteApp removes an app; owner "" means any owner (out-of-band deletion).
-// Later surfaces that keep files or imports per app delete them here too.
+// The app's files and tables go with it, blobs included.
 func (s *Sandbox) bkDeleteApp(owner, id string) error {
-	return s.store.update(func(st *state) error {
+	var orphans []string
+	err := s.store.update(func(st *state) error {
 		i := slices.IndexFunc(st.Backendless.Apps, func(a *bkApp) bool {
 			return a.ID == id && (owner == "" || strings.EqualFold(a.Owner, owner))
 		})
@@ -202,8 +203,13 @@ func (s *Sandbox) bkDeleteApp(owner, id string) error {
 			return errBkAppNotFound(id)
 		}
 		st.Backendless.Apps = slices.Delete(st.Backendless.Apps, i, i+1)
+		orphans = st.bkDropAppData(id)
 		return nil
 	})
+	if err == nil {
+		s.deleteBlobs(orphans)
+	}
+	return err
 }
 
 // --- the console HTTP surface: mounted at /backendless/console, which stands for

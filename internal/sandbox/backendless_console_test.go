@@ -295,10 +295,10 @@ func TestUnservedMounts_Answer404JSONInTheHostsStyle(t *testing.T) {
 		t.Fatalf("Endpoints before Start = %+v", e)
 	}
 	for _, c := range []struct{ path, want string }{
-		{"/backendless/api/APP/KEY/files/x", `"code":6000`},
-		{"/backendless3/api/v1/files/migration-to-4", `"code":6000`},
-		{"/mendix/deploy/api/1/apps", `"errorCode":"NOT_FOUND"`},
-		{"/mendix/cloud/api/v4/apps", `"error":{"code":404`},
+		{"/backendless/api/APP/KEY/nothing/here", `"code":6000`},
+		{"/backendless3/api/v1/nothing/here", `"code":6000`},
+		{"/mendix/deploy/api/1/nothing/here", `"errorCode":"NOT_FOUND"`},
+		{"/mendix/cloud/api/v4/nothing/here", `"error":{"code":404`},
 		{"/mendix/projects/v2/projects", `"error":{"code":404`},
 		{"/nowhere", `"error"`},
 	} {

@@ -69,6 +69,9 @@ func (s *Sandbox) controlHandler() http.Handler {
 		writeEmpty(w, http.StatusNoContent)
 	})
 
+	s.routeBackendlessMigrationControl(mux)
+	s.routeMendixControl(mux) // mendix_portal.go
+
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeControlError(w, http.StatusNotFound, "sandbox: no control route "+r.Method+" "+r.URL.Path)
 	})

@@ -18,14 +18,20 @@ func DefaultFixture() []byte { return bytes.Clone(defaultFixture) }
 // fixture is the seed document; the package comment documents its format.
 type fixture struct {
 	Backendless fixtureBackendless `json:"backendless"`
-	// Mendix is reserved for the Mendix surfaces; accepted and not yet used.
+	// Mendix is checked key by key by parseMendixFixture (mendix_fixture.go), so an error names
+	// its location.
 	Mendix json.RawMessage `json:"mendix"`
+
+	mendix *mxFixture // the checked "mendix" section
+
+	legacyApps []fixtureLegacyApp // backendless.legacy_apps, checked by parseLegacyApps
 }
 
 type fixtureBackendless struct {
 	Developers []fixtureDeveloper `json:"developers"`
 	Apps       []fixtureApp       `json:"apps"`
-	// LegacyApps is reserved for the 3.x surface; accepted and not yet used.
+	// LegacyApps are the 3.x apps; parseLegacyApps (backendless3_fixture.go) checks them key by
+	// key so an error names its location.
 	LegacyApps json.RawMessage `json:"legacy_apps"`
 }
 
@@ -64,6 +70,14 @@ func parseFixture(raw []byte) (*fixture, error) {
 			return nil, fmt.Errorf("sandbox: fixture: backendless.developers[%d]: login %q appears twice", i, d.Login)
 		}
 		seen[key] = true
+	}
+	legacy, err := parseLegacyApps(fx.Backendless.LegacyApps, seen)
+	if err != nil {
+		return nil, err
+	}
+	fx.legacyApps = legacy
+	if fx.mendix, err = parseMendixFixture(fx.Mendix); err != nil {
+		return nil, err
 	}
 	ids := map[string]bool{}
 	for i, a := range fx.Backendless.Apps {
@@ -113,6 +127,12 @@ func seedState(fx *fixture) (*state, error) {
 			app.Created = a.Created.UTC().Truncate(time.Millisecond)
 		}
 		st.Backendless.Apps = append(st.Backendless.Apps, app)
+	}
+	// The 3.x apps' rows and files go into blobs, which need the data directory: openStore
+	// writes them (materializeLegacySeed).
+	st.legacySeed = fx.legacyApps
+	if fx.mendix != nil {
+		seedMendix(st, fx.mendix, now)
 	}
 	return st, nil
 }

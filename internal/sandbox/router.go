@@ -18,6 +18,7 @@ const (
 	mountMendixDeploy       = "/mendix/deploy"
 	mountMendixCloud        = "/mendix/cloud"
 	mountMendixProjects     = "/mendix/projects"
+	mountMendixStorage      = "/mendix/storage" // pre-signed download URLs (mendix_storage.go)
 	controlPrefix           = "/_sandbox"
 )
 
@@ -30,9 +31,15 @@ type mount struct {
 	errorBody func(status int, msg string) any
 	// redactPath removes secrets that the vendor puts in paths before a path is logged.
 	redactPath func(sub string) string
+	// writeErr, when set, replaces errorBody for hosts that do not answer JSON (object storage).
+	writeErr func(w http.ResponseWriter, status int, msg string)
 }
 
 func (m *mount) writeError(w http.ResponseWriter, status int, msg string) {
+	if m.writeErr != nil {
+		m.writeErr(w, status, msg)
+		return
+	}
 	writeJSON(w, status, m.errorBody(status, msg))
 }
 
@@ -131,15 +138,15 @@ func redactQuery(raw string) string {
 func (s *Sandbox) buildHandler() http.Handler {
 	console := &mount{prefix: mountBackendlessConsole, mux: http.NewServeMux(), errorBody: backendlessErrorBody, redactPath: redactBackendlessConsolePath}
 	s.routeBackendlessConsole(console.mux)
+	s.routeBackendlessConsoleMigration(console.mux)
+	api := &mount{prefix: mountBackendlessAPI, mux: http.NewServeMux(), errorBody: backendlessErrorBody, redactPath: redactBackendlessAPIPath}
+	s.routeBackendlessAPI(api.mux)
+	legacy := &mount{prefix: mountBackendlessLegacy, mux: http.NewServeMux(), errorBody: backendlessErrorBody, redactPath: keepPath}
+	s.routeBackendless3(legacy.mux)
 	mounts := []*mount{
-		console,
-		// Not served yet: each answers 404 in its host's error style until its surface lands.
-		notServed(mountBackendlessAPI, backendlessErrorBody, redactBackendlessAPIPath),
-		notServed(mountBackendlessLegacy, backendlessErrorBody, keepPath),
-		notServed(mountMendixDeploy, mendixDeployErrorBody, keepPath),
-		notServed(mountMendixCloud, mendixV4ErrorBody, keepPath),
-		notServed(mountMendixProjects, mendixV4ErrorBody, keepPath),
+		console, api, legacy,
 	}
+	mounts = append(mounts, s.mendixMounts()...)
 	control := s.controlHandler()
 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -184,13 +191,33 @@ func (s *Sandbox) buildHandler() http.Handler {
 	})
 }
 
-// notServed is a mount whose vendor surface is not emulated yet.
-func notServed(prefix string, errorBody func(int, string) any, redact func(string) string) *mount {
-	m := &mount{prefix: prefix, mux: http.NewServeMux(), errorBody: errorBody, redactPath: redact}
-	m.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		m.writeError(w, http.StatusNotFound, fmt.Sprintf("sandbox: %s %s is not served by this sandbox version", r.Method, prefix+r.URL.Path))
-	})
-	return m
+// mendixMounts are the Mendix hosts (mendix_*.go) and the object storage their pre-signed
+// download URLs point at.
+func (s *Sandbox) mendixMounts() []*mount {
+	deploy := &mount{prefix: mountMendixDeploy, mux: http.NewServeMux(), errorBody: mendixDeployErrorBody, redactPath: keepPath}
+	s.routeMendixDeploy(deploy.mux)
+	cloud := &mount{prefix: mountMendixCloud, mux: http.NewServeMux(), errorBody: mendixV4ErrorBody, redactPath: keepPath}
+	s.routeMendixCloud(cloud.mux)
+	projects := &mount{prefix: mountMendixProjects, mux: http.NewServeMux(), errorBody: mxProjectsErrorBodyFor, redactPath: keepPath}
+	s.routeMendixProjects(projects.mux)
+	storage := &mount{prefix: mountMendixStorage, mux: http.NewServeMux(), writeErr: s3ErrorWriter, redactPath: redactStoragePath}
+	s.routeMendixStorage(storage.mux)
+	// The Build API's examples end paths with "/"; the deploy host accepts both spellings.
+	wrapped := trimTrailingSlash(deploy.mux)
+	deployMux := http.NewServeMux()
+	deployMux.Handle("/", wrapped)
+	deploy.mux = deployMux
+	return []*mount{deploy, cloud, projects, storage}
+}
+
+// redactStoragePath hides the token of a pre-signed URL (/<token>/<file name>): it is the
+// credential.
+func redactStoragePath(sub string) string {
+	parts := strings.SplitN(sub, "/", 3)
+	if len(parts) >= 2 && parts[1] != "" {
+		parts[1] = "***"
+	}
+	return strings.Join(parts, "/")
 }
 
 // under reports whether path is prefix or below it.

@@ -199,10 +199,10 @@ func CheckLoopback(addr string) error {
 type Endpoints struct {
 	BackendlessConsoleURL string `json:"backendless_console_url"` // {URL}/backendless/console   (stands for https://develop.backendless.com)
 	BackendlessAPIURL     string `json:"backendless_api_url"`     // {URL}/backendless/api       (stands for https://api.backendless.com, the 5.x client REST host)
-	BackendlessLegacyURL  string `json:"backendless_legacy_url"`  // {URL}/backendless3/api      (stands for the 3.x api.backendless.com; served later)
-	MendixDeployURL       string `json:"mendix_deploy_url"`       // {URL}/mendix/deploy          (stands for https://deploy.mendix.com; /api/1 and /api/v2 below it; served later)
-	MendixCloudURL        string `json:"mendix_cloud_url"`        // {URL}/mendix/cloud/api/v4   (served later)
-	MendixProjectsURL     string `json:"mendix_projects_url"`     // {URL}/mendix/projects/v2    (served later)
+	BackendlessLegacyURL  string `json:"backendless_legacy_url"`  // {URL}/backendless3/api      (stands for the 3.x api.backendless.com)
+	MendixDeployURL       string `json:"mendix_deploy_url"`       // {URL}/mendix/deploy          (stands for https://deploy.mendix.com; /api/1 and /api/v2 below it)
+	MendixCloudURL        string `json:"mendix_cloud_url"`        // {URL}/mendix/cloud/api/v4   (stands for https://cloud.home.mendix.com/api/v4)
+	MendixProjectsURL     string `json:"mendix_projects_url"`     // {URL}/mendix/projects/v2    (stands for https://projects-api.home.mendix.com/v2)
 }
 
 // Endpoints returns the provider URLs of the started sandbox (all relative paths before Start).

@@ -23,14 +23,24 @@ const stateVersion = 1
 type state struct {
 	Version     int              `json:"version"`
 	Backendless backendlessState `json:"backendless"`
+	Mendix      mendixState      `json:"mendix"` // mendix_state.go
 	Jobs        map[string]*Job  `json:"jobs"`
+
+	// legacySeed carries the fixture's 3.x apps from seedState to openStore, which writes their
+	// blobs (materializeLegacySeed); never persisted.
+	legacySeed []fixtureLegacyApp
 }
 
-// backendlessState is the Backendless side: console accounts, their sessions and 5.0 apps.
+// backendlessState is the Backendless side: console accounts, their sessions and 5.0 apps,
+// the 5.0 apps' files and tables, and the 3.x apps.
 type backendlessState struct {
 	Developers []*bkDeveloper `json:"developers"`
 	Sessions   []*bkSession   `json:"sessions"`
 	Apps       []*bkApp       `json:"apps"`
+	// AppData is each 5.0 app's files and tables, by app id (backendless_files_rest.go).
+	AppData map[string]*bkAppData `json:"app_data"`
+	// Legacy is the 3.x apps with their versions (backendless3.go).
+	Legacy []*bk3App `json:"legacy_apps"`
 }
 
 // bkDeveloper is a console account. The password is kept in clear: it is a fixture value the
@@ -84,6 +94,8 @@ func (st *state) normalize() {
 	if st.Backendless.Apps == nil {
 		st.Backendless.Apps = []*bkApp{}
 	}
+	st.Backendless.normalizeMigration()
+	st.Mendix.normalize()
 }
 
 // store holds the state in memory and writes it to disk after every mutation.
@@ -121,6 +133,9 @@ func openStore(dir string, seed func() (*state, error)) (*store, error) {
 			return nil, err
 		}
 		st.normalize()
+		if err := st.materializeLegacySeed(dir); err != nil {
+			return nil, err
+		}
 		s.st = st
 		if err := s.writeLocked(); err != nil {
 			return nil, err
