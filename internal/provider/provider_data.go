@@ -34,6 +34,11 @@ type pollSettings struct {
 	clock       transport.Clock
 }
 
+// options returns the poller options for one named job.
+func (p pollSettings) options(job string) transport.PollOptions {
+	return transport.PollOptions{Job: job, Initial: p.interval, Max: p.maxInterval, Clock: p.clock}
+}
+
 // configureBackendless builds the Backendless client from the block and APPMIGRATE_BACKENDLESS_*.
 // It returns (nil, reason) when Backendless is simply not configured, and adds an error when it
 // is configured wrongly (a malformed URL, half a credential pair).

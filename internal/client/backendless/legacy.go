@@ -1,0 +1,345 @@
+package backendless
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
+)
+
+// MigrationDir is the 3.x directory Backendless writes both migration archives into (runbook
+// step 4: "The archives are placed into the /migration-to-4 directory in the File storage of your app").
+const MigrationDir = "/migration-to-4"
+
+// LegacyKeyError means no 3.x secret key is configured for an application id. The provider
+// turns it into a plan-time diagnostic naming its configuration attribute.
+type LegacyKeyError struct{ AppID string }
+
+func (e *LegacyKeyError) Error() string {
+	return fmt.Sprintf("no Backendless 3.x secret key is configured for application id %s", e.AppID)
+}
+
+// HasLegacySecretKey reports whether a 3.x secret key is configured for appID.
+func (cl *Client) HasLegacySecretKey(appID string) bool {
+	_, ok := cl.cfg.LegacySecretKeys[appID]
+	return ok
+}
+
+// legacyHeader is the 3.x authentication of §3.3: application-id, secret-key, application-type.
+func (cl *Client) legacyHeader(appID string) (http.Header, error) {
+	key, ok := cl.cfg.LegacySecretKeys[appID]
+	if !ok {
+		return nil, &LegacyKeyError{AppID: appID}
+	}
+	return http.Header{
+		"application-id":   []string{appID},
+		"secret-key":       []string{key},
+		"application-type": []string{cl.cfg.LegacyApplicationType},
+		"Accept":           []string{"application/json"},
+	}, nil
+}
+
+// legacy sends one authenticated 3.x call; the version name is the first path segment (§3.3).
+// The caller closes the response body.
+func (cl *Client) legacy(ctx context.Context, appID string, req *transport.Request) (*http.Response, error) {
+	h, err := cl.legacyHeader(appID)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range req.Header {
+		h[k] = v
+	}
+	req.Header = h
+	return cl.http.Do(ctx, req)
+}
+
+// ListLegacyFiles lists a 3.x directory, every page (INFERRED from the documented 5.x listing,
+// §Step 2: GET /{version}/files/{dir}?pattern=*&sub=false&pagesize=&offset= with 3.x headers).
+// A missing directory is an *Error with status 404 (code 6007).
+func (cl *Client) ListLegacyFiles(ctx context.Context, appID, version, dir string) ([]FileInfo, error) {
+	op := fmt.Sprintf("backendless 3.x: list %s of app %s version %s", CleanPath(dir), appID, version)
+	return listPages(func(offset int) ([]rawFileInfo, error) {
+		resp, err := cl.legacy(ctx, appID, &transport.Request{Name: op, Method: http.MethodGet,
+			URL: cl.cfg.LegacyURL + path(version, "files") + filePath(dir) + "?" + listQuery(offset)})
+		if err != nil {
+			return nil, err
+		}
+		var page []rawFileInfo
+		return page, readJSON(op, resp, &page)
+	})
+}
+
+// StatLegacyFile finds the 3.x file at p in its directory's listing; missing is a 404 *Error.
+func (cl *Client) StatLegacyFile(ctx context.Context, appID, version, p string) (*FileInfo, error) {
+	dir, name := SplitPath(p)
+	files, err := cl.ListLegacyFiles(ctx, appID, version, dir)
+	if err != nil {
+		return nil, err
+	}
+	return findFile(files, name, fmt.Sprintf("backendless 3.x: stat %s of app %s version %s", CleanPath(p), appID, version))
+}
+
+// LegacyVersionExists probes a 3.x version by listing its root directory. §6: code 2002 means
+// "version is disabled or provided wrong application info", so a refusal is reported as "not
+// there" together with the refusal; only the caller, which probes several versions with the
+// same key, can tell a wrong key (every version refused) from a missing version.
+func (cl *Client) LegacyVersionExists(ctx context.Context, appID, version string) (exists bool, refusal error) {
+	_, err := cl.ListLegacyFiles(ctx, appID, version, "/")
+	var e *Error
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.As(err, &e) && (e.Code == 2002 || e.Status == http.StatusUnauthorized || (e.Status == http.StatusNotFound && e.Code != 6007)):
+		return false, err
+	case IsNotFound(err):
+		return true, nil // the version answered; only its root listing is empty
+	default:
+		return false, err
+	}
+}
+
+// IsLegacyRefusal reports a 3.x refusal of the application id, secret key or version (code 2002).
+func IsLegacyRefusal(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && (e.Code == 2002 || e.Status == http.StatusUnauthorized)
+}
+
+// legacyDownloadURL is the DOCUMENTED 3.x download URL form: /{appId}/{version}/files/{path}.
+func (cl *Client) legacyDownloadURL(appID, version, p string) string {
+	return cl.cfg.LegacyURL + path(appID, version, "files") + filePath(p)
+}
+
+// LegacyDownload opens a 3.x file for reading. It is a transport.Source: a copy re-opens it per
+// attempt. The 3.x headers are sent too, because the file is subject to the directory's ACL
+// (§Step 2, INFERRED). A connection that breaks part-way through is resumed with a Range request
+// from the byte reached, so the stream the destination reads does not break: that matters for the
+// import call, which is never repeated blindly.
+func (cl *Client) LegacyDownload(appID, version, p string) transport.Source {
+	return func(ctx context.Context) (io.ReadCloser, int64, error) {
+		op := fmt.Sprintf("backendless 3.x: download %s of app %s version %s", CleanPath(p), appID, version)
+		get := func(ctx context.Context, h http.Header) (*http.Response, error) {
+			h.Set("Accept", "*/*")
+			return cl.legacy(ctx, appID, &transport.Request{Name: op, Method: http.MethodGet, URL: cl.legacyDownloadURL(appID, version, p), Header: h})
+		}
+		resp, err := get(ctx, http.Header{})
+		if err != nil {
+			return nil, 0, err
+		}
+		if resp.StatusCode != http.StatusOK {
+			defer drain(resp.Body)
+			return nil, 0, apiError(op, resp)
+		}
+		return &resumingBody{ctx: ctx, op: op, get: get, body: resp.Body, size: resp.ContentLength,
+			validator: firstNonEmpty(resp.Header.Get("ETag"), resp.Header.Get("Last-Modified"))}, resp.ContentLength, nil
+	}
+}
+
+// maxResumes bounds how often one download is resumed before the break is reported.
+const maxResumes = 5
+
+// resumingBody reads a download and, when the connection breaks before the declared length,
+// continues with `Range: bytes=<read>-` (If-Range pins the same version of the file).
+type resumingBody struct {
+	ctx       context.Context
+	op        string
+	get       func(ctx context.Context, h http.Header) (*http.Response, error)
+	body      io.ReadCloser
+	size      int64
+	validator string
+	read      int64
+	resumes   int
+}
+
+func (b *resumingBody) Read(p []byte) (int, error) {
+	for {
+		n, err := b.body.Read(p)
+		b.read += int64(n)
+		if err == nil || (errors.Is(err, io.EOF) && (b.size < 0 || b.read >= b.size)) {
+			return n, err
+		}
+		if b.size < 0 || b.resumes >= maxResumes || b.ctx.Err() != nil {
+			return n, err
+		}
+		if rerr := b.resume(); rerr != nil {
+			return n, fmt.Errorf("%w (resuming at byte %d failed: %v)", err, b.read, rerr)
+		}
+		if n > 0 {
+			return n, nil
+		}
+	}
+}
+
+// resume replaces the broken body by the rest of the file.
+func (b *resumingBody) resume() error {
+	_ = b.body.Close()
+	b.resumes++
+	h := http.Header{"Range": []string{fmt.Sprintf("bytes=%d-", b.read)}}
+	if b.validator != "" {
+		h.Set("If-Range", b.validator)
+	}
+	resp, err := b.get(b.ctx, h)
+	if err != nil {
+		b.body = http.NoBody
+		return err
+	}
+	if resp.StatusCode != http.StatusPartialContent || !strings.HasPrefix(resp.Header.Get("Content-Range"), fmt.Sprintf("bytes %d-", b.read)) {
+		drain(resp.Body)
+		b.body = http.NoBody
+		return fmt.Errorf("%s: the server answered %d to a Range request from byte %d, not the rest of the same file", b.op, resp.StatusCode, b.read)
+	}
+	b.body = resp.Body
+	return nil
+}
+
+func (b *resumingBody) Close() error { return b.body.Close() }
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// HashLegacyFile streams a 3.x file and returns its byte count and SHA-256, holding nothing.
+func (cl *Client) HashLegacyFile(ctx context.Context, appID, version, p string) (transport.Digest, error) {
+	return hashSource(ctx, "backendless 3.x: hash "+CleanPath(p), cl.LegacyDownload(appID, version, p))
+}
+
+// DeleteLegacyFile deletes a 3.x file (INFERRED: DELETE /{version}/files/{path}); 404 = already gone.
+func (cl *Client) DeleteLegacyFile(ctx context.Context, appID, version, p string) error {
+	op := fmt.Sprintf("backendless 3.x: delete %s of app %s version %s", CleanPath(p), appID, version)
+	resp, err := cl.legacy(ctx, appID, &transport.Request{Name: op, Method: http.MethodDelete,
+		URL: cl.cfg.LegacyURL + path(version, "files") + filePath(p)})
+	if err != nil {
+		return err
+	}
+	if err := readJSON(op, resp, nil); err != nil && !IsNotFound(err) {
+		return err
+	}
+	return nil
+}
+
+// Archive job states of the MODELED migration-archive endpoint.
+const (
+	ArchiveInProgress = "IN_PROGRESS"
+	ArchiveCompleted  = "COMPLETED"
+	ArchiveFailed     = "FAILED"
+)
+
+// ArchiveJob is the MODELED "Create migration archive for 4.0" job.
+type ArchiveJob struct {
+	ID           string
+	Status       string
+	Message      string
+	DataArchive  string // path, e.g. /migration-to-4/crm_v1_data_20261122100000.zip
+	FilesArchive string
+	Created      time.Time
+	Completed    time.Time
+	// Adopted is true when Create found a job already running and returned it instead.
+	Adopted bool
+}
+
+type rawArchiveJob struct {
+	JobID        string      `json:"jobId"`
+	Status       string      `json:"status"`
+	Message      string      `json:"message"`
+	DataArchive  string      `json:"dataArchive"`
+	FilesArchive string      `json:"filesArchive"`
+	Created      json.Number `json:"created"`
+	Completed    json.Number `json:"completed"`
+}
+
+func (r rawArchiveJob) job() *ArchiveJob {
+	return &ArchiveJob{ID: r.JobID, Status: r.Status, Message: r.Message, DataArchive: r.DataArchive,
+		FilesArchive: r.FilesArchive, Created: epochMS(r.Created), Completed: epochMS(r.Completed)}
+}
+
+// archiveBusyCode is the MODELED answer to a second create while one runs (409, with its jobId).
+const archiveBusyCode = 6100
+
+// CreateMigrationArchive starts building the migration archives of one app version (MODELED:
+// POST /{version}/migration-to-4/archive; the vendor has only the console button, §Step 1). A job
+// already running for that version is adopted rather than reported as an error, so a re-run
+// after an interrupted apply resumes waiting instead of failing. The POST is not repeated
+// blindly: a repeat that raced the first attempt would answer 409 and be adopted the same way.
+func (cl *Client) CreateMigrationArchive(ctx context.Context, appID, version string) (*ArchiveJob, error) {
+	op := fmt.Sprintf("backendless 3.x: create migration archive of app %s version %s", appID, version)
+	body, _ := transport.JSONBody(struct{}{})
+	resp, err := cl.legacy(ctx, appID, &transport.Request{Name: op, Method: http.MethodPost,
+		URL:    cl.cfg.LegacyURL + path(version, "migration-to-4", "archive"),
+		Header: http.Header{"Content-Type": []string{"application/json"}}, Body: body, Unsafe: true})
+	if err != nil {
+		return nil, err
+	}
+	defer drain(resp.Body)
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode == http.StatusConflict {
+		var busy struct {
+			rawArchiveJob
+			Code int `json:"code"`
+		}
+		if json.Unmarshal(raw, &busy) == nil && busy.JobID != "" && (busy.Code == 0 || busy.Code == archiveBusyCode) {
+			j := busy.job()
+			j.Status, j.Adopted = ArchiveInProgress, true
+			return j, nil
+		}
+	}
+	var job rawArchiveJob
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, apiErrorFromBody(op, resp.StatusCode, raw)
+	}
+	if err := json.Unmarshal(raw, &job); err != nil || job.JobID == "" {
+		return nil, fmt.Errorf("%s: the answer carried no jobId", op)
+	}
+	return job.job(), nil
+}
+
+// MigrationArchiveStatus reads the job (MODELED: GET /{version}/migration-to-4/archive/{jobId}).
+func (cl *Client) MigrationArchiveStatus(ctx context.Context, appID, version, jobID string) (*ArchiveJob, error) {
+	op := fmt.Sprintf("backendless 3.x: read migration archive job %s", jobID)
+	resp, err := cl.legacy(ctx, appID, &transport.Request{Name: op, Method: http.MethodGet,
+		URL: cl.cfg.LegacyURL + path(version, "migration-to-4", "archive", jobID)})
+	if err != nil {
+		return nil, err
+	}
+	var job rawArchiveJob
+	if err := readJSON(op, resp, &job); err != nil {
+		return nil, err
+	}
+	return job.job(), nil
+}
+
+// ListMigrationArchives lists /migration-to-4 of one version, newest first. A directory that
+// does not exist yet means no archive has been made: an empty list, not an error.
+func (cl *Client) ListMigrationArchives(ctx context.Context, appID, version string) ([]FileInfo, error) {
+	files, err := cl.ListLegacyFiles(ctx, appID, version, MigrationDir)
+	if IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := files[:0]
+	for _, f := range files {
+		if !f.IsDir {
+			out = append(out, f)
+		}
+	}
+	sortNewestFirst(out)
+	return out, nil
+}
+
+// apiErrorFromBody is apiError for a body that has already been read.
+func apiErrorFromBody(op string, status int, body []byte) error {
+	resp := &http.Response{StatusCode: status, Body: io.NopCloser(bytes.NewReader(body))}
+	return apiError(op, resp)
+}

@@ -1,0 +1,665 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/backendless"
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
+)
+
+// Runbook steps 7–8 (Backendless 5.0): "Click the Manage icon, then click Import. Click the
+// Browse button located next to "Backendless app" and browse to the "data" archive", then follow
+// "the migration log available in the Files section of your app" until the migration is complete.
+// The import is what loses data if it goes wrong, so it is started at most once per archive: an
+// earlier import of the same archive (found through the first line of its log) is adopted, and
+// a completed import is checked table by table against the archive's manifest.
+
+var (
+	_ resource.Resource                = &dataImportResource{}
+	_ resource.ResourceWithConfigure   = &dataImportResource{}
+	_ resource.ResourceWithImportState = &dataImportResource{}
+	_ resource.ResourceWithModifyPlan  = &dataImportResource{}
+)
+
+const dataImportType = "appmigrate_backendless_data_import"
+
+// importTypeRe is one URL path segment.
+var importTypeRe = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+
+// logTailLines is how much of a migration log an error quotes.
+const logTailLines = 20
+
+// NewBackendlessDataImportResource returns the appmigrate_backendless_data_import resource.
+func NewBackendlessDataImportResource() resource.Resource { return &dataImportResource{} }
+
+type dataImportResource struct{ configured }
+
+type dataImportModel struct {
+	ID                  types.String   `tfsdk:"id"`
+	AppID               types.String   `tfsdk:"app_id"`
+	SourceAppID         types.String   `tfsdk:"source_app_id"`
+	SourceVersion       types.String   `tfsdk:"source_version"`
+	SourcePath          types.String   `tfsdk:"source_path"`
+	Mode                types.String   `tfsdk:"mode"`
+	AllowNonEmptyTarget types.Bool     `tfsdk:"allow_non_empty_target"`
+	ImportType          types.String   `tfsdk:"import_type"`
+	Status              types.String   `tfsdk:"status"`
+	LogPath             types.String   `tfsdk:"log_path"`
+	Tables              types.Map      `tfsdk:"tables"`
+	ArchiveSHA256       types.String   `tfsdk:"archive_sha256"`
+	ArchiveBytes        types.Int64    `tfsdk:"archive_bytes"`
+	Timeouts            timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *dataImportResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_backendless_data_import"
+}
+
+func (r *dataImportResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Imports the *data* migration archive of a Backendless 3.x app into the 5.0 app (runbook step 7, Manage → Import → \"Backendless app\"), " +
+			"follows the migration log to its final line (step 8), then compares every table's row count in the 5.0 app with the archive's manifest. " +
+			"An import of the same archive is never started twice: an earlier one found in the migration log is adopted.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The import id (from the import call, or from the first line of the migration log).",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"app_id": schema.StringAttribute{
+				MarkdownDescription: "Id of the 5.0 target app, usually `appmigrate_backendless_app.<name>.id`. Changing it imports into the new app.",
+				Required:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"source_app_id": schema.StringAttribute{
+				MarkdownDescription: "Application id of the 3.x source app; its secret key must be in the provider's `backendless.legacy_secret_keys`.",
+				Required:            true,
+				PlanModifiers:       []planmodifier.String{requiresReplaceUnlessImported()},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"source_version": schema.StringAttribute{
+				MarkdownDescription: "The 3.x app version the archive belongs to.",
+				Required:            true,
+				PlanModifiers:       []planmodifier.String{requiresReplaceUnlessImported()},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"source_path": schema.StringAttribute{
+				MarkdownDescription: "Path of the data archive in the 3.x File storage, usually `appmigrate_backendless_migration_archive.<name>.data_archive_path`.",
+				Required:            true,
+				PlanModifiers:       []planmodifier.String{requiresReplaceUnlessImported()},
+				Validators:          []validator.String{stringvalidator.RegexMatches(storagePathRe, "must be an absolute path such as /migration-to-4/crm_v1_data_20261122100000.zip")},
+			},
+			"mode": modeAttribute("`POST /{appId}/console/import/{import_type}` on the 5.x console API"),
+			"allow_non_empty_target": schema.BoolAttribute{
+				MarkdownDescription: "Import into an app that already has tables. Default `false`: the runbook recommends \"a blank/new app to avoid any conflicts during the import\", so a non-empty target stops the apply before anything is imported.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+			},
+			"import_type": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("The `{type}` of the import route for the \"Backendless app\" importer (modeled: the real value is not published; record it from the console's network tab). Default `%s`.", backendless.DefaultImportType),
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString(backendless.DefaultImportType),
+				Validators:          []validator.String{stringvalidator.RegexMatches(importTypeRe, "must be a single path segment such as backendless-app")},
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "Final status from the migration log: `COMPLETED` (or `FAILED`/`IN_PROGRESS` in a tainted resource).",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"log_path": schema.StringAttribute{
+				MarkdownDescription: "Path of the migration log in the 5.0 app's Files, such as `/migration/import-<id>.log`.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"tables": schema.MapAttribute{
+				MarkdownDescription: "Row count of every table of the archive, as counted in the 5.0 app after the import (equal to the manifest's counts).",
+				ElementType:         types.Int64Type,
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Map{mapplanmodifier.UseStateForUnknown()},
+			},
+			"archive_sha256": schema.StringAttribute{
+				MarkdownDescription: "SHA-256 (hex) of the imported archive, computed while streaming it and confirmed by the migration log.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"archive_bytes": schema.Int64Attribute{
+				MarkdownDescription: "Size of the imported archive in bytes.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
+		},
+	}
+}
+
+func (r *dataImportResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.configure(req.ProviderData, &resp.Diagnostics)
+}
+
+const defaultImportCreateTimeout = 60 * time.Minute
+
+// importGate is the manual step, in the runbook's words (steps 4, 6 and 7). appID and
+// sourcePath are empty while unknown (at plan, before the app or the archive exists).
+func importGate(appID, sourcePath string) manualGate {
+	archive := "the \"data\" archive"
+	if sourcePath != "" {
+		_, name := backendless.SplitPath(sourcePath)
+		archive = fmt.Sprintf("the \"data\" archive (%s, in /migration-to-4 of the 3.x app's File storage)", name)
+	}
+	target, selectApp := "the new 5.0 app", "Open Backendless Console for 5.0 and select the app where you will import the data/files (the app this configuration creates)."
+	if appID != "" {
+		target = "the 5.0 app " + appID
+		selectApp = fmt.Sprintf("Open Backendless Console for 5.0 and select the app where you will import the data/files (id %s).", appID)
+	}
+	return manualGate{
+		Console: "the Backendless 5.0 console",
+		Step:    "import " + archive + " into " + target,
+		Clicks: []string{
+			"Download " + archive + " from the Files section of the 3.x app.",
+			selectApp,
+			"Click the Manage icon, then click Import.",
+			"Click the Browse button located next to \"Backendless app\" and browse to the \"data\" archive downloaded from Backendless Cloud.",
+			"Once the file is selected, click the IMPORT button at the bottom of the screen to initiate the import process.",
+		},
+		DoneWhen: "the migration log in the Files section of the 5.0 app (" + backendless.ImportLogDir + ") shows the import of that archive finished",
+	}
+}
+
+// ModifyPlan checks the 3.x key at plan time and, in manual mode, tells the operator what to click.
+func (r *dataImportResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || !r.ready() {
+		return
+	}
+	client := r.backendlessClient(dataImportType, &resp.Diagnostics)
+	if client == nil {
+		return
+	}
+	var plan dataImportModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	checkLegacyKey(client, path.Root("source_app_id"), plan.SourceAppID, &resp.Diagnostics)
+	if plan.Mode.ValueString() != modeManual || !plan.ID.IsUnknown() {
+		return // api mode, or nothing is (re)created
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultImportCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	appID := ""
+	if !plan.AppID.IsUnknown() {
+		appID = plan.AppID.ValueString()
+	}
+	src := ""
+	if !plan.SourcePath.IsUnknown() {
+		src = plan.SourcePath.ValueString()
+	}
+	resp.Diagnostics.Append(importGate(appID, src).planWarning(timeout))
+}
+
+// sourceArchive is the data archive as the 3.x listing shows it, with its manifest.
+type sourceArchive struct {
+	info     *backendless.FileInfo
+	manifest *backendless.Manifest
+}
+
+func (r *dataImportResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan dataImportModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	client := r.backendlessClient(dataImportType, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultImportCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	appID, srcPath := plan.AppID.ValueString(), plan.SourcePath.ValueString()
+	what := fmt.Sprintf("Importing %s into Backendless app %s", srcPath, appID)
+
+	// What the import must produce, read from the archive before anything is started.
+	src, ok := r.readSource(ctx, client, &plan, what, resp)
+	if !ok {
+		return
+	}
+	earlier, seen, err := findEarlierImport(ctx, client, appID, src.info)
+	if err != nil {
+		addError(&resp.Diagnostics, what+": looking for an earlier import of this archive", err)
+		return
+	}
+
+	var (
+		log  *backendless.MigrationLog
+		sent *transport.Digest
+	)
+	switch {
+	case earlier != nil:
+		resp.Diagnostics.AddWarning("Adopted an earlier import of the same archive",
+			fmt.Sprintf("The migration log %s shows an import (%s) of %s (%d bytes) into app %s with status %s. It is adopted rather than importing the archive a second time.",
+				earlier.Path, earlier.ImportID, src.info.Name, src.info.Size, appID, earlier.Status))
+		plan.recordStart(earlier.ImportID, earlier.Path)
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan.partial())...)
+		log, err = r.waitForLog(ctx, client, appID, earlier.Path, earlier.ImportID)
+	case plan.Mode.ValueString() == modeManual:
+		log, err = r.waitForManualImport(ctx, client, appID, src, seen)
+		if log != nil {
+			plan.recordStart(log.ImportID, log.Path)
+			resp.Diagnostics.Append(resp.State.Set(ctx, plan.partial())...)
+		}
+	default:
+		if !r.checkTargetEmpty(ctx, client, &plan, what, resp) {
+			return
+		}
+		job, digest, startErr := client.StartImport(ctx, appID, plan.ImportType.ValueString(), plan.AllowNonEmptyTarget.ValueBool(), src.info.Name,
+			client.LegacyDownload(plan.SourceAppID.ValueString(), plan.SourceVersion.ValueString(), srcPath))
+		if startErr != nil {
+			addLegacyError(&resp.Diagnostics, path.Root("source_app_id"), what+": starting the import", startErr)
+			return
+		}
+		// The import runs now: record it before waiting, so a failure or timeout leaves a
+		// tainted resource and the next apply finds this import instead of starting another.
+		sent = &digest
+		plan.recordStart(job.ID, job.LogPath)
+		plan.ArchiveSHA256, plan.ArchiveBytes = types.StringValue(digest.SHA256), types.Int64Value(digest.Bytes)
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan.partial())...)
+		log, err = r.waitForLog(ctx, client, appID, job.LogPath, job.ID)
+	}
+	if err != nil {
+		addGateError(&resp.Diagnostics, what, err)
+		return
+	}
+	r.finish(ctx, client, &plan, src, log, sent, resp)
+}
+
+// readSource stats the data archive and reads its manifest with Range requests. A broken archive
+// stops here, before anything is imported.
+func (r *dataImportResource) readSource(ctx context.Context, client *backendless.Client, plan *dataImportModel, what string, resp *resource.CreateResponse) (*sourceArchive, bool) {
+	srcApp, srcVersion, srcPath := plan.SourceAppID.ValueString(), plan.SourceVersion.ValueString(), plan.SourcePath.ValueString()
+	info, err := client.StatLegacyFile(ctx, srcApp, srcVersion, srcPath)
+	if backendless.IsNotFound(err) {
+		resp.Diagnostics.AddAttributeError(path.Root("source_path"), "Data archive not found",
+			fmt.Sprintf("%s: %s is not in the File storage of 3.x app %s version %s. Create the migration archive again "+
+				"(terraform apply -replace=%s.<name>) or correct source_path.", what, srcPath, srcApp, srcVersion, migrationArchiveType))
+		return nil, false
+	}
+	if err != nil {
+		addLegacyError(&resp.Diagnostics, path.Root("source_app_id"), what+": reading the source archive", err)
+		return nil, false
+	}
+	manifest, err := client.LegacyArchiveManifest(ctx, srcApp, srcVersion, srcPath)
+	var broken *backendless.ArchiveError
+	if errors.As(err, &broken) {
+		resp.Diagnostics.AddAttributeError(path.Root("source_path"), "The data archive is not a usable migration archive",
+			fmt.Sprintf("%s: %v. Nothing was imported.\n\nCreate the migration archive again (terraform apply -replace=%s.<name>, or in the 3.x console) and apply again.",
+				what, err, migrationArchiveType))
+		return nil, false
+	}
+	if err != nil {
+		addLegacyError(&resp.Diagnostics, path.Root("source_app_id"), what+": reading manifest.json of the source archive", err)
+		return nil, false
+	}
+	return &sourceArchive{info: info, manifest: manifest}, true
+}
+
+// findEarlierImport looks through the target's migration logs for an import of the same archive
+// (same name and size in the log's first line). A completed or running one is returned to be
+// adopted; failed ones are skipped, because a failed import loads nothing. seen holds every log
+// present now, so manual mode can tell a new import from an old one.
+func findEarlierImport(ctx context.Context, client *backendless.Client, appID string, src *backendless.FileInfo) (*backendless.MigrationLog, map[string]bool, error) {
+	logs, err := client.ImportLogs(ctx, appID)
+	if err != nil {
+		return nil, nil, err
+	}
+	seen := map[string]bool{}
+	var found *backendless.MigrationLog
+	for _, f := range logs {
+		p := backendless.CleanPath(backendless.ImportLogDir + "/" + f.Name)
+		seen[p] = true
+		if found != nil {
+			continue
+		}
+		l, err := client.ReadMigrationLog(ctx, appID, p)
+		if backendless.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		if l.Archive == src.Name && l.ArchiveBytes == src.Size && l.Status != backendless.LogFailed && l.ImportID != "" {
+			found = l
+		}
+	}
+	return found, seen, nil
+}
+
+// checkTargetEmpty refuses, before importing, a target that already has tables, unless allowed.
+func (r *dataImportResource) checkTargetEmpty(ctx context.Context, client *backendless.Client, plan *dataImportModel, what string, resp *resource.CreateResponse) bool {
+	if plan.AllowNonEmptyTarget.ValueBool() {
+		return true
+	}
+	tables, err := client.ListTables(ctx, plan.AppID.ValueString())
+	if err != nil {
+		addError(&resp.Diagnostics, what+": checking that the target app is blank", err)
+		return false
+	}
+	if len(tables) == 0 {
+		return true
+	}
+	names := make([]string, 0, len(tables))
+	for _, t := range tables {
+		names = append(names, fmt.Sprintf("%s (%d rows)", t.Name, t.Count))
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("allow_non_empty_target"), "The target app is not blank",
+		fmt.Sprintf("%s: the app already has tables: %s. Nothing was imported.\n\nThe runbook recommends \"to start with a blank/new app to avoid any conflicts during the import\": "+
+			"import into a new appmigrate_backendless_app, or set allow_non_empty_target = true to import anyway.", what, strings.Join(names, ", ")))
+	return false
+}
+
+// waitForLog follows a migration log until its final line. A log not written yet counts as running.
+func (r *dataImportResource) waitForLog(ctx context.Context, client *backendless.Client, appID, logPath, importID string) (*backendless.MigrationLog, error) {
+	var last *backendless.MigrationLog
+	_, err := transport.Poll(ctx, r.data.poll.options(fmt.Sprintf("Backendless import %s into app %s (migration log %s)", importID, appID, logPath)),
+		func(ctx context.Context) (transport.Status, error) {
+			l, err := client.ReadMigrationLog(ctx, appID, logPath)
+			if backendless.IsNotFound(err) {
+				return transport.Status{State: "WAITING_FOR_LOG", Message: "the migration log has not been written yet"}, nil
+			}
+			if err != nil {
+				return transport.Status{}, err
+			}
+			last = l
+			msg := ""
+			if len(l.Lines) > 0 {
+				msg = l.Lines[len(l.Lines)-1]
+			}
+			return transport.Status{State: l.Status, Message: msg, Done: l.Status != backendless.LogInProgress}, nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	if last.ImportID == "" {
+		last.ImportID = importID
+	}
+	return last, nil
+}
+
+// waitForManualImport waits, calling nothing that mutates, for a person to import the archive:
+// a migration log that was not there at the start, for an archive of the same size, reaching
+// its final line. The size is what identifies the archive: a browser upload may rename the file.
+func (r *dataImportResource) waitForManualImport(ctx context.Context, client *backendless.Client, appID string, src *sourceArchive, seen map[string]bool) (*backendless.MigrationLog, error) {
+	gate := importGate(appID, backendless.MigrationDir+"/"+src.info.Name)
+	var found *backendless.MigrationLog
+	err := gate.wait(ctx, r.data.poll, func(ctx context.Context) (manualProgress, error) {
+		logs, err := client.ImportLogs(ctx, appID)
+		if err != nil {
+			return manualProgress{}, err
+		}
+		var running *backendless.MigrationLog
+		for _, f := range logs {
+			p := backendless.CleanPath(backendless.ImportLogDir + "/" + f.Name)
+			if seen[p] {
+				continue
+			}
+			l, err := client.ReadMigrationLog(ctx, appID, p)
+			if backendless.IsNotFound(err) {
+				continue
+			}
+			if err != nil {
+				return manualProgress{}, err
+			}
+			if l.ImportID == "" || l.ArchiveBytes != src.info.Size {
+				continue // not started far enough to tell, or another archive
+			}
+			if l.Status != backendless.LogInProgress {
+				found = l
+				return manualProgress{Done: true}, nil
+			}
+			running = l
+		}
+		if running != nil {
+			return manualProgress{Missing: fmt.Sprintf("the import %s is still running (last line of %s: %q)", running.ImportID, running.Path, running.Lines[len(running.Lines)-1])}, nil
+		}
+		return manualProgress{Missing: fmt.Sprintf("a new migration log in %s for an archive of %d bytes (%s): the import has not been started", backendless.ImportLogDir, src.info.Size, src.info.Name)}, nil
+	})
+	return found, err
+}
+
+// finish turns a final log into state: a failure quotes the log; a completion is verified
+// against the manifest table by table.
+func (r *dataImportResource) finish(ctx context.Context, client *backendless.Client, plan *dataImportModel, src *sourceArchive,
+	log *backendless.MigrationLog, sent *transport.Digest, resp *resource.CreateResponse) {
+	appID := plan.AppID.ValueString()
+	what := fmt.Sprintf("Import %s of %s into Backendless app %s", log.ImportID, src.info.Name, appID)
+	plan.recordStart(log.ImportID, log.Path)
+	plan.Status = types.StringValue(log.Status)
+	if log.ArchiveSHA256 != "" {
+		plan.ArchiveSHA256, plan.ArchiveBytes = types.StringValue(log.ArchiveSHA256), types.Int64Value(log.ArchiveBytes)
+	}
+	if log.Status == backendless.LogFailed {
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan.partial())...)
+		resp.Diagnostics.AddError("Backendless import failed",
+			fmt.Sprintf("%s failed. The migration log %s says:\n\n%s\n\nLast %d lines of the log:\n\n%s\n\n"+
+				"Fix the cause (for a broken archive, create the migration archive again: terraform apply -replace=%s.<name>) and run apply again. "+
+				"A failed import loads nothing; the next apply starts a new one, and never repeats a completed import of the same archive.",
+				what, log.Path, indent(log.Errors), logTailLines, indent(log.Tail(logTailLines)), migrationArchiveType))
+		return
+	}
+	if sent != nil && log.ArchiveSHA256 != "" && (sent.SHA256 != log.ArchiveSHA256 || sent.Bytes != log.ArchiveBytes) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan.partial())...)
+		resp.Diagnostics.AddError("The importer received different bytes",
+			fmt.Sprintf("%s: the provider streamed %d bytes with SHA-256 %s, but the migration log %s reports %d bytes with SHA-256 %s. "+
+				"The import is recorded as tainted; run apply again to import afresh into a new app.", what, sent.Bytes, sent.SHA256, log.Path, log.ArchiveBytes, log.ArchiveSHA256))
+		return
+	}
+
+	counts, missing, err := countTables(ctx, client, appID, src.manifest.Tables)
+	if err != nil {
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan.partial())...)
+		addError(&resp.Diagnostics, what+": counting the imported rows", err)
+		return
+	}
+	tables, diags := types.MapValueFrom(ctx, types.Int64Type, counts)
+	resp.Diagnostics.Append(diags...)
+	plan.Tables = tables
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan.partial())...)
+	if report, differ := compareCounts(src.manifest.Tables, counts, missing); differ {
+		resp.Diagnostics.AddError("Imported row counts differ from the archive",
+			fmt.Sprintf("%s: the migration log says %q, but the 5.0 app does not hold what the archive's manifest lists:\n\n%s\n"+
+				"Last %d lines of the migration log %s:\n\n%s\n\nThe import is recorded as tainted. Investigate in the 5.0 console before re-running apply into a new app.",
+				what, "MIGRATION COMPLETED", report, logTailLines, log.Path, indent(log.Tail(logTailLines))))
+	}
+}
+
+// countTables counts every table of the manifest in the target (Data API, REST key).
+func countTables(ctx context.Context, client *backendless.Client, appID string, want map[string]int64) (map[string]int64, map[string]bool, error) {
+	counts := map[string]int64{}
+	missing := map[string]bool{}
+	for _, name := range sortedKeys(want) {
+		n, err := client.CountRows(ctx, appID, name)
+		if backendless.IsNotFound(err) {
+			missing[name] = true
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		counts[name] = n
+	}
+	return counts, missing, nil
+}
+
+// compareCounts renders the per-table comparison and says whether anything differs.
+func compareCounts(want, got map[string]int64, missing map[string]bool) (string, bool) {
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  table\tmanifest\ttarget\t")
+	differ := false
+	for _, name := range sortedKeys(want) {
+		target, mark := fmt.Sprint(got[name]), ""
+		if missing[name] {
+			target = "missing"
+		}
+		if missing[name] || got[name] != want[name] {
+			mark, differ = "<- differs", true
+		}
+		fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\n", name, want[name], target, mark)
+	}
+	_ = tw.Flush()
+	return b.String(), differ
+}
+
+func sortedKeys(m map[string]int64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func indent(lines []string) string {
+	if len(lines) == 0 {
+		return "  (no lines)"
+	}
+	return "  " + strings.Join(lines, "\n  ")
+}
+
+func (r *dataImportResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state dataImportModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.backendlessClient(dataImportType, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, 5*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	appID := state.AppID.ValueString()
+	if _, err := client.GetApp(ctx, appID); backendless.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Import target app no longer exists",
+			fmt.Sprintf("The Backendless app %s that import %s loaded data into was deleted outside Terraform, and the imported data with it. "+
+				"The import is removed from state; the next apply imports again.", appID, state.ID.ValueString()))
+		resp.State.RemoveResource(ctx)
+		return
+	} else if err != nil {
+		addError(&resp.Diagnostics, "Reading Backendless app "+appID, err)
+		return
+	}
+	if !state.Status.IsNull() {
+		// The recorded outcome stands: an import is not undone by a vanished log file.
+		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+		return
+	}
+	// Just imported by <app_id>:<import_id>: rebuild the outcome from the migration log.
+	logPath := backendless.ImportLogPath(state.ID.ValueString())
+	l, err := client.ReadMigrationLog(ctx, appID, logPath)
+	if err != nil {
+		addError(&resp.Diagnostics, fmt.Sprintf("Reading the migration log %s of import %s", logPath, state.ID.ValueString()), err)
+		return
+	}
+	counts, _, err := countTables(ctx, client, appID, l.Tables)
+	if err != nil {
+		addError(&resp.Diagnostics, "Counting the rows of the imported tables in app "+appID, err)
+		return
+	}
+	tables, diags := types.MapValueFrom(ctx, types.Int64Type, counts)
+	resp.Diagnostics.Append(diags...)
+	state.Status, state.LogPath, state.Tables = types.StringValue(l.Status), types.StringValue(logPath), tables
+	state.ArchiveSHA256, state.ArchiveBytes = types.StringValue(l.ArchiveSHA256), types.Int64Value(l.ArchiveBytes)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// Update records changed settings (mode, allow_non_empty_target, import_type, timeouts, sources
+// right after import): an import that happened is not redone.
+func (r *dataImportResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state dataImportModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.ID, plan.Status, plan.LogPath, plan.Tables = state.ID, state.Status, state.LogPath, state.Tables
+	plan.ArchiveSHA256, plan.ArchiveBytes = state.ArchiveSHA256, state.ArchiveBytes
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// Delete has nothing to undo: Backendless has no "un-import". It says so.
+func (r *dataImportResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state dataImportModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.AddWarning("Import not undone",
+		fmt.Sprintf("Removing import %s from state undoes nothing: Backendless has no way to un-import data. "+
+			"The 5.0 app %s holds the imported data until the app itself is deleted (appmigrate_backendless_app with deletion_protection = false).",
+			state.ID.ValueString(), state.AppID.ValueString()))
+}
+
+// ImportState takes `<app_id>:<import_id>`; Read rebuilds the outcome from the migration log.
+func (r *dataImportResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	appID, importID, ok := strings.Cut(req.ID, ":")
+	if !ok || appID == "" || importID == "" {
+		resp.Diagnostics.AddError("Invalid import id",
+			fmt.Sprintf("Import a data import by `<app_id>:<import_id>` (the 5.0 application id and the id in the migration log's name, /migration/import-<import_id>.log), got %q.", req.ID))
+		return
+	}
+	for name, v := range map[string]attr.Value{
+		"id": types.StringValue(importID), "app_id": types.StringValue(appID), "mode": types.StringValue(modeAPI),
+		"allow_non_empty_target": types.BoolValue(false), "import_type": types.StringValue(backendless.DefaultImportType),
+	} {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), v)...)
+	}
+}
+
+// recordStart notes which import this resource follows.
+func (m *dataImportModel) recordStart(importID, logPath string) {
+	m.ID, m.LogPath = types.StringValue(importID), types.StringValue(backendless.CleanPath(logPath))
+	if m.Status.IsUnknown() || m.Status.IsNull() {
+		m.Status = types.StringValue(backendless.LogInProgress)
+	}
+}
+
+// partial is the model with every value not known yet set to null, for saving state mid-create.
+func (m dataImportModel) partial() dataImportModel {
+	nullUnknownStrings(&m.ID, &m.Status, &m.LogPath, &m.ArchiveSHA256)
+	nullUnknownInts(&m.ArchiveBytes)
+	if m.Tables.IsUnknown() {
+		m.Tables = types.MapNull(types.Int64Type)
+	}
+	return m
+}

@@ -1,0 +1,628 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/backendless"
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
+)
+
+// Runbook steps 1–4 (Backendless 3.x): "Click the Migrate to Backendless 4.0 button", select a
+// version, click "Create migration archive for 4.0"; Backendless builds a data and a files archive
+// asynchronously and places them "into the /migration-to-4 directory in the File storage of your
+// app". The vendor has no API for the button, so api mode calls a modeled one and manual mode
+// waits for a person to click while it watches the (inferred) 3.x directory listing.
+
+var (
+	_ resource.Resource                = &migrationArchiveResource{}
+	_ resource.ResourceWithConfigure   = &migrationArchiveResource{}
+	_ resource.ResourceWithImportState = &migrationArchiveResource{}
+	_ resource.ResourceWithModifyPlan  = &migrationArchiveResource{}
+)
+
+const migrationArchiveType = "appmigrate_backendless_migration_archive"
+
+// Default archive name patterns: the runbook's patterns did not survive in any copy
+// (backendless-console-api.md §Step 1), so these match the sandbox's modeled names
+// `<App>_<version>_data_<yyyyMMddHHmmss>.zip` and can be overridden.
+const (
+	defaultDataArchivePattern  = `_data_[^/]*\.zip$`
+	defaultFilesArchivePattern = `_files_[^/]*\.zip$`
+)
+
+// NewBackendlessMigrationArchiveResource returns the appmigrate_backendless_migration_archive resource.
+func NewBackendlessMigrationArchiveResource() resource.Resource { return &migrationArchiveResource{} }
+
+type migrationArchiveResource struct{ configured }
+
+type migrationArchiveModel struct {
+	ID                  types.String   `tfsdk:"id"`
+	AppID               types.String   `tfsdk:"app_id"`
+	Version             types.String   `tfsdk:"version"`
+	Mode                types.String   `tfsdk:"mode"`
+	AcceptExisting      types.Bool     `tfsdk:"accept_existing"`
+	RetainOnDestroy     types.Bool     `tfsdk:"retain_on_destroy"`
+	DataArchivePattern  types.String   `tfsdk:"data_archive_pattern"`
+	FilesArchivePattern types.String   `tfsdk:"files_archive_pattern"`
+	JobID               types.String   `tfsdk:"job_id"`
+	DataArchiveName     types.String   `tfsdk:"data_archive_name"`
+	DataArchivePath     types.String   `tfsdk:"data_archive_path"`
+	DataArchiveSize     types.Int64    `tfsdk:"data_archive_size"`
+	FilesArchiveName    types.String   `tfsdk:"files_archive_name"`
+	FilesArchivePath    types.String   `tfsdk:"files_archive_path"`
+	FilesArchiveSize    types.Int64    `tfsdk:"files_archive_size"`
+	CreatedAt           types.String   `tfsdk:"created_at"`
+	Tables              types.Map      `tfsdk:"tables"`
+	Timeouts            timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *migrationArchiveResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_backendless_migration_archive"
+}
+
+func (r *migrationArchiveResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	keepInt := []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The two migration archives (data and files) of one Backendless 3.x app version, in `/migration-to-4` of the app's File storage " +
+			"(runbook steps 1–4: \"Migrate to Backendless 4.0\" → select the version → \"Create migration archive for 4.0\"). " +
+			"Needs the app's secret key in the provider's `backendless.legacy_secret_keys`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<app_id>/<version>`.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"app_id": schema.StringAttribute{
+				MarkdownDescription: "Application id of the 3.x app (3.x console: Manage → App Settings). Changing it creates new archives.",
+				Required:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"version": schema.StringAttribute{
+				MarkdownDescription: "The 3.x app version to archive, such as `v1` (runbook: \"make sure to select the version for which Backendless will prepare a migration archive\"). Changing it creates new archives.",
+				Required:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^[^/\s]+$`), "must be a version name such as v1, without slashes or spaces")},
+			},
+			"mode": modeAttribute("`POST /{version}/migration-to-4/archive` on the 3.x REST API"),
+			"accept_existing": schema.BoolAttribute{
+				MarkdownDescription: "Manual mode only: accept the newest data and files archives already in `/migration-to-4`, however old, instead of waiting for new ones. Default `false`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+			},
+			"retain_on_destroy": schema.BoolAttribute{
+				MarkdownDescription: "When true, `terraform destroy` leaves both archive files in the 3.x File storage. Default `false` (destroy deletes them).",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+			},
+			"data_archive_pattern": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Regular expression (Go syntax) that identifies the data archive by file name. Default `%s`.", defaultDataArchivePattern),
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString(defaultDataArchivePattern),
+				Validators:          []validator.String{regexValidator{}},
+			},
+			"files_archive_pattern": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Regular expression (Go syntax) that identifies the files archive by file name. Default `%s`.", defaultFilesArchivePattern),
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString(defaultFilesArchivePattern),
+				Validators:          []validator.String{regexValidator{}},
+			},
+			"job_id":             schema.StringAttribute{MarkdownDescription: "Id of the archive job (api mode only; modeled).", Computed: true, PlanModifiers: keep},
+			"data_archive_name":  schema.StringAttribute{MarkdownDescription: "File name of the data archive.", Computed: true, PlanModifiers: keep},
+			"data_archive_path":  schema.StringAttribute{MarkdownDescription: "Path of the data archive in the 3.x File storage, such as `/migration-to-4/crm_v1_data_20261122100000.zip`: the `source_path` of `appmigrate_backendless_data_import`.", Computed: true, PlanModifiers: keep},
+			"data_archive_size":  schema.Int64Attribute{MarkdownDescription: "Size of the data archive in bytes.", Computed: true, PlanModifiers: keepInt},
+			"files_archive_name": schema.StringAttribute{MarkdownDescription: "File name of the files archive.", Computed: true, PlanModifiers: keep},
+			"files_archive_path": schema.StringAttribute{MarkdownDescription: "Path of the files archive in the 3.x File storage: the `source_path` of `appmigrate_backendless_file_upload`.", Computed: true, PlanModifiers: keep},
+			"files_archive_size": schema.Int64Attribute{MarkdownDescription: "Size of the files archive in bytes.", Computed: true, PlanModifiers: keepInt},
+			"created_at":         schema.StringAttribute{MarkdownDescription: "When the data archive was written (RFC 3339), as the 3.x listing reports it.", Computed: true, PlanModifiers: keep},
+			"tables": schema.MapAttribute{
+				MarkdownDescription: "Rows per table of the 3.x version, from the data archive's `manifest.json` (read with HTTP Range requests, without downloading the archive): " +
+					"the source side of the row-count comparison. Null, with a warning, when the archive has no readable manifest.",
+				ElementType:   types.Int64Type,
+				Computed:      true,
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.UseStateForUnknown()},
+			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
+		},
+	}
+}
+
+func (r *migrationArchiveResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.configure(req.ProviderData, &resp.Diagnostics)
+}
+
+// archiveGate is the manual step, in the runbook's words (steps 1–3).
+func archiveGate(appID, version string) manualGate {
+	return manualGate{
+		Console: "the Backendless 3.x (Cloud) console (app id " + appID + ")",
+		Step:    fmt.Sprintf("create the migration archive of app %s version %s", appID, version),
+		Clicks: []string{
+			"Select the app. You will see the \"Migrate to Backendless 4.0\" button.",
+			"Click the Migrate to Backendless 4.0 button.",
+			fmt.Sprintf("Select the version %q and click \"Create migration archive for 4.0\".", version),
+		},
+		DoneWhen: fmt.Sprintf("a data and a files archive of version %s appear in /migration-to-4 of the app's File storage", version),
+	}
+}
+
+const defaultArchiveCreateTimeout = 60 * time.Minute
+
+// ModifyPlan fails at plan time what would fail at apply (no 3.x secret key for the app) and,
+// in manual mode, tells the operator what to click.
+func (r *migrationArchiveResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || !r.ready() {
+		return
+	}
+	client := r.backendlessClient(migrationArchiveType, &resp.Diagnostics)
+	if client == nil {
+		return
+	}
+	var plan migrationArchiveModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	checkLegacyKey(client, path.Root("app_id"), plan.AppID, &resp.Diagnostics)
+	var state *migrationArchiveModel
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	creating := state == nil || !state.AppID.Equal(plan.AppID) || !state.Version.Equal(plan.Version)
+	if creating && plan.Mode.ValueString() == modeManual && !plan.AppID.IsUnknown() && !plan.Version.IsUnknown() {
+		timeout, diags := plan.Timeouts.Create(ctx, defaultArchiveCreateTimeout)
+		resp.Diagnostics.Append(diags...)
+		resp.Diagnostics.Append(archiveGate(plan.AppID.ValueString(), plan.Version.ValueString()).planWarning(timeout))
+	}
+}
+
+func (r *migrationArchiveResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan migrationArchiveModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	client := r.backendlessClient(migrationArchiveType, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultArchiveCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	appID, version := plan.AppID.ValueString(), plan.Version.ValueString()
+	plan.ID = types.StringValue(appID + "/" + version)
+	dataRe, filesRe, err := plan.patterns()
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid archive pattern", err.Error())
+		return
+	}
+	what := fmt.Sprintf("Creating the migration archive of Backendless 3.x app %s version %s", appID, version)
+
+	var data, files *backendless.FileInfo
+	if plan.Mode.ValueString() == modeManual {
+		plan.JobID = types.StringNull()
+		data, files, err = r.waitForManualArchive(ctx, client, &plan, dataRe, filesRe)
+		if err != nil {
+			addLegacyError(&resp.Diagnostics, path.Root("app_id"), what, err)
+			return
+		}
+	} else {
+		job, err := client.CreateMigrationArchive(ctx, appID, version)
+		if err != nil {
+			addLegacyError(&resp.Diagnostics, path.Root("app_id"), what, err)
+			return
+		}
+		// The job exists now: record it before waiting, so a failure or timeout leaves a
+		// tainted resource that names the job instead of an orphaned one.
+		plan.JobID = types.StringValue(job.ID)
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan.partial())...)
+		if job.Adopted {
+			resp.Diagnostics.AddWarning("Adopted a running migration-archive job",
+				fmt.Sprintf("A migration archive of app %s version %s was already being created (job %s); this apply waits for that job instead of starting another.", appID, version, job.ID))
+		}
+		data, files, err = r.waitForJob(ctx, client, appID, version, job, dataRe, filesRe)
+		if err != nil {
+			addLegacyError(&resp.Diagnostics, path.Root("app_id"), what+" (job "+job.ID+")", err)
+			return
+		}
+	}
+	plan.fill(data, files)
+	resp.Diagnostics.Append(readSourceTables(ctx, client, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// readSourceTables records the data archive's manifest counts. An archive without a readable
+// manifest is reported, not fatal here: appmigrate_backendless_data_import, which needs the
+// manifest, stops on it before importing anything.
+func readSourceTables(ctx context.Context, client *backendless.Client, m *migrationArchiveModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.Tables = types.MapNull(types.Int64Type)
+	manifest, err := client.LegacyArchiveManifest(ctx, m.AppID.ValueString(), m.Version.ValueString(), m.DataArchivePath.ValueString())
+	var broken *backendless.ArchiveError
+	if errors.As(err, &broken) {
+		diags.AddAttributeWarning(path.Root("tables"), "Data archive has no readable manifest",
+			fmt.Sprintf("%v. The source row counts are unknown; appmigrate_backendless_data_import will refuse this archive. Create the migration archive again.", err))
+		return diags
+	}
+	if err != nil {
+		addLegacyError(&diags, path.Root("app_id"), "Reading manifest.json of the data archive "+m.DataArchivePath.ValueString(), err)
+		return diags
+	}
+	tables, d := types.MapValueFrom(ctx, types.Int64Type, manifest.Tables)
+	diags.Append(d...)
+	m.Tables = tables
+	return diags
+}
+
+// waitForJob polls the modeled job to a terminal state, then finds both archives in the listing:
+// the job's word is not enough, the files must be there to be migrated.
+func (r *migrationArchiveResource) waitForJob(ctx context.Context, client *backendless.Client, appID, version string, job *backendless.ArchiveJob,
+	dataRe, filesRe *regexp.Regexp) (*backendless.FileInfo, *backendless.FileInfo, error) {
+	final := job
+	_, err := transport.Poll(ctx, r.data.poll.options(fmt.Sprintf("Backendless migration archive job %s of app %s version %s", job.ID, appID, version)),
+		func(ctx context.Context) (transport.Status, error) {
+			j, err := client.MigrationArchiveStatus(ctx, appID, version, job.ID)
+			if err != nil {
+				return transport.Status{}, err
+			}
+			final = j
+			return transport.Status{State: j.Status, Message: j.Message,
+				Done: j.Status == backendless.ArchiveCompleted, Failed: j.Status == backendless.ArchiveFailed}, nil
+		})
+	if err != nil {
+		return nil, nil, err
+	}
+	listing, err := client.ListMigrationArchives(ctx, appID, version)
+	if err != nil {
+		return nil, nil, err
+	}
+	data := findArchive(listing, final.DataArchive, dataRe, final.Created)
+	files := findArchive(listing, final.FilesArchive, filesRe, final.Created)
+	if data == nil || files == nil {
+		return nil, nil, fmt.Errorf("the job %s reports COMPLETED, but %s missing from %s; create the archive again (terraform apply -replace=%s.<name>)",
+			job.ID, missingArchives(data, files), backendless.MigrationDir, migrationArchiveType)
+	}
+	return data, files, nil
+}
+
+// findArchive picks the archive the job named, or else the newest one matching re written no
+// earlier than since (a job that does not name its files).
+func findArchive(listing []backendless.FileInfo, named string, re *regexp.Regexp, since time.Time) *backendless.FileInfo {
+	if named != "" {
+		_, name := backendless.SplitPath(named)
+		for i := range listing {
+			if listing[i].Name == name {
+				return &listing[i]
+			}
+		}
+		return nil
+	}
+	return newestMatching(listing, re, since.Truncate(time.Second))
+}
+
+// newestMatching returns the newest file whose name matches re and that was written at or after
+// since (zero since = any age). The listing is newest first.
+func newestMatching(listing []backendless.FileInfo, re *regexp.Regexp, since time.Time) *backendless.FileInfo {
+	for i := range listing {
+		if re.MatchString(listing[i].Name) && !listing[i].Created.Before(since) {
+			return &listing[i]
+		}
+	}
+	return nil
+}
+
+func missingArchives(data, files *backendless.FileInfo) string {
+	switch {
+	case data == nil && files == nil:
+		return "the data archive and the files archive are"
+	case data == nil:
+		return "the data archive is"
+	default:
+		return "the files archive is"
+	}
+}
+
+// waitForManualArchive waits, calling nothing that mutates, until a person has created the
+// archives: a data and a files archive newer than the start of this apply (or any pair, with
+// accept_existing) in /migration-to-4.
+func (r *migrationArchiveResource) waitForManualArchive(ctx context.Context, client *backendless.Client, plan *migrationArchiveModel,
+	dataRe, filesRe *regexp.Regexp) (*backendless.FileInfo, *backendless.FileInfo, error) {
+	appID, version := plan.AppID.ValueString(), plan.Version.ValueString()
+	since := r.data.poll.clock.Now().Truncate(time.Second) // listing times have millisecond precision at best
+	if plan.AcceptExisting.ValueBool() {
+		since = time.Time{}
+	}
+	gate := archiveGate(appID, version)
+	var data, files *backendless.FileInfo
+	err := gate.wait(ctx, r.data.poll, func(ctx context.Context) (manualProgress, error) {
+		listing, err := client.ListMigrationArchives(ctx, appID, version)
+		if err != nil {
+			return manualProgress{}, err
+		}
+		data, files = newestMatching(listing, dataRe, since), newestMatching(listing, filesRe, since)
+		if data != nil && files != nil {
+			return manualProgress{Done: true}, nil
+		}
+		newer := ""
+		if !since.IsZero() {
+			newer = " written after " + since.Format(time.RFC3339)
+		}
+		var missing []string
+		if data == nil {
+			missing = append(missing, fmt.Sprintf("a data archive (name matching `%s`)%s", dataRe, newer))
+		}
+		if files == nil {
+			missing = append(missing, fmt.Sprintf("a files archive (name matching `%s`)%s", filesRe, newer))
+		}
+		return manualProgress{Missing: strings.Join(missing, " and ") + " in " + backendless.MigrationDir + " of version " + version}, nil
+	})
+	return data, files, err
+}
+
+func (r *migrationArchiveResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state migrationArchiveModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.backendlessClient(migrationArchiveType, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, 5*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	appID, version := state.AppID.ValueString(), state.Version.ValueString()
+	if state.DataArchiveName.IsNull() && !state.JobID.IsNull() {
+		return // a create that failed after starting its job: tainted, replaced on the next apply
+	}
+	listing, err := client.ListMigrationArchives(ctx, appID, version)
+	if err != nil {
+		addLegacyError(&resp.Diagnostics, path.Root("app_id"), fmt.Sprintf("Reading the migration archives of Backendless 3.x app %s version %s", appID, version), err)
+		return
+	}
+	if state.DataArchiveName.IsNull() {
+		// Just imported by <app_id>/<version>: adopt the newest pair.
+		dataRe, filesRe, err := state.patterns()
+		if err != nil {
+			resp.Diagnostics.AddError("Invalid archive pattern", err.Error())
+			return
+		}
+		data, files := newestMatching(listing, dataRe, time.Time{}), newestMatching(listing, filesRe, time.Time{})
+		if data == nil || files == nil {
+			resp.Diagnostics.AddError("No migration archive to import",
+				fmt.Sprintf("In %s of Backendless 3.x app %s version %s, %s missing. Create the archive first (in the 3.x console or with this resource), then import.",
+					backendless.MigrationDir, appID, version, missingArchives(data, files)))
+			return
+		}
+		state.fill(data, files)
+		resp.Diagnostics.Append(readSourceTables(ctx, client, &state)...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+		return
+	}
+	var gone []string
+	for _, a := range []struct {
+		kind string
+		name types.String
+		size types.Int64
+	}{{"data", state.DataArchiveName, state.DataArchiveSize}, {"files", state.FilesArchiveName, state.FilesArchiveSize}} {
+		f := findByName(listing, a.name.ValueString())
+		switch {
+		case f == nil:
+			gone = append(gone, fmt.Sprintf("the %s archive %s is no longer in %s", a.kind, a.name.ValueString(), backendless.MigrationDir))
+		case f.Size != a.size.ValueInt64():
+			gone = append(gone, fmt.Sprintf("the %s archive %s is now %d bytes, not the %d recorded", a.kind, a.name.ValueString(), f.Size, a.size.ValueInt64()))
+		}
+	}
+	if len(gone) > 0 {
+		resp.Diagnostics.AddWarning("Migration archive changed outside Terraform",
+			fmt.Sprintf("For Backendless 3.x app %s version %s, %s. The archive is removed from state and the next apply creates it again.", appID, version, strings.Join(gone, "; ")))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func findByName(listing []backendless.FileInfo, name string) *backendless.FileInfo {
+	for i := range listing {
+		if listing[i].Name == name {
+			return &listing[i]
+		}
+	}
+	return nil
+}
+
+// Update changes only how the resource behaves (mode, patterns, retention, timeouts): nothing
+// on the vendor side changes, and the recorded archives stay.
+func (r *migrationArchiveResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state migrationArchiveModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	state.Mode, state.AcceptExisting, state.RetainOnDestroy = plan.Mode, plan.AcceptExisting, plan.RetainOnDestroy
+	state.DataArchivePattern, state.FilesArchivePattern, state.Timeouts = plan.DataArchivePattern, plan.FilesArchivePattern, plan.Timeouts
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *migrationArchiveResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state migrationArchiveModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || state.RetainOnDestroy.ValueBool() {
+		return
+	}
+	client := r.backendlessClient(migrationArchiveType, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, 10*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	for _, p := range []types.String{state.DataArchivePath, state.FilesArchivePath} {
+		if p.IsNull() || p.IsUnknown() {
+			continue
+		}
+		if err := client.DeleteLegacyFile(ctx, state.AppID.ValueString(), state.Version.ValueString(), p.ValueString()); err != nil {
+			addLegacyError(&resp.Diagnostics, path.Root("app_id"), "Deleting migration archive "+p.ValueString(), err)
+			return
+		}
+	}
+}
+
+// ImportState takes `<app_id>/<version>`; Read then adopts the newest data and files archives.
+func (r *migrationArchiveResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	i := strings.LastIndex(req.ID, "/")
+	if i <= 0 || i == len(req.ID)-1 {
+		resp.Diagnostics.AddError("Invalid import id",
+			fmt.Sprintf("Import a migration archive by `<app_id>/<version>` (the 3.x application id and version name), got %q:\n\n  terraform import %s.<name> A1B2C3D4-0000-4000-8000-000000000301/v1", req.ID, migrationArchiveType))
+		return
+	}
+	for name, v := range map[string]attr.Value{
+		"id": types.StringValue(req.ID), "app_id": types.StringValue(req.ID[:i]), "version": types.StringValue(req.ID[i+1:]),
+		"mode": types.StringValue(modeAPI), "accept_existing": types.BoolValue(false), "retain_on_destroy": types.BoolValue(false),
+		"data_archive_pattern": types.StringValue(defaultDataArchivePattern), "files_archive_pattern": types.StringValue(defaultFilesArchivePattern),
+	} {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), v)...)
+	}
+}
+
+func (m *migrationArchiveModel) patterns() (*regexp.Regexp, *regexp.Regexp, error) {
+	data, err := regexp.Compile(m.DataArchivePattern.ValueString())
+	if err != nil {
+		return nil, nil, fmt.Errorf("data_archive_pattern: %w", err)
+	}
+	files, err := regexp.Compile(m.FilesArchivePattern.ValueString())
+	if err != nil {
+		return nil, nil, fmt.Errorf("files_archive_pattern: %w", err)
+	}
+	return data, files, nil
+}
+
+// fill records the two archives.
+func (m *migrationArchiveModel) fill(data, files *backendless.FileInfo) {
+	dataPath := backendless.CleanPath(backendless.MigrationDir + "/" + data.Name)
+	filesPath := backendless.CleanPath(backendless.MigrationDir + "/" + files.Name)
+	m.DataArchiveName, m.DataArchivePath, m.DataArchiveSize = types.StringValue(data.Name), types.StringValue(dataPath), types.Int64Value(data.Size)
+	m.FilesArchiveName, m.FilesArchivePath, m.FilesArchiveSize = types.StringValue(files.Name), types.StringValue(filesPath), types.Int64Value(files.Size)
+	m.CreatedAt = types.StringNull()
+	if !data.Created.IsZero() {
+		m.CreatedAt = types.StringValue(data.Created.Format(time.RFC3339))
+	}
+	if m.JobID.IsUnknown() {
+		m.JobID = types.StringNull()
+	}
+}
+
+// partial is the model with every value not known yet set to null, for saving state mid-create.
+func (m migrationArchiveModel) partial() migrationArchiveModel {
+	nullUnknownStrings(&m.JobID, &m.DataArchiveName, &m.DataArchivePath, &m.FilesArchiveName, &m.FilesArchivePath, &m.CreatedAt)
+	nullUnknownInts(&m.DataArchiveSize, &m.FilesArchiveSize)
+	if m.Tables.IsUnknown() {
+		m.Tables = types.MapNull(types.Int64Type)
+	}
+	return m
+}
+
+// nullUnknownStrings and nullUnknownInts turn values not known yet into nulls: state saved
+// before an error (so the object is tainted, not orphaned) must not hold unknown values.
+func nullUnknownStrings(vs ...*types.String) {
+	for _, v := range vs {
+		if v.IsUnknown() {
+			*v = types.StringNull()
+		}
+	}
+}
+
+func nullUnknownInts(vs ...*types.Int64) {
+	for _, v := range vs {
+		if v.IsUnknown() {
+			*v = types.Int64Null()
+		}
+	}
+}
+
+// checkLegacyKey fails the plan when no 3.x secret key is configured for appID.
+func checkLegacyKey(client *backendless.Client, attr path.Path, appID types.String, diags *diag.Diagnostics) {
+	if appID.IsNull() || appID.IsUnknown() || client.HasLegacySecretKey(appID.ValueString()) {
+		return
+	}
+	diags.Append(legacyKeyDiag(attr, appID.ValueString()))
+}
+
+func legacyKeyDiag(attr path.Path, appID string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(attr, "No Backendless 3.x secret key for this app",
+		fmt.Sprintf("The 3.x app %s has no secret key in the provider configuration. Add it to backendless.legacy_secret_keys:\n\n"+
+			"  backendless = {\n    legacy_secret_keys = {\n      %q = var.legacy_secret_key\n    }\n  }\n\n"+
+			"or set the environment variable %s=%s=<secret key>. The key is in the 3.x console under Manage → App Settings.",
+			appID, appID, envBackendlessLegacyKeys, appID))
+}
+
+// addLegacyError is addError that also explains a refused or missing 3.x key; attr is the
+// attribute holding the 3.x application id.
+func addLegacyError(diags *diag.Diagnostics, attr path.Path, summary string, err error) {
+	var missing *backendless.LegacyKeyError
+	if errors.As(err, &missing) {
+		diags.Append(legacyKeyDiag(attr, missing.AppID))
+		return
+	}
+	if backendless.IsLegacyRefusal(err) {
+		diags.AddError("Backendless 3.x refused the application id, secret key or version",
+			fmt.Sprintf("%s: %v.\n\nCheck the application id and version, and the secret key in backendless.legacy_secret_keys (%s); "+
+				"backendless.legacy_application_type (now sent as application-type) must name the client type the key belongs to.", summary, err, envBackendlessLegacyKeys))
+		return
+	}
+	addGateError(diags, summary, err)
+}
+
+// regexValidator accepts a Go regular expression.
+type regexValidator struct{}
+
+func (regexValidator) Description(context.Context) string {
+	return "must be a valid Go regular expression"
+}
+
+func (v regexValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (regexValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression",
+			fmt.Sprintf("%s = %q: %v. Write a Go (RE2) regular expression, such as %q.", req.Path, req.ConfigValue.ValueString(), err, defaultDataArchivePattern))
+	}
+}
