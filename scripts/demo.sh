@@ -38,6 +38,7 @@ done
 source "$work/sandbox.env"
 export APPMIGRATE_BACKENDLESS_LOGIN=dev@example.com
 export APPMIGRATE_BACKENDLESS_PASSWORD=sandbox-password
+export APPMIGRATE_BACKENDLESS_LEGACY_SECRET_KEYS="A1B2C3D4-0000-4000-8000-000000000301=LEGACY-REST-SECRET-crm"
 env | grep '^APPMIGRATE_.*_URL=' | sort
 
 cat >"$work/terraformrc" <<RC
@@ -79,6 +80,6 @@ run_example() {
   cd "$root"
 }
 
-run_example quickstart
+run_example backendless-v3-to-v5
 
 step "Demo finished: sandbox stopped, state under .demo/"

@@ -1,0 +1,2 @@
+# Import a finished import by <app_id>:<import_id> (the id in /migration/import-<import_id>.log).
+terraform import appmigrate_backendless_data_import.data 8F0B2C1E-1D2A-4F0B-9A6C-5E4D3C2B1A00:3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f
