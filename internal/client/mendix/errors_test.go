@@ -1,0 +1,73 @@
+package mendix
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestDecodeError_DeployBodyWithContractFields(t *testing.T) {
+	e := decodeError("op", 403, []byte(`{"errorCode":"APP_IS_RUNNING","errorMessage":"must be stopped"}`), styleDeploy)
+	if e.Code != "APP_IS_RUNNING" || e.Message != "must be stopped" {
+		t.Fatalf("got code %q message %q", e.Code, e.Message)
+	}
+	if !strings.Contains(e.Error(), "HTTP 403 APP_IS_RUNNING: must be stopped") {
+		t.Fatalf("Error() = %q", e.Error())
+	}
+}
+
+func TestDecodeError_DeployCodeFoundWhateverTheField(t *testing.T) {
+	for _, body := range []string{
+		`{"ErrorCode":"PACKAGE_IN_USE","Message":"in use"}`,
+		`{"error":"Package in use","detail":"PACKAGE_IN_USE"}`,
+		`PACKAGE_IN_USE: the package is deployed`,
+	} {
+		err := error(decodeError("op", 409, []byte(body), styleDeploy))
+		if !HasCode(err, "PACKAGE_IN_USE") {
+			t.Errorf("%s: code not found (%v)", body, err)
+		}
+	}
+}
+
+func TestDecodeError_SpaceInCodeIsKept(t *testing.T) {
+	e := decodeError("op", 503, []byte(`{"errorCode":"SERVICE UNAVAILABLE","errorMessage":"MDA is still being processed"}`), styleDeploy)
+	if e.Code != "SERVICE UNAVAILABLE" || !IsRetryLater(e) {
+		t.Fatalf("got %q, retry later %v", e.Code, IsRetryLater(e))
+	}
+}
+
+func TestDecodeError_V4InvalidParams(t *testing.T) {
+	e := decodeError("op", 400, []byte(`{"error":{"code":400,"message":"bad","invalid-params":[{"name":"name","reason":"must not be empty"}]}}`), styleV4)
+	if e.Message != "bad" || len(e.InvalidParams) != 1 || e.InvalidParams[0].Name != "name" {
+		t.Fatalf("got %+v", e)
+	}
+	if !strings.Contains(e.Error(), "name: must not be empty") {
+		t.Fatalf("Error() = %q", e.Error())
+	}
+}
+
+func TestDecodeError_ProjectsDetailJoinsMessage(t *testing.T) {
+	e := decodeError("op", 409, []byte(`{"error":{"message":"Conflict","detail":"App is linked to a licensed node","code":409,"instance":"/v2/projects/x"}}`), styleV4)
+	if !strings.Contains(e.Message, "linked to a licensed node") || !IsLinked(e) {
+		t.Fatalf("got %+v", e)
+	}
+}
+
+func TestDecodeError_StorageXML(t *testing.T) {
+	e := decodeError("op", 403, []byte(`<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>`), styleStorage)
+	if e.Code != "AccessDenied" || e.Message != "Request has expired" {
+		t.Fatalf("got %+v", e)
+	}
+}
+
+func TestErrorHelpers_OnlyMendixErrors(t *testing.T) {
+	plain := errors.New("APP_IS_RUNNING")
+	if HasCode(plain, "APP_IS_RUNNING") || IsNotFound(plain) || StatusOf(plain) != 0 {
+		t.Fatal("helpers must only match *Error")
+	}
+	wrapped := errors.Join(errors.New("context"), &Error{Status: http.StatusNotFound})
+	if !IsNotFound(wrapped) {
+		t.Fatal("a wrapped 404 is still a 404")
+	}
+}
