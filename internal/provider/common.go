@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -85,4 +86,16 @@ func nameTakenDiag(attr path.Path, app *backendless.App) diag.Diagnostic {
 		fmt.Sprintf("An app named %q already exists (id %s). The runbook recommends importing into a blank, new app, so this provider does not adopt an existing one silently.\n\n"+
 			"To manage the existing app with Terraform, import it:\n\n  terraform import %s.<name> %s\n\nor add an import block:\n\n  import {\n    to = %s.<name>\n    id = %q\n  }\n\nOtherwise choose another name.",
 			app.Name, app.ID, backendlessAppType, app.ID, backendlessAppType, app.ID))
+}
+
+// withTimeout applies one of a resource's timeouts (plan.Timeouts.Create and the like) to ctx.
+func withTimeout(ctx context.Context, get func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), def time.Duration,
+	diags *diag.Diagnostics) (context.Context, context.CancelFunc, bool) {
+	d, ds := get(ctx, def)
+	diags.Append(ds...)
+	if diags.HasError() {
+		return ctx, func() {}, false
+	}
+	ctx, cancel := context.WithTimeout(ctx, d)
+	return ctx, cancel, true
 }
