@@ -7,10 +7,24 @@ import (
 
 // mendixResources are the Mendix Cloud v3 → v4 runbook steps, in runbook order.
 func mendixResources() []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{
+		NewMendixTemporaryAppResource,
+		NewMendixNodeLinkResource,
+		NewMendixPackageTransferResource,
+		NewMendixEnvironmentDeploymentResource,
+		NewMendixEnvironmentSettingsResource,
+		NewMendixBackupRestoreResource,
+		NewMendixEnvironmentStartResource,
+	}
 }
 
 // mendixDataSources are the Mendix lookups.
 func mendixDataSources() []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewMendixAppDataSource,
+		NewMendixEnvironmentDataSource,
+		NewMendixSnapshotsDataSource,
+		NewMendixPackagesDataSource,
+		NewMendixOffboardingRequestDataSource,
+	}
 }

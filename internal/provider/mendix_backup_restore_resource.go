@@ -1,0 +1,527 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/mendix"
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
+)
+
+// Runbook §3.2.1 "Backup": "1. Download a backup from your app hosted in Mendix Cloud v3. 2. Upload
+// the downloaded backup to your app hosted in Mendix Cloud v4." Backups v2 does not serve v3, so
+// the v3 side is Backups API v1 (list + pre-signed links); uploading has no API (the portal's
+// Backups → Upload Archive), so mode "api" uses the sandbox's modeled upload and mode "manual"
+// waits for a person; the restore itself is documented Backups API v2. Vendor facts (§5.5): the
+// target must be stopped and must already have an app deployed — hence deployment_id in.
+
+var (
+	_ resource.Resource               = &mendixBackupRestoreResource{}
+	_ resource.ResourceWithConfigure  = &mendixBackupRestoreResource{}
+	_ resource.ResourceWithModifyPlan = &mendixBackupRestoreResource{}
+)
+
+const mendixBackupRestoreType = "appmigrate_mendix_backup_restore"
+
+// NewMendixBackupRestoreResource returns the appmigrate_mendix_backup_restore resource.
+func NewMendixBackupRestoreResource() resource.Resource { return &mendixBackupRestoreResource{} }
+
+type mendixBackupRestoreResource struct{ configured }
+
+type mendixBackupRestoreModel struct {
+	ID                 types.String   `tfsdk:"id"`
+	SourceAppID        types.String   `tfsdk:"source_app_id"`
+	SourceEnvironment  types.String   `tfsdk:"source_environment"`
+	SnapshotID         types.String   `tfsdk:"snapshot_id"`
+	ProjectID          types.String   `tfsdk:"project_id"`
+	EnvironmentID      types.String   `tfsdk:"environment_id"`
+	DeploymentID       types.String   `tfsdk:"deployment_id"`
+	Mode               types.String   `tfsdk:"mode"`
+	SourceSnapshotID   types.String   `tfsdk:"source_snapshot_id"`
+	UploadedSnapshotID types.String   `tfsdk:"uploaded_snapshot_id"`
+	RestoreID          types.String   `tfsdk:"restore_id"`
+	Bytes              types.Int64    `tfsdk:"bytes"`
+	SHA256             types.String   `tfsdk:"sha256"`
+	RestoredBytes      types.Int64    `tfsdk:"restored_bytes"`
+	RestoredSHA256     types.String   `tfsdk:"restored_sha256"`
+	Timeouts           timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *mendixBackupRestoreResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_mendix_backup_restore"
+}
+
+func (r *mendixBackupRestoreResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
+	}
+	computedInt := func(desc string) schema.Int64Attribute {
+		return schema.Int64Attribute{MarkdownDescription: desc, Computed: true, PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}}
+	}
+	required := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Required: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Copies a Cloud v3 backup to a Cloud v4 environment and restores it: the v3 snapshot (Backups API v1; the newest completed one unless `snapshot_id` is given) " +
+			"is streamed into the v4 environment's backups (`mode = \"api\"`, a modeled upload) or uploaded by a person (`mode = \"manual\"`, portal **Backups → Upload Archive**), " +
+			"then restored with Backups API v2. The archive's bytes and SHA-256 are computed while reading v3 and checked against an archive of the uploaded backup downloaded back from v4.",
+		Attributes: map[string]schema.Attribute{
+			"id":                 computed("`<project_id>/<environment_id>/<restore_id>`."),
+			"source_app_id":      required("Deploy API v1 `AppId` of the app on the Cloud v3 node (e.g. `calc`)."),
+			"source_environment": required("The v3 environment (`Mode`) whose backup is copied, e.g. `Production`."),
+			"snapshot_id": schema.StringAttribute{
+				MarkdownDescription: "The v3 backup to copy (`SnapshotID` from Backups API v1, see `data.appmigrate_mendix_snapshots`). Default: the newest `Completed` one at the time of the first apply; " +
+					"a newer nightly backup later does not plan a new restore (that would overwrite v4's data) — replace the resource to restore again.",
+				Optional:      true,
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"project_id":     required("Project id of the app on the v4 node: `appmigrate_mendix_node_link.<name>.project_id`."),
+			"environment_id": required("`EnvironmentId` of the v4 environment to restore into: `appmigrate_mendix_node_link.<name>.environments[\"Production\"]`."),
+			"deployment_id": schema.StringAttribute{
+				MarkdownDescription: "`appmigrate_mendix_environment_deployment.<name>.id` of that environment: a restore needs an app deployed and the environment stopped, which the deployment " +
+					"guarantees. Only orders the graph: a later deployment does not restore again.",
+				Required:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"mode":                 modeAttribute("`POST /api/v2/apps/<ProjectId>/environments/<EnvironmentId>/snapshots/upload` (Backups v2 style)"),
+			"source_snapshot_id":   computed("The v3 `SnapshotID` that was copied (known at plan time)."),
+			"uploaded_snapshot_id": computed("The Backups API v2 `snapshot_id` the upload created on v4."),
+			"restore_id":           computed("The Backups API v2 `restore_id`."),
+			"bytes":                computedInt("Size of the v3 archive (Full Snapshot `.tar.gz`), counted while it was read."),
+			"sha256":               computed("SHA-256 (hex) of the v3 archive, computed while it was read."),
+			"restored_bytes":       computedInt("Size of the archive v4 holds for the uploaded backup (Backups API v2 archive, downloaded back)."),
+			"restored_sha256":      computed("SHA-256 of that v4 archive; apply fails unless it equals `sha256`."),
+			"timeouts":             timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true}),
+		},
+	}
+}
+
+func (r *mendixBackupRestoreResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.configure(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *mendixBackupRestoreResource) client(diags *diag.Diagnostics) *mendix.Client {
+	return r.mendixClientFor(mendixBackupRestoreType, mendixNeeds{apiKey: true, pat: true}, diags)
+}
+
+// backupUploadGate is the portal procedure, in the runbook's words (§3.2.1 and the restore page).
+func backupUploadGate(srcApp, srcMode, snapshotID, projectID, environmentID string) manualGate {
+	snap := "the newest completed backup"
+	if snapshotID != "" {
+		snap = "backup " + snapshotID
+	}
+	return manualGate{
+		Console: "the Mendix Developer Portal (http://home.mendix.com)",
+		Step:    fmt.Sprintf("upload the v3 backup of %s/%s to the v4 environment %s", srcApp, srcMode, environmentID),
+		Clicks: []string{
+			fmt.Sprintf("\"Download a backup from your app hosted in Mendix Cloud v3\": in the v3 app %s, go to **Backups** of the %s environment, select %s and download it as **Full Snapshot** (.tar.gz).", srcApp, srcMode, snap),
+			fmt.Sprintf("\"Upload the downloaded backup to your app hosted in Mendix Cloud v4\": open the v4 app (project %s), go to **Backups**, select the environment %s and click **Upload Archive**; choose the downloaded .tar.gz.", projectID, environmentID),
+			"Do not click Restore: apply restores the uploaded backup itself once it shows as completed.",
+		},
+		DoneWhen: fmt.Sprintf("Backups API v2 lists a new, completed backup of environment %s that was not there when apply started", environmentID),
+	}
+}
+
+// ModifyPlan fails at plan time what would fail at apply (no completed v3 backup, a target that is
+// not on Cloud v4), shows which v3 backup will be copied, and in manual mode says what to click.
+func (r *mendixBackupRestoreResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || !r.ready() {
+		return // only a create is checked: afterwards the v3 node may be gone
+	}
+	client := r.client(&resp.Diagnostics)
+	if client == nil {
+		return
+	}
+	var plan mendixBackupRestoreModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	snapID := ""
+	if !plan.SourceAppID.IsUnknown() && !plan.SourceEnvironment.IsUnknown() && !plan.SnapshotID.IsUnknown() {
+		snap, diags := r.resolveSnapshot(ctx, client, &plan)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		snapID = snap.SnapshotID
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("source_snapshot_id"), snapID)...)
+	}
+	if !plan.ProjectID.IsUnknown() && !plan.EnvironmentID.IsUnknown() {
+		if _, err := client.Snapshots(ctx, plan.ProjectID.ValueString(), plan.EnvironmentID.ValueString()); err != nil {
+			if mendix.HasCode(err, "NOT_SUPPORTED") {
+				resp.Diagnostics.AddAttributeError(path.Root("environment_id"), "Not a Cloud v4 environment",
+					fmt.Sprintf("%v.\n\nBackups API v2 serves Mendix Cloud v4 only. environment_id must be an environment of the v4 node (appmigrate_mendix_node_link.<name>.environments).", err))
+				return
+			}
+			if mendix.IsNotFound(err) {
+				resp.Diagnostics.AddAttributeError(path.Root("environment_id"), "v4 environment not found",
+					fmt.Sprintf("%v.\n\nproject_id must be the app linked to the v4 node and environment_id one of that node's environments.", err))
+				return
+			}
+			addMendixError(&resp.Diagnostics, "Checking the v4 environment "+plan.EnvironmentID.ValueString(), err)
+			return
+		}
+	}
+	if plan.Mode.ValueString() == modeManual {
+		timeout, diags := plan.Timeouts.Create(ctx, mendixBackupCreate)
+		resp.Diagnostics.Append(diags...)
+		resp.Diagnostics.Append(backupUploadGate(plan.SourceAppID.ValueString(), plan.SourceEnvironment.ValueString(), snapID,
+			plan.ProjectID.ValueString(), plan.EnvironmentID.ValueString()).planWarning(timeout))
+	}
+}
+
+// resolveSnapshot picks the v3 backup: snapshot_id when given (it must exist and be Completed),
+// else the newest Completed one.
+func (r *mendixBackupRestoreResource) resolveSnapshot(ctx context.Context, client *mendix.Client, m *mendixBackupRestoreModel) (*mendix.V1Snapshot, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	src, mode := m.SourceAppID.ValueString(), m.SourceEnvironment.ValueString()
+	snaps, err := client.SnapshotsV1(ctx, src, mode)
+	if err != nil {
+		if mendix.IsNotFound(err) {
+			diags.AddAttributeError(path.Root("source_environment"), "Cloud v3 environment not found",
+				fmt.Sprintf("%v.\n\nCheck source_app_id (the v3 app's subdomain) and source_environment (its Mode).", err))
+			return nil, diags
+		}
+		addMendixError(&diags, "Listing the backups of v3 "+src+"/"+mode, err)
+		return nil, diags
+	}
+	if want := m.SnapshotID.ValueString(); want != "" {
+		for i := range snaps {
+			if snaps[i].SnapshotID == want {
+				if snaps[i].State != mendix.V1SnapshotCompleted {
+					diags.AddAttributeError(path.Root("snapshot_id"), "Backup not completed",
+						fmt.Sprintf("Backup %s of %s/%s is %q, not Completed. Wait for it, or pick another (data.appmigrate_mendix_snapshots).", want, src, mode, snaps[i].State))
+					return nil, diags
+				}
+				return &snaps[i], diags
+			}
+		}
+		diags.AddAttributeError(path.Root("snapshot_id"), "Backup not found",
+			fmt.Sprintf("%s/%s has no backup %q. data.appmigrate_mendix_snapshots lists them; remove snapshot_id to take the newest completed one.", src, mode, want))
+		return nil, diags
+	}
+	newest := mendix.NewestCompletedV1(snaps)
+	if newest == nil {
+		diags.AddAttributeError(path.Root("source_environment"), "No completed backup on v3",
+			fmt.Sprintf("%s/%s has no Completed backup to copy (%d listed). Create one in the v3 portal (Backups → Create Backup) or wait for the nightly backup.", src, mode, len(snaps)))
+		return nil, diags
+	}
+	return newest, diags
+}
+
+func (r *mendixBackupRestoreResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan mendixBackupRestoreModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, mendixBackupCreate, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	defer cancel()
+	started := r.data.poll.clock.Now()
+	src, mode := plan.SourceAppID.ValueString(), plan.SourceEnvironment.ValueString()
+	projectID, envID := plan.ProjectID.ValueString(), plan.EnvironmentID.ValueString()
+	what := fmt.Sprintf("Restoring the v3 backup of %s/%s into v4 environment %s", src, mode, envID)
+
+	snapID := plan.SourceSnapshotID.ValueString()
+	if plan.SourceSnapshotID.IsUnknown() || snapID == "" {
+		snap, diags := r.resolveSnapshot(ctx, client, &plan)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		snapID = snap.SnapshotID
+	}
+	plan.SourceSnapshotID = types.StringValue(snapID)
+	if err := r.checkTarget(ctx, client, projectID, envID); err != nil {
+		addMendixError(&resp.Diagnostics, what, err)
+		return
+	}
+
+	// The v3 archive behind a pre-signed link; §5.4: a 500 means "still being made", and an expired
+	// link is replaced by a fresh one.
+	download := client.NewDownload("mendix: download v3 backup "+snapID, "", func(ctx context.Context) (string, error) {
+		var links *mendix.SnapshotURLs
+		_, err := transport.Poll(ctx, r.data.poll.options("download links of v3 backup "+snapID+" (500: still being made)"), func(ctx context.Context) (transport.Status, error) {
+			l, err := client.SnapshotURLsV1(ctx, src, mode, snapID)
+			if mendix.IsStillBeingMade(err) {
+				return transport.Status{State: "STILL_BEING_MADE", Message: err.Error()}, nil
+			}
+			if err != nil {
+				return transport.Status{}, err
+			}
+			links = l
+			return transport.Status{State: "READY", Done: true}, nil
+		})
+		if err != nil {
+			return "", err
+		}
+		return links.DatabaseAndFiles, nil
+	})
+	fileName := fmt.Sprintf("%s-%s-%s.tar.gz", src, strings.ToLower(mode), snapID)
+
+	plan.UploadedSnapshotID, plan.RestoreID = types.StringNull(), types.StringNull()
+	plan.RestoredBytes, plan.RestoredSHA256 = types.Int64Null(), types.StringNull()
+	plan.ID = types.StringValue(projectID + "/" + envID + "/")
+
+	var uploaded string
+	if plan.Mode.ValueString() == modeManual {
+		known, err := client.Snapshots(ctx, projectID, envID)
+		if err != nil {
+			addMendixError(&resp.Diagnostics, what+": listing the v4 backups", err)
+			return
+		}
+		// The source digest, read (not copied) so what the person uploads can be checked.
+		sum, err := mendix.Hash(ctx, "mendix: hash v3 backup "+snapID, download.Source())
+		if err != nil {
+			addMendixError(&resp.Diagnostics, what+": reading the v3 backup", err)
+			return
+		}
+		logRefreshedLinks(ctx, download, "v3 backup")
+		plan.Bytes, plan.SHA256 = types.Int64Value(sum.Bytes), types.StringValue(sum.SHA256)
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		snap, err := r.waitForManualUpload(ctx, client, &plan, known, started)
+		if err != nil {
+			addGateError(&resp.Diagnostics, what, err)
+			return
+		}
+		uploaded = snap
+	} else {
+		up, err := client.UploadSnapshot(ctx, projectID, envID, fileName, download.Source())
+		if err != nil {
+			addMendixError(&resp.Diagnostics, what+": uploading the archive to v4", err)
+			return
+		}
+		logRefreshedLinks(ctx, download, "v3 backup")
+		uploaded = up.SnapshotID
+		// The backup exists on v4 now: record it (and the digest) before waiting.
+		plan.UploadedSnapshotID = types.StringValue(uploaded)
+		plan.Bytes, plan.SHA256 = types.Int64Value(up.Sent.Bytes), types.StringValue(up.Sent.SHA256)
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		if err := r.waitSnapshot(ctx, client, projectID, envID, uploaded); err != nil {
+			addMendixError(&resp.Diagnostics, what+": extracting the uploaded backup", err)
+			return
+		}
+	}
+	plan.UploadedSnapshotID = types.StringValue(uploaded)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+
+	restore, err := client.StartRestore(ctx, projectID, envID, uploaded, false)
+	if err != nil {
+		addMendixError(&resp.Diagnostics, what, err)
+		return
+	}
+	plan.RestoreID = types.StringValue(restore.RestoreID)
+	plan.ID = types.StringValue(projectID + "/" + envID + "/" + restore.RestoreID)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	if err := r.waitRestore(ctx, client, projectID, envID, restore.RestoreID); err != nil {
+		addMendixError(&resp.Diagnostics, what, err)
+		return
+	}
+
+	held, err := r.archiveDigest(ctx, client, projectID, envID, uploaded)
+	if err != nil {
+		addMendixError(&resp.Diagnostics, what+": downloading the uploaded backup back from v4 to verify it", err)
+		return
+	}
+	plan.RestoredBytes, plan.RestoredSHA256 = types.Int64Value(held.Bytes), types.StringValue(held.SHA256)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	if held.Bytes != plan.Bytes.ValueInt64() || held.SHA256 != plan.SHA256.ValueString() {
+		resp.Diagnostics.AddError(what+": verification failed",
+			fmt.Sprintf("The v3 backup %s was %d bytes with SHA-256 %s, but the backup restored on v4 (%s) downloads as %d bytes with SHA-256 %s. "+
+				"The restore ran with different data; upload the right archive and replace this resource.",
+				snapID, plan.Bytes.ValueInt64(), plan.SHA256.ValueString(), uploaded, held.Bytes, held.SHA256))
+	}
+}
+
+// checkTarget refuses at once what Backups v2 would refuse later: no app deployed, or running.
+func (r *mendixBackupRestoreResource) checkTarget(ctx context.Context, client *mendix.Client, projectID, envID string) error {
+	env, err := client.EnvironmentV4(ctx, projectID, envID)
+	if err != nil {
+		return err
+	}
+	switch env.State {
+	case mendix.V4NotDeployed:
+		return fmt.Errorf("environment %s has no app deployed; a restore needs one (runbook: deploy the package first) — set deployment_id to the environment's appmigrate_mendix_environment_deployment", envID)
+	case mendix.V4Running:
+		return fmt.Errorf("environment %s is running; Backups API v2 restores only into a stopped environment. Stop it (the environment's appmigrate_mendix_environment_start is destroyed or replaced first in a correct configuration) and apply again", envID)
+	}
+	return nil
+}
+
+// waitSnapshot waits until an uploaded backup is extracted (completed) on v4.
+func (r *mendixBackupRestoreResource) waitSnapshot(ctx context.Context, client *mendix.Client, projectID, envID, snapshotID string) error {
+	_, err := transport.Poll(ctx, r.data.poll.options("extraction of the uploaded backup "+snapshotID), func(ctx context.Context) (transport.Status, error) {
+		s, err := client.Snapshot(ctx, projectID, envID, snapshotID)
+		if err != nil {
+			return transport.Status{}, err
+		}
+		return transport.Status{State: s.State, Message: s.StatusMessage, Done: s.State == mendix.StateCompleted, Failed: s.State == mendix.StateFailed}, nil
+	})
+	return err
+}
+
+// waitForManualUpload waits, changing nothing, for a person's portal upload: a backup of the
+// environment that was not listed when apply started, and then for it to be completed.
+func (r *mendixBackupRestoreResource) waitForManualUpload(ctx context.Context, client *mendix.Client, plan *mendixBackupRestoreModel, known []mendix.Snapshot, started time.Time) (string, error) {
+	projectID, envID := plan.ProjectID.ValueString(), plan.EnvironmentID.ValueString()
+	seen := make([]string, 0, len(known))
+	for _, s := range known {
+		seen = append(seen, s.SnapshotID)
+	}
+	gate := backupUploadGate(plan.SourceAppID.ValueString(), plan.SourceEnvironment.ValueString(), plan.SourceSnapshotID.ValueString(), projectID, envID)
+	var found string
+	err := gate.wait(ctx, r.data.poll, func(ctx context.Context) (manualProgress, error) {
+		snaps, err := client.Snapshots(ctx, projectID, envID)
+		if err != nil {
+			return manualProgress{}, err
+		}
+		for _, s := range snaps { // newest first
+			if slices.Contains(seen, s.SnapshotID) {
+				continue
+			}
+			switch s.State {
+			case mendix.StateCompleted:
+				found = s.SnapshotID
+				return manualProgress{Done: true}, nil
+			case mendix.StateFailed:
+				return manualProgress{}, fmt.Errorf("the uploaded backup %s failed on v4: %s. Upload the Full Snapshot .tar.gz again", s.SnapshotID, s.StatusMessage)
+			default:
+				return manualProgress{Missing: fmt.Sprintf("the uploaded backup %s is still %s (%s)", s.SnapshotID, s.State, s.StatusMessage)}, nil
+			}
+		}
+		return manualProgress{Missing: fmt.Sprintf("no backup uploaded to environment %s since %s", envID, started.UTC().Format(time.RFC3339))}, nil
+	})
+	return found, err
+}
+
+// waitRestore polls a Backups v2 restore to completed.
+func (r *mendixBackupRestoreResource) waitRestore(ctx context.Context, client *mendix.Client, projectID, envID, restoreID string) error {
+	_, err := transport.Poll(ctx, r.data.poll.options("Backups API v2 restore "+restoreID), func(ctx context.Context) (transport.Status, error) {
+		rs, err := client.Restore(ctx, projectID, envID, restoreID)
+		if err != nil {
+			return transport.Status{}, err
+		}
+		return transport.Status{State: rs.State, Message: rs.StatusMessage, Done: rs.State == mendix.StateCompleted, Failed: rs.State == mendix.StateFailed}, nil
+	})
+	return err
+}
+
+// archiveDigest asks Backups v2 for an archive of the uploaded backup and hashes its download: what
+// v4 actually holds. §5.5: on an expired link, a new archive is requested.
+func (r *mendixBackupRestoreResource) archiveDigest(ctx context.Context, client *mendix.Client, projectID, envID, snapshotID string) (transport.Digest, error) {
+	newArchive := func(ctx context.Context) (string, error) {
+		a, err := client.CreateArchive(ctx, projectID, envID, snapshotID, mendix.DataFilesAndDatabase)
+		if err != nil {
+			return "", err
+		}
+		var url string
+		_, err = transport.Poll(ctx, r.data.poll.options("Backups API v2 archive "+a.ArchiveID+" of backup "+snapshotID), func(ctx context.Context) (transport.Status, error) {
+			got, err := client.Archive(ctx, projectID, envID, snapshotID, a.ArchiveID)
+			if err != nil {
+				return transport.Status{}, err
+			}
+			url = got.URL
+			return transport.Status{State: got.State, Message: got.StatusMessage, Done: got.State == mendix.StateCompleted && got.URL != "", Failed: got.State == mendix.StateFailed}, nil
+		})
+		return url, err
+	}
+	dl := client.NewDownload("mendix: download v4 archive of backup "+snapshotID, "", newArchive)
+	d, err := mendix.Hash(ctx, "mendix: hash v4 archive of backup "+snapshotID, dl.Source())
+	logRefreshedLinks(ctx, dl, "v4 backup archive")
+	return d, err
+}
+
+func (r *mendixBackupRestoreResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state mendixBackupRestoreModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, mendixDefaultRead, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	defer cancel()
+	if state.RestoreID.IsNull() || state.RestoreID.ValueString() == "" {
+		return // tainted before the restore started; apply replaces it
+	}
+	projectID, envID, restoreID := state.ProjectID.ValueString(), state.EnvironmentID.ValueString(), state.RestoreID.ValueString()
+	_, err := client.Restore(ctx, projectID, envID, restoreID)
+	if mendix.IsNotFound(err) {
+		if projectRetired(ctx, client, projectID) {
+			// The restore ran under the temporary app, which the final link retired (§3.4); its
+			// record is out of reach now. Restoring again would overwrite the live data.
+			tflog.Info(ctx, "restore belonged to a replaced app; kept as a record", map[string]any{"restore_id": restoreID})
+			return
+		}
+		resp.Diagnostics.AddWarning("Mendix restore record no longer exists",
+			fmt.Sprintf("Backups API v2 no longer knows restore %s of environment %s. It is removed from state, so the next plan restores the v3 backup again — "+
+				"review that plan: a restore overwrites the environment's data.", restoreID, envID))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addMendixError(&resp.Diagnostics, "Reading restore "+restoreID, err)
+	}
+}
+
+func (r *mendixBackupRestoreResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state mendixBackupRestoreModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// deployment_id, mode and timeouts only order or describe the step: nothing to redo.
+	state.DeploymentID, state.Mode, state.Timeouts = plan.DeploymentID, plan.Mode, plan.Timeouts
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *mendixBackupRestoreResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state mendixBackupRestoreModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	uploaded := state.UploadedSnapshotID.ValueString()
+	if state.RestoreID.ValueString() == "" && uploaded != "" && state.Mode.ValueString() != modeManual {
+		// A create that failed between upload and restore: its uploaded backup was never used,
+		// so it goes, and the next create does not leave a second copy beside it.
+		client := r.client(&resp.Diagnostics)
+		if client == nil {
+			return
+		}
+		err := client.DeleteSnapshot(ctx, state.ProjectID.ValueString(), state.EnvironmentID.ValueString(), uploaded)
+		if err != nil && !mendix.IsNotFound(err) {
+			addMendixError(&resp.Diagnostics, "Deleting the unused uploaded backup "+uploaded, err)
+		}
+		return
+	}
+	resp.Diagnostics.AddWarning("Mendix restore cannot be undone",
+		fmt.Sprintf("Nothing to undo: the data restored into environment %s stays, and so does the uploaded backup %s (delete it in the portal if you want it gone). Only Terraform's record was removed.",
+			state.EnvironmentID.ValueString(), uploaded))
+}

@@ -1,0 +1,186 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+const restoreAddr = "appmigrate_mendix_backup_restore.data"
+
+func restoreConfig(env *mxEnv, mode, timeout string) string {
+	return deploymentConfig(env) + fmt.Sprintf(`
+resource "appmigrate_mendix_backup_restore" "data" {
+  source_app_id      = %q
+  source_environment = %q
+  project_id         = %q
+  environment_id     = %q
+  deployment_id      = appmigrate_mendix_environment_deployment.app.id
+  mode               = %q
+
+  timeouts = {
+    create = %q
+  }
+}
+`, mxSourceApp, mxMode, mxSpareProject, mxV4ProdEnv, mode, timeout)
+}
+
+// checkRestoredLikeV3 compares the state's digests with the newest completed v3 backup and with
+// what the sandbox recorded on the v4 environment when it restored.
+func checkRestoredLikeV3(env *mxEnv) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		v3, err := env.sb.MendixSnapshotDigest(mxSourceApp, mxMode, "")
+		if err != nil {
+			return err
+		}
+		e, err := env.sb.MendixEnvironment(mxV4App, mxMode)
+		if err != nil {
+			return err
+		}
+		attrs := s.RootModule().Resources[restoreAddr].Primary.Attributes
+		switch {
+		case e.Restored == nil:
+			return fmt.Errorf("the v4 environment records no restore")
+		case attrs["source_snapshot_id"] != v3.SnapshotID:
+			return fmt.Errorf("copied backup %s, want the newest completed %s", attrs["source_snapshot_id"], v3.SnapshotID)
+		case attrs["sha256"] != v3.SHA256 || attrs["bytes"] != fmt.Sprint(v3.Bytes):
+			return fmt.Errorf("source digest %s/%s, v3 archive %s/%d", attrs["sha256"], attrs["bytes"], v3.SHA256, v3.Bytes)
+		case attrs["restored_sha256"] != v3.SHA256 || attrs["restored_bytes"] != fmt.Sprint(v3.Bytes):
+			return fmt.Errorf("restored digest %s/%s, v3 archive %s/%d", attrs["restored_sha256"], attrs["restored_bytes"], v3.SHA256, v3.Bytes)
+		case e.Restored.ArchiveSHA256 != v3.SHA256 || e.Restored.RestoreID != attrs["restore_id"]:
+			return fmt.Errorf("the sandbox restored %s (restore %s), want %s (restore %s)", e.Restored.ArchiveSHA256, e.Restored.RestoreID, v3.SHA256, attrs["restore_id"])
+		case e.Restored.DBRows != v3.DBRows || e.Restored.Files != v3.Files:
+			return fmt.Errorf("restored %d rows / %d files, v3 has %d / %d", e.Restored.DBRows, e.Restored.Files, v3.DBRows, v3.Files)
+		}
+		return nil
+	}
+}
+
+func TestAccMendixBackupRestore_StreamsRestoresAndVerifiesDigests(t *testing.T) {
+	env := startMendixSandbox(t)
+	env.linkSpareApp(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: restoreConfig(env, "api", "10m"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					// The v3 backup that will be copied is named in the plan.
+					plancheck.ExpectKnownValue(restoreAddr, tfjsonpath.New("source_snapshot_id"), knownvalue.StringExact("5deda9e2-f882-4925-830c-45e73c573602")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(restoreAddr, tfjsonpath.New("restore_id"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(restoreAddr, tfjsonpath.New("uploaded_snapshot_id"), knownvalue.NotNull()),
+				},
+				Check: checkRestoredLikeV3(env),
+			},
+			{
+				Config:           restoreConfig(env, "api", "10m"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
+func TestAccMendixBackupRestore_ExpiredDownloadURLGetsAFreshOne(t *testing.T) {
+	env := startMendixSandbox(t)
+	env.linkSpareApp(t)
+	env.expireLinksBeforeFirstDownload(t, "calc-production-")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: restoreConfig(env, "api", "10m"),
+				Check: resource.ComposeTestCheckFunc(checkRestoredLikeV3(env), func(*terraform.State) error {
+					if err := env.checkRefusedThenFresh("calc-production-"); err != nil {
+						return err
+					}
+					links := env.tap.requests(mxGet("/mendix/deploy/api/1/apps/calc/environments/Production/snapshots/"))
+					if len(links) < 2 {
+						return fmt.Errorf("want fresh download links asked for after the refusal, saw %d", len(links))
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
+
+func TestAccMendixBackupRestore_ManualModeCompletesWhenTheUploadIsPlayed(t *testing.T) {
+	env := startMendixSandbox(t)
+	env.linkSpareApp(t)
+	list := "/mendix/deploy/api/v2/apps/" + mxSpareProject + "/environments/" + mxV4ProdEnv + "/snapshots"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					// Apply lists the v4 backups, reads (hashes) the v3 archive, then waits. Once
+					// it is waiting, a person uploads the v3 archive in the portal.
+					hashed := env.tap.after(1, func(r mxRequest) bool { return mxOnStorage(r) && strings.Contains(r.Path, "calc-production-") })
+					go func() {
+						<-hashed
+						<-env.tap.after(1, func(r mxRequest) bool { return r.Method == http.MethodGet && r.Path == list })
+						archive := env.v3Backup(t)
+						defer archive.Close()
+						if _, err := env.sb.UploadMendixBackup(mxV4ProdEnv, archive); err != nil {
+							t.Errorf("portal upload: %v", err)
+						}
+					}()
+				},
+				Config: restoreConfig(env, "manual", "5m"),
+				Check: resource.ComposeTestCheckFunc(checkRestoredLikeV3(env), func(*terraform.State) error {
+					if n := len(env.tap.requests(func(r mxRequest) bool { return strings.HasSuffix(r.Path, "/snapshots/upload") })); n != 0 {
+						return fmt.Errorf("manual mode must not call the modeled upload (%d calls)", n)
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
+
+func TestAccMendixBackupRestore_ManualModeTimesOutClearly(t *testing.T) {
+	env := startMendixSandbox(t)
+	env.linkSpareApp(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      restoreConfig(env, "manual", "2s"),
+				ExpectError: regexp.MustCompile(`(?s)manual step not done.*Timed out after .* waiting for someone to upload the v3 backup.*Still missing: no backup uploaded.*Upload\s+Archive`),
+			},
+		},
+	})
+}
+
+func TestAccMendixBackupRestore_V3TargetRejectedAtPlan(t *testing.T) {
+	env := startMendixSandbox(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: mendixProviderBlock(env) + fmt.Sprintf(`
+resource "appmigrate_mendix_backup_restore" "data" {
+  source_app_id      = "calc"
+  source_environment = "Production"
+  project_id         = %q
+  environment_id     = %q
+  deployment_id      = "calc/Production/x"
+}
+`, mxCalcProject, mxV3ProdEnv),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Not a Cloud v4 environment.*NOT_SUPPORTED.*environment_id`),
+			},
+		},
+	})
+}

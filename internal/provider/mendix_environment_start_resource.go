@@ -1,0 +1,362 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/mendix"
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
+)
+
+// Runbook §3.2.4 "Testing and Repeating", second half: "deploy the deployment package to an
+// environment and start your app." It takes the ids of the deployment, the settings and the
+// restore, so Terraform cannot start the app before all three are done, and it restarts whenever
+// one of them changes (settings take effect at the next start, §5.6).
+
+var (
+	_ resource.Resource               = &mendixStartResource{}
+	_ resource.ResourceWithConfigure  = &mendixStartResource{}
+	_ resource.ResourceWithModifyPlan = &mendixStartResource{}
+)
+
+const mendixStartType = "appmigrate_mendix_environment_start"
+
+// NewMendixEnvironmentStartResource returns the appmigrate_mendix_environment_start resource.
+func NewMendixEnvironmentStartResource() resource.Resource { return &mendixStartResource{} }
+
+type mendixStartResource struct{ configured }
+
+type mendixStartModel struct {
+	ID           types.String   `tfsdk:"id"`
+	AppID        types.String   `tfsdk:"app_id"`
+	Environment  types.String   `tfsdk:"environment"`
+	DeploymentID types.String   `tfsdk:"deployment_id"`
+	SettingsID   types.String   `tfsdk:"settings_id"`
+	RestoreID    types.String   `tfsdk:"restore_id"`
+	AutoSyncDB   types.Bool     `tfsdk:"auto_sync_db"`
+	JobID        types.String   `tfsdk:"job_id"`
+	Status       types.String   `tfsdk:"status"`
+	ModelVersion types.String   `tfsdk:"model_version"`
+	Timeouts     timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *mendixStartResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_mendix_environment_start"
+}
+
+func (r *mendixStartResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	orderBy := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Required: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Starts a Mendix environment once its package is deployed, its settings written and its backup restored, and waits for the start job to report `Started`. " +
+			"A start failure names the vendor's code (e.g. `MISSING_CONSTANT`). An environment found stopped shows as a diff; destroy stops the environment.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<app_id>/<environment>`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"app_id": schema.StringAttribute{
+				MarkdownDescription: "Deploy API v1 `AppId` of the v4 node: `appmigrate_mendix_node_link.<name>.subdomain`.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), mxNoSlash{}},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"environment": schema.StringAttribute{
+				MarkdownDescription: "The environment (`Mode`) to start, e.g. `Production`.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), mxNoSlash{}},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"deployment_id": orderBy("`appmigrate_mendix_environment_deployment.<name>.id` of this environment. A new deployment restarts the app."),
+			"settings_id":   orderBy("`appmigrate_mendix_environment_settings.<name>.id` of this environment. Its id changes with the values, so changed settings restart the app (they take effect at the next start)."),
+			"restore_id":    orderBy("`appmigrate_mendix_backup_restore.<name>.id`: the app starts only on the restored data."),
+			"auto_sync_db": schema.BoolAttribute{
+				MarkdownDescription: "`AutoSyncDb` of the start call: synchronise the database with the model on start. Default `true`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(true),
+			},
+			"job_id": schema.StringAttribute{
+				MarkdownDescription: "The last start job (`JobId`); empty when the environment was already running with its settings in effect.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "Deploy API v1 `Status` of the environment: `Running` after apply. Found otherwise on refresh, it plans a start.",
+				Computed:            true,
+			},
+			"model_version": schema.StringAttribute{
+				MarkdownDescription: "`ModelVersion` of the running environment (Deploy API v1).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *mendixStartResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.configure(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *mendixStartResource) client(diags *diag.Diagnostics) *mendix.Client {
+	return r.mendixClientFor(mendixStartType, mendixNeeds{apiKey: true}, diags)
+}
+
+// ModifyPlan checks that the ordering ids belong to this environment and plans a start when the
+// environment was found not running.
+func (r *mendixStartResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || !r.ready() {
+		return
+	}
+	if r.client(&resp.Diagnostics) == nil {
+		return
+	}
+	var plan mendixStartModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !plan.AppID.IsUnknown() && !plan.Environment.IsUnknown() {
+		prefix := strings.ToLower(plan.AppID.ValueString() + "/" + plan.Environment.ValueString() + "/")
+		for _, a := range []struct {
+			attr string
+			v    types.String
+			typ  string
+		}{{"deployment_id", plan.DeploymentID, mendixDeploymentType}, {"settings_id", plan.SettingsID, mendixSettingsType}} {
+			if !a.v.IsUnknown() && !strings.HasPrefix(strings.ToLower(a.v.ValueString()), prefix) {
+				resp.Diagnostics.AddAttributeError(path.Root(a.attr), "Belongs to another environment",
+					fmt.Sprintf("%s = %q is not an id of %s for %s/%s. Reference the %s of the environment this resource starts.",
+						a.attr, a.v.ValueString(), a.typ, plan.AppID.ValueString(), plan.Environment.ValueString(), a.typ))
+			}
+		}
+	}
+	if req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), mendix.EnvRunning)...)
+		return
+	}
+	var state mendixStartModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// Running is the only state this resource accepts: anything else found on refresh is a diff.
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), mendix.EnvRunning)...)
+	if state.Status.ValueString() != mendix.EnvRunning {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("job_id"), types.StringUnknown())...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("model_version"), types.StringUnknown())...)
+	}
+}
+
+func (r *mendixStartResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan mendixStartModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, mendixDefaultCreate, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	defer cancel()
+	plan.ID = types.StringValue(plan.AppID.ValueString() + "/" + plan.Environment.ValueString())
+	r.start(ctx, &plan, &resp.Diagnostics, func(m *mendixStartModel) { resp.Diagnostics.Append(resp.State.Set(ctx, m)...) })
+}
+
+func (r *mendixStartResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state mendixStartModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Update, mendixDefaultCreate, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	defer cancel()
+	plan.ID = state.ID
+	if state.Status.ValueString() == mendix.EnvRunning {
+		plan.JobID, plan.ModelVersion = state.JobID, state.ModelVersion
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		return
+	}
+	r.start(ctx, &plan, &resp.Diagnostics, func(m *mendixStartModel) { resp.Diagnostics.Append(resp.State.Set(ctx, m)...) })
+}
+
+// start starts the environment and waits for the start job. An environment that already runs is
+// restarted when settings written since its start are not in effect yet (Value ≠ DeployedValue).
+func (r *mendixStartResource) start(ctx context.Context, m *mendixStartModel, diags *diag.Diagnostics, save func(*mendixStartModel)) {
+	client := r.client(diags)
+	if diags.HasError() {
+		return
+	}
+	appID, mode := m.AppID.ValueString(), m.Environment.ValueString()
+	what := fmt.Sprintf("Starting %s/%s", appID, mode)
+	env, err := client.Environment(ctx, appID, mode)
+	if err != nil {
+		addMendixError(diags, what, err)
+		return
+	}
+	if env.Status == mendix.EnvRunning {
+		pending, err := settingsPending(ctx, client, appID, mode)
+		if err != nil {
+			addMendixError(diags, what+": reading the settings", err)
+			return
+		}
+		if pending {
+			if err := r.stopEnvironment(ctx, client, appID, mode); err != nil {
+				addMendixError(diags, what+": stopping it to apply new settings", err)
+				return
+			}
+		}
+	}
+	res, err := client.Start(ctx, appID, mode, m.AutoSyncDB.ValueBool())
+	if err != nil {
+		addMendixError(diags, what, err)
+		return
+	}
+	m.JobID = types.StringValue(res.JobID)
+	m.Status = types.StringValue(mendix.EnvStopped)
+	m.ModelVersion = types.StringValue(env.ModelVersion)
+	if !res.AlreadyStarted {
+		// The start job exists: record it before waiting.
+		save(m)
+		if err := r.waitStarted(ctx, client, appID, mode, res.JobID); err != nil {
+			addStartError(diags, what, res.JobID, err)
+			return
+		}
+	}
+	env, err = client.Environment(ctx, appID, mode)
+	if err != nil {
+		addMendixError(diags, what+": reading the environment", err)
+		return
+	}
+	m.Status = types.StringValue(env.Status)
+	m.ModelVersion = types.StringValue(env.ModelVersion)
+	save(m)
+	if env.Status != mendix.EnvRunning {
+		diags.AddError(what+": not running", fmt.Sprintf("The start job reported Started, but Deploy API v1 shows %s/%s as %q. Run apply again.", appID, mode, env.Status))
+	}
+}
+
+// settingsPending reports written settings that the running app does not use yet.
+func settingsPending(ctx context.Context, client *mendix.Client, appID, mode string) (bool, error) {
+	s, err := client.Settings(ctx, appID, mode)
+	if err != nil {
+		return false, err
+	}
+	for _, c := range s.Constants {
+		if c.Value != c.DeployedValue {
+			return true, nil
+		}
+	}
+	for _, e := range s.ScheduledEvents {
+		if e.Value != e.DeployedValue {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// waitStarted polls the start job until Started; §5.3: failures arrive as HTTP errors with a code.
+func (r *mendixStartResource) waitStarted(ctx context.Context, client *mendix.Client, appID, mode, jobID string) error {
+	_, err := transport.Poll(ctx, r.data.poll.options("start job "+jobID+" of "+appID+"/"+mode), func(ctx context.Context) (transport.Status, error) {
+		s, err := client.StartStatus(ctx, appID, mode, jobID)
+		if err != nil {
+			return transport.Status{}, err
+		}
+		return transport.Status{State: s, Done: s == mendix.StartStarted}, nil
+	})
+	return err
+}
+
+// startHints say what to do about each documented start failure (mendix-cloud-api.md §5.3).
+var startHints = map[string]string{
+	"MISSING_CONSTANT":        "A constant has no value on v4. Check appmigrate_mendix_environment_settings.constants (and constant_overrides) against the model, then apply again.",
+	"DB_SYNC_FAILED":          "The database could not be synchronised with the model. Check that the restored backup belongs to this model version.",
+	"INVALID_DB_STRUCTURE":    "The database does not match the model. Set auto_sync_db = true, or restore a backup of the same model version.",
+	"INSECURE_ADMIN_PASSWORD": "A user with the administrator role has the password '1'. Change it in the app, deploy, and apply again.",
+	"STARTUP_ACTION_FAILED":   "The app's after-startup microflow failed. Read the environment's logs in the portal.",
+	"NO_PACKAGE":              "No package is configured for the environment: check the deployment.",
+	"ALREADY_LOCKED":          "Another operation holds the environment. Wait for it and apply again.",
+	"START_FAILED":            "Read the environment's logs in the portal.",
+}
+
+// addStartError reports a failed start with the vendor's code up front and what to do about it.
+func addStartError(diags *diag.Diagnostics, what, jobID string, err error) {
+	var me *mendix.Error
+	if errors.As(err, &me) && me.Code != "" {
+		hint := startHints[me.Code]
+		if hint == "" {
+			hint = "Read the environment's logs in the portal."
+		}
+		diags.AddError(fmt.Sprintf("%s: start failed with %s", what, me.Code),
+			fmt.Sprintf("The start job %s failed with the vendor code %s: %s\n\n%s The environment is left stopped; apply again after fixing it.", jobID, me.Code, me.Message, hint))
+		return
+	}
+	addMendixError(diags, what+" (start job "+jobID+")", err)
+}
+
+func (r *mendixStartResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state mendixStartModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, mendixDefaultRead, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	defer cancel()
+	appID, mode := state.AppID.ValueString(), state.Environment.ValueString()
+	env, err := client.Environment(ctx, appID, mode)
+	if mendix.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Mendix environment not found",
+			fmt.Sprintf("%v.\n\nThe start is removed from state; the next apply starts the environment again.", err))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addMendixError(&resp.Diagnostics, "Reading environment "+appID+"/"+mode, err)
+		return
+	}
+	state.Status = types.StringValue(env.Status)
+	if env.ModelVersion != "" {
+		state.ModelVersion = types.StringValue(env.ModelVersion)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *mendixStartResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state mendixStartModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, mendixDefaultDelete, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	defer cancel()
+	appID, mode := state.AppID.ValueString(), state.Environment.ValueString()
+	if err := r.stopEnvironment(ctx, client, appID, mode); err != nil && !mendix.IsNotFound(err) {
+		addMendixError(&resp.Diagnostics, "Stopping "+appID+"/"+mode, err)
+	}
+}
