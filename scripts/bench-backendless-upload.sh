@@ -13,6 +13,8 @@ bin="$root/bin"
 work="$root/.bench/backendless"
 bytes=${BENCH_BYTES:-1073741824}
 export CHECKPOINT_DISABLE=1
+# shellcheck source=scripts/bench-lib.sh
+source "$root/scripts/bench-lib.sh"
 
 rm -rf "$work"
 mkdir -p "$work"
@@ -34,30 +36,11 @@ cat >"$work/fixture.json" <<JSON
 JSON
 
 echo "bench: seeding a sandbox with a $((bytes / 1048576)) MiB file"
-"$bin/appmigrate-sandbox" --listen 127.0.0.1:0 --data-dir "$work/data" --fixture "$work/fixture.json" \
-  --env-file "$work/sandbox.env" --urls-file "$work/urls.json" --job-duration 0 --quiet >"$work/sandbox.log" 2>&1 &
-sandbox_pid=$!
-trap 'kill -TERM $sandbox_pid 2>/dev/null || true; wait $sandbox_pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 600); do
-  [ -s "$work/sandbox.env" ] && break
-  kill -0 "$sandbox_pid" 2>/dev/null || { cat "$work/sandbox.log"; exit 1; }
-  sleep 0.1
-done
-# shellcheck disable=SC1091
-source "$work/sandbox.env"
+start_sandbox "$work"
 export APPMIGRATE_BACKENDLESS_LOGIN=dev@example.com APPMIGRATE_BACKENDLESS_PASSWORD=sandbox-password
 export APPMIGRATE_BACKENDLESS_LEGACY_SECRET_KEYS="$legacy_id=$legacy_key"
 
-cat >"$work/terraformrc" <<RC
-provider_installation {
-  dev_overrides {
-    "appmigrate/appmigrate" = "$bin"
-  }
-  direct {}
-}
-RC
-export TF_CLI_CONFIG_FILE="$work/terraformrc"
-
+use_dev_overrides "$work"
 mkdir -p "$work/tf"
 cat >"$work/tf/main.tf" <<'HCL'
 terraform {
@@ -103,31 +86,8 @@ archive_path=$(terraform output -raw archive_path)
 archive_bytes=$(terraform output -raw archive_bytes)
 target_app=$(terraform output -raw target_app_id)
 
-# Peak RSS of every provider process terraform starts during the timed apply.
-hwm_file="$work/hwm"
-echo 0 >"$hwm_file"
-sample_rss() {
-  local max=0 kb pid
-  while :; do
-    for pid in $(pgrep -f "$bin/terraform-provider-appmigrate" 2>/dev/null); do
-      kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
-      [ -n "$kb" ] && [ "$kb" -gt "$max" ] && max=$kb && echo "$max" >"$hwm_file"
-    done
-    sleep 0.05
-  done
-}
-sample_rss &
-sampler=$!
-
-now() { date +%s.%N; }
 echo "bench: terraform apply of appmigrate_backendless_file_upload ($archive_bytes bytes)"
-t0=$(now)
-terraform apply -auto-approve -input=false -no-color "${tfvars[@]}" -var upload=true >"$work/upload.log" 2>&1 || { kill "$sampler"; cat "$work/upload.log"; exit 1; }
-t1=$(now)
-kill "$sampler" 2>/dev/null || true
-wait "$sampler" 2>/dev/null || true
-provider_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}')
-peak_kb=$(cat "$hwm_file")
+timed_apply "$work" "${tfvars[@]}" -var upload=true
 terraform output -no-color uploaded
 
 # The same bytes by curl: 3.x public download piped into the documented 5.x multipart upload.
@@ -140,18 +100,8 @@ echo "bench: curl download | curl upload"
 t0=$(now)
 curl -fsS "$download" | curl -fsS -o /dev/null -F "file=@-;filename=curl-copy.zip" "$upload"
 t1=$(now)
-curl_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}')
+curl_s=$(elapsed "$t0" "$t1")
 
-mbps() { awk -v n="$archive_bytes" -v s="$1" 'BEGIN{printf "%.1f", n/1000000/s}'; }
-provider_mbps=$(mbps "$provider_s")
-curl_mbps=$(mbps "$curl_s")
-ratio=$(awk -v a="$provider_mbps" -v b="$curl_mbps" 'BEGIN{printf "%.2f", a/b}')
-cat <<REPORT
-
-Backendless file_upload benchmark ($archive_bytes bytes)
-  provider (terraform apply, stream + SHA-256 + read-back verification): ${provider_s}s  ${provider_mbps} MB/s
-  curl download | curl upload (no verification):                        ${curl_s}s  ${curl_mbps} MB/s
-  ratio provider/curl:                                                   ${ratio}
-  provider peak RSS (VmHWM, largest provider process):                   $((peak_kb / 1024)) MiB
-REPORT
+report "Backendless file_upload benchmark ($archive_bytes bytes)" "$archive_bytes" "$provider_s" "$curl_s" "$peak_kb" \
+  "stream + SHA-256 + upload + read-back verification"
 terraform destroy -auto-approve -input=false -no-color "${tfvars[@]}" -var upload=true >/dev/null 2>&1 || true

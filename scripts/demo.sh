@@ -39,6 +39,9 @@ source "$work/sandbox.env"
 export APPMIGRATE_BACKENDLESS_LOGIN=dev@example.com
 export APPMIGRATE_BACKENDLESS_PASSWORD=sandbox-password
 export APPMIGRATE_BACKENDLESS_LEGACY_SECRET_KEYS="A1B2C3D4-0000-4000-8000-000000000301=LEGACY-REST-SECRET-crm"
+export APPMIGRATE_MENDIX_USERNAME=dev@example.com
+export APPMIGRATE_MENDIX_API_KEY=SANDBOX-MX-APIKEY
+export APPMIGRATE_MENDIX_PAT=SANDBOX-MX-PAT
 env | grep '^APPMIGRATE_.*_URL=' | sort
 
 cat >"$work/terraformrc" <<RC
@@ -81,5 +84,6 @@ run_example() {
 }
 
 run_example backendless-v3-to-v5
+run_example mendix-cloud-v3-to-v4
 
 step "Demo finished: sandbox stopped, state under .demo/"

@@ -50,6 +50,7 @@ type config struct {
 	urlsFile    string
 	envFile     string
 	quiet       bool
+	printFix    bool
 }
 
 // parseFlags reads and checks the command line; every refusal says what to do instead.
@@ -71,12 +72,16 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.DurationVar(&c.faults.SlowDelay, "slow-delay", 2*time.Second, "delay of slow answers")
 	fs.StringVar(&c.urlsFile, "urls-file", "", "write the endpoint URLs as JSON to this `file` once listening (for scripts)")
 	fs.StringVar(&c.envFile, "env-file", "", "write `file` with shell exports of the APPMIGRATE_*_URL variables once listening (source it before terraform)")
+	fs.BoolVar(&c.printFix, "print-default-fixture", false, "print the embedded fixture (a starting point for your own --fixture) and exit")
 	fs.BoolVar(&c.quiet, "quiet", false, "do not log requests (the listening URL and provider block are still printed)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q: every setting is a --flag (see -h)", fs.Arg(0))
+	}
+	if c.printFix {
+		return &c, nil
 	}
 	if err := sandbox.CheckLoopback(c.listen); err != nil {
 		return nil, fmt.Errorf("--listen: %w", err)
@@ -105,6 +110,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "appmigrate-sandbox: %v\n", err)
 		return exitUsage
+	}
+	if c.printFix {
+		_, _ = stdout.Write(sandbox.DefaultFixture())
+		return exitOK
 	}
 
 	opts := sandbox.Options{DataDir: c.dataDir, JobDuration: c.jobDuration, Faults: c.faults}

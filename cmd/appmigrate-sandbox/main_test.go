@@ -178,3 +178,13 @@ func TestRun_EphemeralRemovesItsDataDir(t *testing.T) {
 		t.Fatalf("ephemeral dir %q still there: %v", dir, err)
 	}
 }
+
+func TestRun_PrintDefaultFixture(t *testing.T) {
+	var stdout, stderr syncBuffer
+	if code := run(t.Context(), []string{"--print-default-fixture"}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d; stderr %s", code, stderr.String())
+	}
+	if stdout.String() != string(sandbox.DefaultFixture()) {
+		t.Fatalf("printed fixture differs from the embedded one")
+	}
+}
