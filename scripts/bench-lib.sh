@@ -91,3 +91,19 @@ $1
   provider peak RSS (VmHWM of the largest provider process): $(($5 / 1024)) MiB
 REPORT
 }
+
+# curl_copy DOWNLOAD UPLOAD FILENAME [EXTRA CURL ARGS...]: the curl baseline, timed into curl_s.
+# `curl -F file=@-` reads all of stdin into memory first (and refuses more than 1 GiB), so the
+# multipart envelope is written around the download by the shell and streamed with `-T -`.
+curl_copy() {
+  local download=$1 upload=$2 name=$3 b="appmigrate-bench-boundary" t0 t1
+  shift 3
+  t0=$(now)
+  {
+    printf -- '--%s\r\nContent-Disposition: form-data; name="file"; filename="%s"\r\nContent-Type: application/octet-stream\r\n\r\n' "$b" "$name"
+    curl -fsS "$download"
+    printf -- '\r\n--%s--\r\n' "$b"
+  } | curl -fsS -o /dev/null -X POST -H "Content-Type: multipart/form-data; boundary=$b" -T - "$@" "$upload"
+  t1=$(now)
+  curl_s=$(elapsed "$t0" "$t1")
+}
