@@ -98,7 +98,7 @@ func (e *SizeMismatchError) Error() string {
 
 // Copy streams Source into the destination request without holding the body in memory:
 // per attempt it re-opens the source, hashes (SHA-256) and counts bytes in flight, and (for multipart)
-// builds the multipart envelope through an io.Pipe with an exact Content-Length when the size is known.
+// wraps it in a fixed multipart envelope with an exact Content-Length when the size is known.
 // It returns the destination response (caller closes it) and the digest of the attempt that got the response.
 // If the source's declared size differs from the bytes actually read, it fails with a *SizeMismatchError.
 func (c *Client) Copy(ctx context.Context, up Upload) (*http.Response, Digest, error) {
@@ -158,8 +158,8 @@ func (e *sourceError) Error() string { return "reading the source: " + e.err.Err
 
 func (e *sourceError) Unwrap() error { return e.err }
 
-// attemptBody is the request body of one attempt. For multipart it is the read end of a pipe fed by a
-// goroutine that writes prefix, source and suffix; otherwise it reads the source directly.
+// attemptBody is the request body of one attempt: the source, hashed and size-checked as it is read,
+// inside the multipart envelope when there is one.
 type attemptBody struct {
 	name     string
 	src      io.ReadCloser
@@ -168,8 +168,6 @@ type attemptBody struct {
 	digest   *DigestReader
 	replay   []byte // set for BytesBody/JSONBody bodies, which trace logs may show
 	in       io.Reader
-	pr       *io.PipeReader
-	done     chan struct{} // closed when the multipart writer has exited; nil without one
 
 	read     atomic.Int64
 	srcOnce  sync.Once
@@ -200,30 +198,10 @@ func newAttemptBody(name string, src io.ReadCloser, size int64, hashIt bool, env
 	if size >= 0 {
 		b.length = int64(len(env.prefix)) + size + int64(len(env.suffix))
 	}
-	pr, pw := io.Pipe()
-	b.pr, b.in, b.done = pr, pr, make(chan struct{})
-	go func() {
-		defer close(b.done)
-		err := writeEnvelope(pw, env, checked)
-		b.closeSource()
-		if err != nil {
-			pw.CloseWithError(err)
-			return
-		}
-		_ = pw.Close()
-	}()
+	// The envelope is fixed, so the body is prefix, source, suffix read in turn: no goroutine, no
+	// pipe, and net/http reads the source with its own buffer.
+	b.in = io.MultiReader(bytes.NewReader(env.prefix), checked, bytes.NewReader(env.suffix))
 	return b
-}
-
-func writeEnvelope(w io.Writer, env *envelope, r io.Reader) error {
-	if _, err := w.Write(env.prefix); err != nil {
-		return err
-	}
-	if _, err := io.Copy(w, r); err != nil {
-		return err
-	}
-	_, err := w.Write(env.suffix)
-	return err
 }
 
 // Read serves net/http; after shutdown it refuses, because the source may already be closed.
@@ -237,22 +215,13 @@ func (b *attemptBody) Read(p []byte) (int, error) {
 // Close is called by net/http when it is done with the body (possibly on its own goroutine).
 func (b *attemptBody) Close() error {
 	b.closed.Store(true)
-	if b.pr != nil {
-		_ = b.pr.CloseWithError(errBodyClosed)
-	}
 	b.closeSource()
 	return nil
 }
 
-// shutdown closes the body and waits for the multipart writer, so the next attempt opens its source
-// only after this one's is closed.
+// shutdown closes the body (and so its source) before the next attempt opens a new one.
 func (b *attemptBody) shutdown() {
-	b.shutOnce.Do(func() {
-		_ = b.Close()
-		if b.done != nil {
-			<-b.done
-		}
-	})
+	b.shutOnce.Do(func() { _ = b.Close() })
 }
 
 func (b *attemptBody) closeSource() {
