@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/backendless"
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/mendix"
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
 )
 
@@ -86,4 +88,57 @@ func (r *tokenRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	return resp, err
+}
+
+// TestLogging_MendixCredentialsAndPresignedLinksNeverReachTerraformLog drives the Mendix client
+// through tflog at trace level: API key, PAT and the tokens of pre-signed download links must not
+// appear in what Terraform logs.
+func TestLogging_MendixCredentialsAndPresignedLinksNeverReachTerraformLog(t *testing.T) {
+	sb := startSandbox(t)
+	var buf bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &buf)
+	e := sb.Endpoints()
+	c, err := mendix.New(mendix.Config{
+		DeployURL: e.MendixDeployURL, CloudURL: e.MendixCloudURL, ProjectsURL: e.MendixProjectsURL,
+		Username: mxUser, APIKey: mxAPIKey, PAT: mxPAT,
+		HTTP: transport.New(transport.Options{Logger: tflogLogger{}, Secrets: []string{mxAPIKey, mxPAT}}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkg, err := c.DeployedPackage(ctx, "calc", "Production", true)
+	if err != nil {
+		t.Fatalf("deployed package: %v", err)
+	}
+	snaps, err := c.SnapshotsV1(ctx, "calc", "Production")
+	if err != nil || len(snaps) == 0 {
+		t.Fatalf("snapshots: %v (%d)", err, len(snaps))
+	}
+	links, err := c.SnapshotURLsV1(ctx, "calc", "Production", snaps[0].SnapshotID)
+	if err != nil {
+		t.Fatalf("snapshot links: %v", err)
+	}
+	if _, err := c.AppsV4(ctx, ""); err != nil {
+		t.Fatalf("v4 apps: %v", err)
+	}
+
+	logged := buf.String()
+	if !strings.Contains(logged, "/api/1/apps/calc/environments/Production/package") || !strings.Contains(logged, "REDACTED") {
+		t.Fatalf("expected the calls to be logged with redactions; log was:\n%s", logged)
+	}
+	secrets := []string{mxAPIKey, mxPAT}
+	for _, link := range []string{pkg.DownloadURL, links.DatabaseAndFiles, links.DatabaseOnly, links.FilesOnly} {
+		u, err := url.Parse(link)
+		if err != nil || link == "" {
+			t.Fatalf("bad pre-signed link %q: %v", link, err)
+		}
+		// The sandbox's links carry their token as the first path segment below /mendix/storage/.
+		parts := strings.Split(strings.TrimPrefix(u.Path, "/mendix/storage/"), "/")
+		secrets = append(secrets, parts[0])
+	}
+	for _, s := range secrets {
+		if strings.Contains(logged, s) {
+			t.Errorf("secret %q appears in the Terraform log", s)
+		}
+	}
 }

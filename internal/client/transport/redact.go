@@ -201,9 +201,54 @@ func redactValue(v any) any {
 		for i, val := range t {
 			t[i] = redactValue(val)
 		}
+	case string:
+		if strings.HasPrefix(t, "https://") || strings.HasPrefix(t, "http://") {
+			return redactLink(t)
+		}
 	}
 	return v
 }
+
+// redactLink hides the credential of a link a vendor hands out in a JSON answer (a pre-signed
+// download URL is a bearer credential until it expires): sensitive query values, such as S3's
+// X-Amz-Signature, and path segments shaped like an access token.
+func redactLink(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	if u.RawQuery != "" {
+		u.RawQuery = redactQuery(u.RawQuery)
+	}
+	segs := strings.Split(u.EscapedPath(), "/")
+	changed := false
+	for i, seg := range segs {
+		if looksLikeAccessToken(seg) {
+			segs[i], changed = Redacted, true
+		}
+	}
+	if changed {
+		u.RawPath = strings.Join(segs, "/")
+		u.Path, _ = url.PathUnescape(u.RawPath)
+	}
+	return u.String()
+}
+
+// looksLikeAccessToken matches a long run of token characters that is not a UUID: UUIDs name
+// apps, environments and snapshots, which a reader of the log needs to see.
+func looksLikeAccessToken(s string) bool {
+	if len(s) < 32 || uuidRe.MatchString(s) {
+		return false
+	}
+	for _, r := range s {
+		if (r < '0' || r > '9') && (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && r != '-' && r != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+var uuidRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // AddSecret registers a secret learned at run time (e.g. a session token) for redaction.
 func (c *Client) AddSecret(s string) {
