@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/backendless"
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
@@ -98,4 +100,17 @@ func withTimeout(ctx context.Context, get func(context.Context, time.Duration) (
 	}
 	ctx, cancel := context.WithTimeout(ctx, d)
 	return ctx, cancel, true
+}
+
+// updateTimeoutsOnly is the Update of a resource whose other attributes all force replacement:
+// the recorded state stays as it is, with the newly configured timeouts.
+func updateTimeoutsOnly[M any](ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse, timeoutsOf func(*M) *timeouts.Value) {
+	var plan, state M
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	*timeoutsOf(&state) = *timeoutsOf(&plan)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }

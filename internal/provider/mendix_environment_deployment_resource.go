@@ -244,19 +244,13 @@ func (r *mendixDeploymentResource) Read(ctx context.Context, req resource.ReadRe
 }
 
 func (r *mendixDeploymentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state mendixDeploymentModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	state.Timeouts = plan.Timeouts
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	// Only timeouts can change in place.
+	updateTimeoutsOnly(ctx, req, resp, func(m *mendixDeploymentModel) *timeouts.Value { return &m.Timeouts })
 }
 
-func (r *mendixDeploymentResource) Delete(_ context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+func (r *mendixDeploymentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state mendixDeploymentModel
-	resp.Diagnostics.Append(req.State.Get(context.Background(), &state)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	resp.Diagnostics.AddWarning("Mendix deployment left in place",
 		fmt.Sprintf("Mendix has no undeploy: package %s stays deployed to %s/%s (the only way to empty an environment, \"clean\", also wipes its data, so it is not called). "+
 			"Only Terraform's record was removed.", state.PackageID.ValueString(), state.AppID.ValueString(), state.Environment.ValueString()))

@@ -353,14 +353,8 @@ func (r *mendixPackageTransferResource) Read(ctx context.Context, req resource.R
 }
 
 func (r *mendixPackageTransferResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state mendixPackageTransferModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	state.Timeouts = plan.Timeouts
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	// Only timeouts can change in place.
+	updateTimeoutsOnly(ctx, req, resp, func(m *mendixPackageTransferModel) *timeouts.Value { return &m.Timeouts })
 }
 
 func (r *mendixPackageTransferResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

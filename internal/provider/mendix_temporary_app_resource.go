@@ -257,14 +257,7 @@ func (r *mendixTemporaryAppResource) Read(ctx context.Context, req resource.Read
 
 func (r *mendixTemporaryAppResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	// Only timeouts can change in place.
-	var plan, state mendixTemporaryAppModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	state.Timeouts = plan.Timeouts
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	updateTimeoutsOnly(ctx, req, resp, func(m *mendixTemporaryAppModel) *timeouts.Value { return &m.Timeouts })
 }
 
 func (r *mendixTemporaryAppResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
