@@ -502,9 +502,9 @@ resource "appmigrate_backendless_app" "target" {
 				},
 			},
 			{
-				// The import starts; then reading its migration log fails once (500, not retried).
+				// The import starts; then reading its migration log fails on every attempt (500).
 				PreConfig: func() {
-					sb.ScriptFault("GET", "/backendless/console/"+appID+"/console/files/download/migration/", sandbox.Fault500, 1)
+					sb.ScriptFault("GET", "/backendless/console/"+appID+"/console/files/download/migration/", sandbox.Fault500, 5) // every attempt: the read fails for good
 				},
 				Config:      importConfig(sb, crm, "crm-v5-taint", "", ""),
 				ExpectError: expectText("Importing", "into Backendless app "+appID, "HTTP 500"),

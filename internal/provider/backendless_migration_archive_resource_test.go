@@ -360,7 +360,7 @@ func TestAccBackendlessMigrationArchive_FailureAfterJobStartTaintsThenReplaces(t
 	crm := fixtureCRM(t, sb)
 	// The job starts, then reading its status fails (a 500 is not retried): the job id is in
 	// state, so the resource is tainted rather than forgotten.
-	sb.ScriptFault("GET", "/backendless3/api/v1/migration-to-4/archive/", sandbox.Fault500, 1)
+	sb.ScriptFault("GET", "/backendless3/api/v1/migration-to-4/archive/", sandbox.Fault500, 5) // every attempt: the read fails for good
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{

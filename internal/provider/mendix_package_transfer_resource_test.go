@@ -177,7 +177,7 @@ func TestAccMendixPackageTransfer_FailureAfterUploadIsTaintedAndReapplyLeavesOne
 	env.linkSpareApp(t)
 	// The upload succeeds, then the job status cannot be read: the package id must be in state
 	// (tainted), and the next apply must replace it rather than add a second package.
-	env.sb.ScriptFault(http.MethodGet, "/mendix/deploy/api/v2/apps/calc-v4/jobs/", sandbox.Fault500, 1)
+	env.sb.ScriptFault(http.MethodGet, "/mendix/deploy/api/v2/apps/calc-v4/jobs/", sandbox.Fault500, 5) // every attempt: the read fails for good
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{

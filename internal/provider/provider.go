@@ -29,12 +29,16 @@ var _ provider.Provider = &AppMigrateProvider{}
 // AppMigrateProvider is the provider implementation.
 type AppMigrateProvider struct {
 	version string
+	// redactor is the registry of every secret value the provider knows, shared by both vendor
+	// clients and by the server that masks diagnostics (NewServer).
+	redactor *transport.Redactor
 }
 
-// New returns a constructor for the provider, as providerserver expects.
+// New returns a constructor for the provider, as providerserver expects. NewServer is what
+// main and the tests serve: it adds the masking of secrets in diagnostics.
 func New(version string) func() provider.Provider {
 	return func() provider.Provider {
-		return &AppMigrateProvider{version: version}
+		return &AppMigrateProvider{version: version, redactor: transport.NewRedactor()}
 	}
 }
 
@@ -46,6 +50,7 @@ type providerModel struct {
 	RetryMaxWait    types.String      `tfsdk:"retry_max_wait"`
 	PollInterval    types.String      `tfsdk:"poll_interval"`
 	PollMaxInterval types.String      `tfsdk:"poll_max_interval"`
+	IdleTimeout     types.String      `tfsdk:"idle_timeout"`
 }
 
 type backendlessModel struct {
@@ -93,6 +98,7 @@ const (
 	defaultRetryMaxWait    = 30 * time.Second
 	defaultPollInterval    = 2 * time.Second
 	defaultPollMaxInterval = 30 * time.Second
+	defaultIdleTimeout     = transport.DefaultIdleTimeout
 )
 
 // Metadata sets the type name prefix `appmigrate`.
@@ -162,9 +168,11 @@ func (p *AppMigrateProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 				},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many times a failed call is retried (connection errors, 429, 502/503/504 and vendor \"retry later\" answers; never a validation error). Default `%d`.", defaultMaxRetries),
-				Optional:            true,
-				Validators:          []validator.Int64{int64validator.Between(0, 20)},
+				MarkdownDescription: fmt.Sprintf("How many times a failed call is retried. A read (and any call the vendor makes idempotent) is retried as a whole when the connection fails "+
+					"at any point, including while its answer is read, and on 429, 500, 502, 503, 504 and the vendor's documented \"retry later\" answers; never on a validation error. "+
+					"A call that creates something is retried only when the vendor's own reads prove the first attempt did not happen, and adopted when they prove it did. Default `%d`.", defaultMaxRetries),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
 			"retry_max_wait": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Longest wait between retries, and the cap on a server's `Retry-After`, as a Go duration (`30s`, `2m`). Default `%s`.", defaultRetryMaxWait),
@@ -180,6 +188,13 @@ func (p *AppMigrateProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 				MarkdownDescription: fmt.Sprintf("Longest wait between two status checks; waits grow from `poll_interval` up to this. Default `%s`.", defaultPollMaxInterval),
 				Optional:            true,
 				Validators:          []validator.String{durationValidator{min: 10 * time.Millisecond}},
+			},
+			"idle_timeout": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("How long a connection may carry no data (or only a trickle of under 1 KiB) before the call is given up on, as a Go duration. "+
+					"The attempt is then retried, or fails with an error that names the host and the call, so a silent server never hangs plan or apply. "+
+					"Raise it only for a vendor known to think longer before it answers. Default `%s`.", defaultIdleTimeout),
+				Optional:   true,
+				Validators: []validator.String{durationValidator{min: 100 * time.Millisecond}},
 			},
 		},
 	}
@@ -213,12 +228,18 @@ func (p *AppMigrateProvider) Configure(ctx context.Context, req provider.Configu
 		maxRetries = -1 // transport.Options reads 0 as "default"; the user asked for none
 	}
 	retryMaxWait := durationOr(cfg.RetryMaxWait, defaultRetryMaxWait)
+	if p.redactor == nil {
+		p.redactor = transport.NewRedactor()
+	}
+	idle := durationOr(cfg.IdleTimeout, defaultIdleTimeout)
 	newTransport := func(secrets ...string) *transport.Client {
 		return transport.New(transport.Options{
 			MaxRetries:    maxRetries,
 			MaxBackoff:    retryMaxWait,
 			MaxRetryAfter: retryMaxWait,
+			IdleTimeout:   idle,
 			Logger:        tflogLogger{},
+			Redactor:      p.redactor,
 			Secrets:       secrets,
 			UserAgent:     "terraform-provider-appmigrate/" + p.version,
 		})

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/sandbox"
@@ -14,7 +13,7 @@ import (
 
 // protoV6ProviderFactories serves the provider in-process to the real terraform CLI.
 var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"appmigrate": providerserver.NewProtocol6WithError(New("test")()),
+	"appmigrate": NewServer("test"),
 }
 
 // Credentials of the sandbox's default fixture.

@@ -196,7 +196,7 @@ type call struct {
 
 // do sends c and decodes a 2xx JSON answer into c.out; other answers become *Error.
 func (cl *Client) do(ctx context.Context, c call) (*http.Response, error) {
-	req := &transport.Request{Name: c.name, Method: c.method, URL: c.url, Header: c.header, Unsafe: c.unsafe, NotDone: c.notDone}
+	req := &transport.Request{Name: c.name, Method: c.method, URL: c.url, Header: c.header, Idempotent: !c.unsafe, NotDone: c.notDone}
 	if req.Header == nil {
 		req.Header = http.Header{}
 	}

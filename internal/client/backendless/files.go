@@ -191,13 +191,13 @@ func (cl *Client) UploadFile(ctx context.Context, appID, p string, overwrite boo
 			return nil, err
 		}
 		resp, sent, err := cl.http.Copy(ctx, transport.Upload{
-			Name:      op,
-			Method:    http.MethodPost,
-			URL:       cl.cfg.APIURL + path(appID, key) + "/files" + filePath(p) + "?overwrite=" + strconv.FormatBool(overwrite),
-			Header:    http.Header{"Accept": []string{"application/json"}},
-			Source:    src,
-			Multipart: &transport.Multipart{Field: "file", FileName: name, ContentType: "application/zip"},
-			Unsafe:    !overwrite,
+			Name:       op,
+			Method:     http.MethodPost,
+			URL:        cl.cfg.APIURL + path(appID, key) + "/files" + filePath(p) + "?overwrite=" + strconv.FormatBool(overwrite),
+			Header:     http.Header{"Accept": []string{"application/json"}},
+			Source:     src,
+			Multipart:  &transport.Multipart{Field: "file", FileName: name, ContentType: "application/zip"},
+			Idempotent: overwrite,
 			NotDone: func(ctx context.Context) (bool, error) {
 				exists, err := cl.FileExists(ctx, appID, p)
 				return !exists, err
@@ -234,7 +234,7 @@ func (cl *Client) Download(appID, p string) transport.Source {
 	return func(ctx context.Context) (io.ReadCloser, int64, error) {
 		op := "backendless: download " + CleanPath(p)
 		resp, err := cl.rest(ctx, appID, func(base string) *transport.Request {
-			return &transport.Request{Name: op, Method: http.MethodGet, URL: base + "/files" + filePath(p)}
+			return &transport.Request{Name: op, Method: http.MethodGet, URL: base + "/files" + filePath(p), Stream: true}
 		})
 		if err != nil {
 			return nil, 0, err
@@ -243,7 +243,12 @@ func (cl *Client) Download(appID, p string) transport.Source {
 			defer drain(resp.Body)
 			return nil, 0, apiError(op, resp)
 		}
-		return resp.Body, resp.ContentLength, nil
+		resume := func(ctx context.Context, h http.Header) (*http.Response, error) {
+			return cl.rest(ctx, appID, func(base string) *transport.Request {
+				return &transport.Request{Name: op, Method: http.MethodGet, URL: base + "/files" + filePath(p), Header: h, Stream: true}
+			})
+		}
+		return transport.Resumable(ctx, op, resp, resume), resp.ContentLength, nil
 	}
 }
 

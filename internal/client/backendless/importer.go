@@ -86,7 +86,6 @@ func (cl *Client) StartImport(ctx context.Context, appID, importType string, all
 			Header:    http.Header{"auth-key": []string{key}, "Accept": []string{"application/json"}},
 			Source:    src,
 			Multipart: &transport.Multipart{Field: "file", FileName: fileName, ContentType: "application/zip"},
-			Unsafe:    true,
 		})
 		sent = d
 		return resp, err

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
@@ -119,14 +118,14 @@ func (cl *Client) legacyDownloadURL(appID, version, p string) string {
 // LegacyDownload opens a 3.x file for reading. It is a transport.Source: a copy re-opens it per
 // attempt. The 3.x headers are sent too, because the file is subject to the directory's ACL
 // (§Step 2, INFERRED). A connection that breaks part-way through is resumed with a Range request
-// from the byte reached, so the stream the destination reads does not break: that matters for the
-// import call, which is never repeated blindly.
+// from the byte reached (transport.Resumable), so the stream the destination reads does not break:
+// that matters for the import call, which is never repeated blindly.
 func (cl *Client) LegacyDownload(appID, version, p string) transport.Source {
 	return func(ctx context.Context) (io.ReadCloser, int64, error) {
 		op := fmt.Sprintf("backendless 3.x: download %s of app %s version %s", CleanPath(p), appID, version)
 		get := func(ctx context.Context, h http.Header) (*http.Response, error) {
 			h.Set("Accept", "*/*")
-			return cl.legacy(ctx, appID, &transport.Request{Name: op, Method: http.MethodGet, URL: cl.legacyDownloadURL(appID, version, p), Header: h})
+			return cl.legacy(ctx, appID, &transport.Request{Name: op, Method: http.MethodGet, URL: cl.legacyDownloadURL(appID, version, p), Header: h, Stream: true})
 		}
 		resp, err := get(ctx, http.Header{})
 		if err != nil {
@@ -136,77 +135,8 @@ func (cl *Client) LegacyDownload(appID, version, p string) transport.Source {
 			defer drain(resp.Body)
 			return nil, 0, apiError(op, resp)
 		}
-		return &resumingBody{ctx: ctx, op: op, get: get, body: resp.Body, size: resp.ContentLength,
-			validator: firstNonEmpty(resp.Header.Get("ETag"), resp.Header.Get("Last-Modified"))}, resp.ContentLength, nil
+		return transport.Resumable(ctx, op, resp, get), resp.ContentLength, nil
 	}
-}
-
-// maxResumes bounds how often one download is resumed before the break is reported.
-const maxResumes = 5
-
-// resumingBody reads a download and, when the connection breaks before the declared length,
-// continues with `Range: bytes=<read>-` (If-Range pins the same version of the file).
-type resumingBody struct {
-	ctx       context.Context
-	op        string
-	get       func(ctx context.Context, h http.Header) (*http.Response, error)
-	body      io.ReadCloser
-	size      int64
-	validator string
-	read      int64
-	resumes   int
-}
-
-func (b *resumingBody) Read(p []byte) (int, error) {
-	for {
-		n, err := b.body.Read(p)
-		b.read += int64(n)
-		if err == nil || (errors.Is(err, io.EOF) && (b.size < 0 || b.read >= b.size)) {
-			return n, err
-		}
-		if b.size < 0 || b.resumes >= maxResumes || b.ctx.Err() != nil {
-			return n, err
-		}
-		if rerr := b.resume(); rerr != nil {
-			return n, fmt.Errorf("%w (resuming at byte %d failed: %v)", err, b.read, rerr)
-		}
-		if n > 0 {
-			return n, nil
-		}
-	}
-}
-
-// resume replaces the broken body by the rest of the file.
-func (b *resumingBody) resume() error {
-	_ = b.body.Close()
-	b.resumes++
-	h := http.Header{"Range": []string{fmt.Sprintf("bytes=%d-", b.read)}}
-	if b.validator != "" {
-		h.Set("If-Range", b.validator)
-	}
-	resp, err := b.get(b.ctx, h)
-	if err != nil {
-		b.body = http.NoBody
-		return err
-	}
-	if resp.StatusCode != http.StatusPartialContent || !strings.HasPrefix(resp.Header.Get("Content-Range"), fmt.Sprintf("bytes %d-", b.read)) {
-		drain(resp.Body)
-		b.body = http.NoBody
-		return fmt.Errorf("%s: the server answered %d to a Range request from byte %d, not the rest of the same file", b.op, resp.StatusCode, b.read)
-	}
-	b.body = resp.Body
-	return nil
-}
-
-func (b *resumingBody) Close() error { return b.body.Close() }
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // HashLegacyFile streams a 3.x file and returns its byte count and SHA-256, holding nothing.
@@ -276,7 +206,7 @@ func (cl *Client) CreateMigrationArchive(ctx context.Context, appID, version str
 	body, _ := transport.JSONBody(struct{}{})
 	resp, err := cl.legacy(ctx, appID, &transport.Request{Name: op, Method: http.MethodPost,
 		URL:    cl.cfg.LegacyURL + path(version, "migration-to-4", "archive"),
-		Header: http.Header{"Content-Type": []string{"application/json"}}, Body: body, Unsafe: true})
+		Header: http.Header{"Content-Type": []string{"application/json"}}, Body: body})
 	if err != nil {
 		return nil, err
 	}

@@ -287,7 +287,7 @@ func TestLegacyDownload_ChangedFileIsNotStitched(t *testing.T) {
 	})
 	c := newTestClient(t, mux, legacyConfig())
 	_, err := c.HashLegacyFile(context.Background(), testLegacyApp, "v1", "/migration-to-4/a.zip")
-	if err == nil || !strings.Contains(err.Error(), "not the rest of the same file") {
+	if err == nil || !strings.Contains(err.Error(), "not the rest of the same object") {
 		t.Fatalf("want a refusal to stitch two versions, got %v", err)
 	}
 }

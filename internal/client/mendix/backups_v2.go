@@ -134,7 +134,6 @@ func (c *Client) UploadSnapshot(ctx context.Context, projectID, environmentID, f
 		Header:    h,
 		Source:    limited("the backup archive", src),
 		Multipart: &transport.Multipart{Field: "file", FileName: fileName, ContentType: "application/gzip"},
-		Unsafe:    true,
 		NotDone: func(ctx context.Context) (bool, error) {
 			now, err := c.snapshotIDs(ctx, projectID, environmentID)
 			if err != nil {

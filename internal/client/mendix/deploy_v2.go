@@ -92,7 +92,6 @@ func (c *Client) UploadPackage(ctx context.Context, appID, fileName string, src 
 		Header:    h, // §8.4: never application/json on the upload; Copy sets the multipart type
 		Source:    limited("the package "+fileName, src),
 		Multipart: &transport.Multipart{Field: "file", FileName: fileName, ContentType: "application/octet-stream"},
-		Unsafe:    true,
 		NotDone: func(ctx context.Context) (bool, error) {
 			after, err := c.packageIDs(ctx, appID, fileName)
 			if err != nil {

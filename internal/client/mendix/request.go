@@ -114,7 +114,7 @@ func (c *Client) do(ctx context.Context, cl call) (int, []byte, error) {
 	if len(cl.query) > 0 {
 		u += "?" + cl.query.Encode()
 	}
-	req := &transport.Request{Name: cl.op, Method: cl.method, URL: u, Header: h, Unsafe: cl.unsafe, NotDone: cl.notDone}
+	req := &transport.Request{Name: cl.op, Method: cl.method, URL: u, Header: h, Idempotent: !cl.unsafe, NotDone: cl.notDone}
 	if cl.in != nil {
 		body, err := transport.JSONBody(cl.in)
 		if err != nil {

@@ -89,8 +89,25 @@ func refusedStatus(status int) bool {
 	return false
 }
 
-// Open GETs the object and returns its body and declared size (-1 when unknown).
+// Open GETs the object and returns its body and declared size (-1 when unknown). A connection
+// that breaks part-way through is resumed with a Range request from the byte reached
+// (transport.Resumable), through a fresh link if the current one has expired meanwhile.
 func (d *Download) Open(ctx context.Context) (io.ReadCloser, int64, error) {
+	resp, err := d.get(ctx, http.Header{})
+	if err != nil {
+		return nil, 0, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		defer drain(resp.Body)
+		return nil, 0, fmt.Errorf("storage refused the download link: %w", apiError(d.op, resp, styleStorage))
+	}
+	return transport.Resumable(ctx, d.op, resp, d.get), resp.ContentLength, nil
+}
+
+// get sends one GET of the object with extra headers (a Range when resuming), asking the platform
+// for a fresh link whenever storage refuses the current one. Any answer other than a refusal is
+// the caller's to judge.
+func (d *Download) get(ctx context.Context, extra http.Header) (*http.Response, error) {
 	for refreshes := 0; ; refreshes++ {
 		d.mu.Lock()
 		u := d.url
@@ -98,10 +115,10 @@ func (d *Download) Open(ctx context.Context) (io.ReadCloser, int64, error) {
 		if u == "" {
 			fresh, err := d.fresh(ctx)
 			if err != nil {
-				return nil, 0, fmt.Errorf("%s: asking for a download link: %w", d.op, err)
+				return nil, fmt.Errorf("%s: asking for a download link: %w", d.op, err)
 			}
 			if fresh == "" {
-				return nil, 0, fmt.Errorf("%s: the platform returned an empty download link", d.op)
+				return nil, fmt.Errorf("%s: the platform returned an empty download link", d.op)
 			}
 			d.mu.Lock()
 			d.issued++
@@ -109,19 +126,22 @@ func (d *Download) Open(ctx context.Context) (io.ReadCloser, int64, error) {
 			d.mu.Unlock()
 			u = fresh
 		}
-		// Deliberately no header but Accept: the link carries its own authorisation.
+		// Deliberately no header but Accept (and Range): the link carries its own authorisation,
+		// and storage may redirect to another host.
+		h := extra.Clone()
+		h.Set("Accept", "*/*")
 		resp, err := d.c.http.Do(ctx, &transport.Request{Name: d.op, Method: http.MethodGet, URL: u,
-			Header: http.Header{"Accept": []string{"*/*"}}})
+			Header: h, Stream: true, CrossHostRedirects: true})
 		if err != nil {
-			return nil, 0, err
+			return nil, err
 		}
-		if resp.StatusCode == http.StatusOK {
-			return resp.Body, resp.ContentLength, nil
+		if resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusPartialContent {
+			return resp, nil
 		}
 		e := apiError(d.op, resp, styleStorage)
 		drain(resp.Body)
 		if !refusedStatus(resp.StatusCode) || refreshes >= maxURLRefreshes {
-			return nil, 0, fmt.Errorf("storage refused the download link: %w", e)
+			return nil, fmt.Errorf("storage refused the download link: %w", e)
 		}
 		code := e.Code
 		if code == "" {

@@ -79,16 +79,31 @@ const (
 // maxLoggedBody bounds what a trace line may carry, so trace logs stay readable and never hold a payload.
 const maxLoggedBody = 8 << 10
 
+// DefaultMaxAnswer bounds a buffered answer: vendor JSON documents are kilobytes, and a
+// misbehaving server must not make the provider hold gigabytes.
+const DefaultMaxAnswer = 32 << 20
+
+// maxErrorBody bounds what is kept of a refusal's body: enough for any vendor error document.
+const maxErrorBody = 64 << 10
+
 // Options configures a Client. Zero values get defaults.
 type Options struct {
 	MaxRetries    int           // default 4 (so 5 attempts); negative = 0 retries
 	MinBackoff    time.Duration // default 500ms
 	MaxBackoff    time.Duration // default 30s
 	MaxRetryAfter time.Duration // cap applied to a server's Retry-After (go-retryablehttp #247); default 60s
-	Logger        Logger        // nil = no logging
-	Secrets       []string      // literal secret values redacted wherever they appear (URL path, query, headers, bodies, error text)
-	HTTPClient    *http.Client  // default cleanhttp.DefaultPooledClient()
-	UserAgent     string        // sent as User-Agent when non-empty
+	// IdleTimeout fails an attempt whose connection moves no data (or only a trickle) for this
+	// long, in either direction; default 60s. A stalled server then gets a retry or a clear error
+	// instead of hanging plan or apply.
+	IdleTimeout time.Duration
+	MaxAnswer   int64  // largest answer read into memory (non-Stream requests); default 32 MiB
+	Logger      Logger // nil = no logging
+	// Redactor is the registry of secret values to mask. Share one between the clients of a
+	// provider so a secret learned by one (a session key, a REST key) is masked in all of them.
+	Redactor   *Redactor
+	Secrets    []string     // literal secret values added to the Redactor
+	HTTPClient *http.Client // default cleanhttp.DefaultPooledClient(); its dialer is wrapped for IdleTimeout
+	UserAgent  string       // sent as User-Agent when non-empty
 	// RetryStatus reports vendor-documented extra "retry later" answers (e.g. a Backups v1 snapshot 500).
 	RetryStatus func(resp *http.Response) bool
 }
@@ -97,7 +112,7 @@ type Options struct {
 type Client struct {
 	opts Options
 	http *http.Client
-	red  *redactor
+	red  *Redactor
 	now  func() time.Time // Retry-After dates are relative to it; tests pin it
 }
 
@@ -121,46 +136,115 @@ func New(opts Options) *Client {
 	if opts.MaxRetryAfter <= 0 {
 		opts.MaxRetryAfter = DefaultMaxRetryAfter
 	}
-	hc := opts.HTTPClient
-	if hc == nil {
-		hc = cleanhttp.DefaultPooledClient()
+	if opts.IdleTimeout <= 0 {
+		opts.IdleTimeout = DefaultIdleTimeout
 	}
-	c := &Client{opts: opts, http: hc, red: newRedactor(), now: time.Now}
+	if opts.MaxAnswer <= 0 {
+		opts.MaxAnswer = DefaultMaxAnswer
+	}
+	red := opts.Redactor
+	if red == nil {
+		red = NewRedactor()
+	}
+	c := &Client{opts: opts, red: red, now: time.Now}
+	c.http = c.httpClient(opts.HTTPClient)
 	for _, s := range opts.Secrets {
-		c.red.add(s)
+		c.red.Add(s)
 	}
 	return c
+}
+
+// httpClient is a copy of base (default: a pooled client) whose connections enforce the idle
+// timeout and whose redirects keep credentials on their host.
+func (c *Client) httpClient(base *http.Client) *http.Client {
+	if base == nil {
+		base = cleanhttp.DefaultPooledClient()
+	}
+	hc := *base
+	if t, ok := hc.Transport.(*http.Transport); ok {
+		t = t.Clone()
+		dial := t.DialContext
+		if dial == nil {
+			dial = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+		}
+		t.DialContext = idleDial(dial, c.opts.IdleTimeout)
+		// Close pooled connections before their idle deadline fires, so a request never starts on
+		// a connection about to time out under it.
+		if t.IdleConnTimeout <= 0 || t.IdleConnTimeout > c.opts.IdleTimeout/2 {
+			t.IdleConnTimeout = c.opts.IdleTimeout / 2
+		}
+		hc.Transport = t
+	}
+	hc.CheckRedirect = c.checkRedirect
+	return &hc
 }
 
 // BodyFunc opens a fresh request body for one attempt; size is -1 when unknown.
 type BodyFunc func(ctx context.Context) (body io.ReadCloser, size int64, err error)
 
 // Request is one logical call; the body is re-opened for every attempt.
+//
+// Retries follow from what the call may do twice. GET, HEAD, PUT, DELETE and OPTIONS (and a
+// POST marked Idempotent) are retried as a whole whenever an attempt fails, at any point: before
+// the answer, while its body is read, on 429, 500, 502, 503, 504 or a RetryStatus answer. Any
+// other POST creates something: it is retried only when the failure proves the server never saw
+// it (no connection, or 429), or when NotDone proves by a lookup that it did not take effect; when
+// the lookup says it did, Do returns a *TookEffectError so the caller adopts what was made.
 type Request struct {
 	Method string
 	URL    string
 	Header http.Header
 	Body   BodyFunc // nil = no body
-	// Unsafe marks a non-idempotent call (a POST that creates something). It is retried only
-	// when the failure proves the server never processed it (dial error / connection refused before
-	// any byte was sent, or 429), or when NotDone reports that a lookup proves it did not happen.
-	Unsafe  bool
-	NotDone func(ctx context.Context) (bool, error) // optional lookup for Unsafe requests
-	Name    string                                  // short operation name for logs and errors, e.g. "backendless: create app"
+	// Idempotent marks a POST that may be repeated without harm (a login, a stop, a settings write).
+	Idempotent bool
+	// NotDone is the lookup for a non-idempotent call whose outcome is unknown (its answer was
+	// lost, or it failed with 5xx after it may have acted): true proves nothing happened.
+	NotDone func(ctx context.Context) (bool, error)
+	// Stream hands the answer's body to the caller as it arrives (downloads). Otherwise the whole
+	// answer is read inside the retry loop, so a connection that breaks while the body is read is
+	// retried like one that broke before the headers.
+	Stream bool
+	// CrossHostRedirects lets a redirect lead to another host (pre-signed storage links). Headers
+	// that carry credentials are dropped on the way. Without it such a redirect is an error.
+	CrossHostRedirects bool
+	// Final reports a 5xx answer that is the vendor's documented, permanent refusal (Mendix answers
+	// 500 MISSING_CONSTANT to a start-job read): it is returned at once instead of being retried.
+	// It sees the first 64 KiB of the body.
+	Final func(status int, body []byte) bool
+	Name  string // short operation name for logs and errors, e.g. "backendless: create app"
+}
+
+// idempotent reports whether a method may be repeated by definition (RFC 9110 §9.2.2).
+func idempotent(method string, marked bool) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions, http.MethodTrace:
+		return true
+	}
+	return marked
 }
 
 // Do sends req with retries. It returns the final response whatever its status (the caller reads
 // and closes the body; non-2xx is not an error here); err is non-nil only for transport failures
-// after retries are exhausted, or when ctx ends (then err wraps ctx.Err()).
+// after retries are exhausted, a non-idempotent call whose outcome is known only to the vendor
+// (*TookEffectError, *OutcomeUnknownError), or when ctx ends (then err wraps ctx.Err()).
+// Unless req.Stream is set, the returned body is already in memory.
 func (c *Client) Do(ctx context.Context, req *Request) (*http.Response, error) {
 	if req == nil {
 		return nil, errors.New("transport: nil request")
 	}
 	x := c.newExchange(ctx, call{
 		name: req.Name, method: req.Method, url: req.URL, header: req.Header,
-		open: req.Body, unsafe: req.Unsafe, notDone: req.NotDone,
+		open: req.Body, idempotent: idempotent(methodOr(req.Method), req.Idempotent), notDone: req.NotDone,
+		stream: req.Stream, crossHost: req.CrossHostRedirects, final: req.Final,
 	})
 	return x.run()
+}
+
+func methodOr(m string) string {
+	if m == "" {
+		return http.MethodGet
+	}
+	return m
 }
 
 // JSONBody returns a BodyFunc for a JSON document (marshalled once, replayed per attempt) and sets nothing else; callers set Content-Type.
@@ -189,20 +273,23 @@ func (*replayBody) Close() error { return nil }
 
 // call is what Do and Copy have in common.
 type call struct {
-	name      string
-	method    string
-	url       string
-	header    http.Header
-	open      func(ctx context.Context) (io.ReadCloser, int64, error) // nil = no body
-	multipart *Multipart
-	hash      bool
-	unsafe    bool
-	notDone   func(ctx context.Context) (bool, error)
+	name       string
+	method     string
+	url        string
+	header     http.Header
+	open       func(ctx context.Context) (io.ReadCloser, int64, error) // nil = no body
+	multipart  *Multipart
+	hash       bool
+	idempotent bool
+	notDone    func(ctx context.Context) (bool, error)
+	stream     bool
+	crossHost  bool
+	final      func(status int, body []byte) bool
 }
 
 // exchange is the state of one logical call across its attempts. The hooks retryablehttp calls
-// (request hook, CheckRetry, Backoff) all run on the goroutine of Do; only the body is shared with
-// net/http's goroutines, hence its own locking.
+// (request hook, CheckRetry, response handler, Backoff) all run on the goroutine of Do; only the
+// body is shared with net/http's goroutines, hence its own locking.
 type exchange struct {
 	c        *Client
 	ctx      context.Context
@@ -216,6 +303,12 @@ type exchange struct {
 	attempt int // 1-based number of the attempt in flight
 	start   time.Time
 	gotConn atomic.Bool
+	// reading is set between CheckRetry accepting an answer's status and the response handler
+	// having read its body: the attempt is judged (and logged) once the body is in.
+	reading bool
+	// verdict is an attempt's final error: retryablehttp runs the response handler and asks again
+	// even after CheckRetry has returned one, and the second answer must not lose it.
+	verdict error
 }
 
 func (c *Client) newExchange(ctx context.Context, cl call) *exchange {
@@ -232,10 +325,20 @@ func (e *openError) Error() string { return "opening the request body: " + e.err
 
 func (e *openError) Unwrap() error { return e.err }
 
+// redirectPolicyKey carries a call's redirect rule to Client.checkRedirect, which net/http calls
+// with the redirected request only.
+type redirectPolicyKey struct{}
+
+type redirectPolicy struct {
+	name      string
+	crossHost bool
+}
+
 func (x *exchange) run() (*http.Response, error) {
 	defer x.finish()
 	trace := &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { x.gotConn.Store(true) }}
-	rreq, err := retryablehttp.NewRequestWithContext(httptrace.WithClientTrace(x.ctx, trace), x.call.method, x.call.url, nil)
+	ctx := context.WithValue(httptrace.WithClientTrace(x.ctx, trace), redirectPolicyKey{}, &redirectPolicy{name: x.call.name, crossHost: x.call.crossHost})
+	rreq, err := retryablehttp.NewRequestWithContext(ctx, x.call.method, x.call.url, nil)
 	if err != nil {
 		return nil, x.fail(err)
 	}
@@ -260,6 +363,9 @@ func (x *exchange) run() (*http.Response, error) {
 		}
 		x.armed = true
 	}
+	if !x.call.stream {
+		rreq.SetResponseHandler(x.readAnswer)
+	}
 	rc := &retryablehttp.Client{
 		HTTPClient:     x.c.http,
 		Logger:         nil,
@@ -278,7 +384,84 @@ func (x *exchange) run() (*http.Response, error) {
 		}
 		return nil, x.fail(err)
 	}
+	if !x.call.stream {
+		// The retries ran out on a retryable status: its body (an error page) was not read yet.
+		if _, ok := resp.Body.(*answerBody); !ok {
+			if err := x.bufferAnswer(resp, maxErrorBody); err != nil {
+				x.log(LevelDebug, "HTTP reading the last refusal failed", x.withError(err))
+			}
+		}
+	}
 	return resp, nil
+}
+
+// answerBody is an answer already read into memory; Truncated says the server sent more than was kept.
+type answerBody struct {
+	*bytes.Reader
+	Truncated bool
+}
+
+func (*answerBody) Close() error { return nil }
+
+// answerReadError is a failure while reading an answer's body: a broken connection after the
+// headers, or an idle timeout. It is retried like a failure before the headers.
+type answerReadError struct{ err error }
+
+func (e *answerReadError) Error() string { return "reading the answer: " + e.err.Error() }
+
+func (e *answerReadError) Unwrap() error { return e.err }
+
+// AnswerTooLargeError reports a success answer larger than Options.MaxAnswer; it is not retried.
+type AnswerTooLargeError struct {
+	Name  string
+	Limit int64
+}
+
+// Error says what the limit protects.
+func (e *AnswerTooLargeError) Error() string {
+	return fmt.Sprintf("%s: the answer is larger than %d bytes, more than any document of this API; refusing to hold it in memory", e.Name, e.Limit)
+}
+
+// readAnswer is the retryablehttp response handler of non-streamed calls: it reads the whole
+// answer inside the retry loop. Refusals keep only their first maxErrorBody bytes.
+func (x *exchange) readAnswer(resp *http.Response) error {
+	limit := int64(maxErrorBody)
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		limit = x.c.opts.MaxAnswer
+	}
+	err := x.bufferAnswer(resp, limit)
+	var big *AnswerTooLargeError
+	if errors.As(err, &big) && resp.StatusCode > 299 {
+		return nil // a refusal is judged by what was kept of it
+	}
+	return err
+}
+
+// bufferAnswer replaces resp.Body by its first limit bytes read into memory. More than limit is
+// an *AnswerTooLargeError (the body is kept truncated); a read failure is an *answerReadError.
+func (x *exchange) bufferAnswer(resp *http.Response, limit int64) error {
+	orig := resp.Body
+	if orig == nil || orig == http.NoBody {
+		resp.Body = &answerBody{Reader: bytes.NewReader(nil)}
+		return nil
+	}
+	b, err := io.ReadAll(io.LimitReader(orig, limit+1))
+	truncated := int64(len(b)) > limit
+	if truncated {
+		b = b[:limit]
+	}
+	// Closing without draining drops the connection when the rest was not read: cheaper than
+	// reading a runaway body to the end.
+	_ = orig.Close()
+	resp.Body = &answerBody{Reader: bytes.NewReader(b), Truncated: truncated}
+	switch {
+	case err != nil:
+		resp.Body = &answerBody{Reader: bytes.NewReader(nil)}
+		return &answerReadError{err}
+	case truncated:
+		return &AnswerTooLargeError{Name: x.call.name, Limit: limit}
+	}
+	return nil
 }
 
 // nextBody is the retryablehttp.ReaderFunc: it closes the previous attempt's body before opening the
@@ -329,6 +512,8 @@ func (x *exchange) finish() {
 func (x *exchange) beforeAttempt(_ retryablehttp.Logger, r *http.Request, i int) {
 	x.attempt = i + 1
 	x.gotConn.Store(false)
+	x.reading = false
+	x.verdict = nil
 	x.start = time.Now()
 	b := x.current()
 	if b != nil {
@@ -347,9 +532,28 @@ func (x *exchange) beforeAttempt(_ retryablehttp.Logger, r *http.Request, i int)
 	x.log(LevelTrace, "HTTP request", fields)
 }
 
-// checkRetry is the retryablehttp.CheckRetry; see retryable and Request.Unsafe for the rules.
+// checkRetry is the retryablehttp.CheckRetry; see Request for the rules. For a non-streamed call
+// it runs twice on an answer it accepts: first on the status, then once the body has been read
+// (err is then the read's failure, if any).
 func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if x.verdict != nil {
+		return false, x.verdict
+	}
+	retry, verdict := x.judge(ctx, resp, err)
+	x.verdict = verdict
+	return retry, verdict
+}
+
+// judge decides one attempt: retry it, accept it (false, nil), or end the call with an error.
+func (x *exchange) judge(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	b := x.current()
+	if !x.reading && err == nil && resp != nil && !x.call.stream {
+		if retry, _ := x.retryable(resp, nil); !retry {
+			x.reading = true // judged once the body is in
+			return false, nil
+		}
+	}
+	x.reading = false
 	x.logAttempt(resp, err, b)
 	if b != nil {
 		if bodyErr := b.failure(); bodyErr != nil {
@@ -368,20 +572,39 @@ func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err erro
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
 	}
-	if !x.call.unsafe || provenUnsent {
+	if x.call.idempotent || provenUnsent {
 		return true, nil
 	}
-	if x.call.notDone == nil || x.attempt > x.c.opts.MaxRetries {
-		return false, nil
+	// A call that creates something, whose outcome is unknown: only the vendor can say.
+	cause := err
+	if ue, ok := cause.(*url.Error); ok {
+		cause = ue.Err // its Op and URL repeat what the final error says
+	}
+	if cause == nil && resp != nil {
+		cause = fmt.Errorf("HTTP %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
+	}
+	if x.call.notDone == nil {
+		return false, &OutcomeUnknownError{Name: x.call.name, Cause: cause}
 	}
 	notDone, lookupErr := x.call.notDone(ctx)
 	if lookupErr != nil {
-		return false, fmt.Errorf("checking whether the failed attempt took effect: %w", lookupErr)
+		return false, &OutcomeUnknownError{Name: x.call.name, Cause: cause,
+			Lookup: fmt.Errorf("checking whether the failed attempt took effect: %w", lookupErr)}
 	}
 	fields := x.fields()
 	fields["not_done"] = notDone
 	x.log(LevelDebug, "HTTP non-idempotent attempt failed; looked up whether it took effect", fields)
-	return notDone, nil
+	if !notDone {
+		return false, &TookEffectError{Name: x.call.name, Cause: cause}
+	}
+	if x.attempt > x.c.opts.MaxRetries {
+		// Proven not done, but no attempt is left: the last failure stands, and a later run may retry.
+		if err != nil {
+			return false, err
+		}
+		return false, nil
+	}
+	return true, nil
 }
 
 // retryable classifies one attempt's outcome. provenUnsent is true when the server cannot have acted
@@ -398,10 +621,24 @@ func (x *exchange) retryable(resp *http.Response, err error) (retry, provenUnsen
 	if resp == nil {
 		return false, false
 	}
+	if resp.StatusCode >= 500 && x.call.final != nil && !x.call.stream {
+		// The body decides: read it now (what retryablehttp drains or the handler reads later is
+		// then this copy).
+		if _, ok := resp.Body.(*answerBody); !ok {
+			_ = x.bufferAnswer(resp, maxErrorBody)
+		}
+		if ab, ok := resp.Body.(*answerBody); ok {
+			body := make([]byte, ab.Len())
+			_, _ = ab.ReadAt(body, 0)
+			if x.call.final(resp.StatusCode, body) {
+				return false, false
+			}
+		}
+	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests:
 		return true, true
-	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true, false
 	}
 	if x.c.opts.RetryStatus != nil && x.c.opts.RetryStatus(resp) {
@@ -411,8 +648,8 @@ func (x *exchange) retryable(resp *http.Response, err error) (retry, provenUnsen
 }
 
 // retryableError says whether a transport error is a connection failure worth another attempt.
-// Certificate and TLS failures, bad URLs and redirect loops are configuration problems: retrying
-// them only delays the message the user needs.
+// Certificate and TLS failures, bad URLs, refused redirects and redirect loops are configuration
+// problems: retrying them only delays the message the user needs.
 func retryableError(err error) bool {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
@@ -424,9 +661,12 @@ func retryableError(err error) bool {
 		verify           *tls.CertificateVerificationError
 		record           tls.RecordHeaderError
 		alert            tls.AlertError
+		redirect         *RedirectError
+		tooLarge         *AnswerTooLargeError
 	)
 	if errors.As(err, &unknownAuthority) || errors.As(err, &invalidCert) || errors.As(err, &hostname) ||
-		errors.As(err, &verify) || errors.As(err, &record) || errors.As(err, &alert) {
+		errors.As(err, &verify) || errors.As(err, &record) || errors.As(err, &alert) ||
+		errors.As(err, &redirect) || errors.As(err, &tooLarge) {
 		return false
 	}
 	var srcErr *sourceError
@@ -521,7 +761,8 @@ func parseRetryAfter(v string, now time.Time, limit time.Duration) (time.Duratio
 	return max(t.Sub(now), 0), true
 }
 
-// fail turns the final error into one that names the call and carries no secret.
+// fail turns the final error into one that names the call and the host, carries no secret, and
+// says whether a later attempt may succeed (Transient).
 func (x *exchange) fail(err error) error {
 	var sm *SizeMismatchError
 	if errors.As(err, &sm) {
@@ -540,11 +781,31 @@ func (x *exchange) fail(err error) error {
 		return &redactedError{msg: prefix + ctxErr.Error() + attempts, err: ctxErr}
 	}
 	inner := err
-	var ue *url.Error
-	if errors.As(err, &ue) {
+	if ue, ok := err.(*url.Error); ok {
 		inner = ue.Err
 	}
-	return &redactedError{msg: prefix + x.c.red.text(inner.Error()) + attempts, err: inner}
+	var (
+		took    *TookEffectError
+		unknown *OutcomeUnknownError
+		idle    *IdleTimeoutError
+	)
+	switch {
+	case errors.As(inner, &took), errors.As(inner, &unknown):
+		return &redactedError{msg: x.c.red.text(prefix + inner.Error()), err: inner, transient: unknown != nil}
+	case errors.As(inner, &idle):
+		return &redactedError{msg: prefix + idle.Error() + " at " + hostOf(x.call.url) + attempts +
+			"; if the vendor is known to be this slow, raise the provider's idle_timeout", err: inner, transient: true}
+	}
+	return &redactedError{msg: prefix + x.c.red.text(inner.Error()) + attempts, err: inner, transient: retryableError(inner)}
+}
+
+// hostOf names the host of a URL for messages (never its path, which may hold a key).
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "the server"
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 func (x *exchange) fields() map[string]any {
@@ -552,6 +813,12 @@ func (x *exchange) fields() map[string]any {
 	if x.call.name != "" {
 		f["operation"] = x.call.name
 	}
+	return f
+}
+
+func (x *exchange) withError(err error) map[string]any {
+	f := x.fields()
+	f["error"] = x.c.red.text(err.Error())
 	return f
 }
 

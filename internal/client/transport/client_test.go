@@ -207,8 +207,8 @@ func TestDo_RetryStatusHookAddsVendorAnswers(t *testing.T) {
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		if hits.Add(1) == 1 {
-			w.Header().Set("X-Snapshot", "busy")
-			w.WriteHeader(http.StatusInternalServerError)
+			w.Header().Set("X-Environment", "busy")
+			w.WriteHeader(http.StatusBadRequest)
 			return
 		}
 		w.WriteHeader(http.StatusOK)
@@ -216,7 +216,7 @@ func TestDo_RetryStatusHookAddsVendorAnswers(t *testing.T) {
 	defer srv.Close()
 
 	c, _ := fastClient(transport.Options{RetryStatus: func(resp *http.Response) bool {
-		return resp.StatusCode == http.StatusInternalServerError && resp.Header.Get("X-Snapshot") == "busy"
+		return resp.StatusCode == http.StatusBadRequest && resp.Header.Get("X-Environment") == "busy"
 	}})
 	resp, err := c.Do(context.Background(), &transport.Request{URL: srv.URL})
 	if err != nil {
@@ -227,7 +227,7 @@ func TestDo_RetryStatusHookAddsVendorAnswers(t *testing.T) {
 		t.Fatalf("got %d after %d hits, want 200 after 2", resp.StatusCode, hits.Load())
 	}
 
-	// Without the hook a 500 is final.
+	// Without the hook a 400 is final.
 	hits.Store(0)
 	plain, _ := fastClient(transport.Options{})
 	resp, err = plain.Do(context.Background(), &transport.Request{URL: srv.URL})
@@ -235,8 +235,8 @@ func TestDo_RetryStatusHookAddsVendorAnswers(t *testing.T) {
 		t.Fatal(err)
 	}
 	closeBody(t, resp)
-	if resp.StatusCode != http.StatusInternalServerError || hits.Load() != 1 {
-		t.Fatalf("got %d after %d hits, want 500 after 1", resp.StatusCode, hits.Load())
+	if resp.StatusCode != http.StatusBadRequest || hits.Load() != 1 {
+		t.Fatalf("got %d after %d hits, want 400 after 1", resp.StatusCode, hits.Load())
 	}
 }
 
@@ -328,12 +328,14 @@ func TestDo_UnsafeRequests(t *testing.T) {
 		wantStatus int
 		wantErr    bool
 		wantLookup int32
+		wantErrIs  func(error) bool
 	}{
-		{name: "503 without NotDone is final", first: outcome{503}, wantHits: 1, wantStatus: 503},
+		{name: "503 without NotDone has an unknown outcome", first: outcome{503}, wantHits: 1, wantErr: true, wantErrIs: transport.IsOutcomeUnknown},
+		{name: "500 without NotDone has an unknown outcome", first: outcome{500}, wantHits: 1, wantErr: true, wantErrIs: transport.IsOutcomeUnknown},
 		{name: "503 retried when NotDone proves nothing happened", first: outcome{503}, notDone: ptr(true), wantHits: 2, wantStatus: 200, wantLookup: 1},
-		{name: "503 final when NotDone says it happened", first: outcome{503}, notDone: ptr(false), wantHits: 1, wantStatus: 503, wantLookup: 1},
+		{name: "503 took effect when NotDone says it happened", first: outcome{503}, notDone: ptr(false), wantHits: 1, wantErr: true, wantLookup: 1, wantErrIs: transport.IsTookEffect},
 		{name: "429 retried without NotDone", first: outcome{429}, wantHits: 2, wantStatus: 200},
-		{name: "hang-up after sending is final without NotDone", first: outcome{0}, wantHits: 1, wantErr: true},
+		{name: "hang-up after sending has an unknown outcome without NotDone", first: outcome{0}, wantHits: 1, wantErr: true, wantErrIs: transport.IsOutcomeUnknown},
 		{name: "hang-up retried when NotDone proves nothing happened", first: outcome{0}, notDone: ptr(true), wantHits: 2, wantStatus: 200, wantLookup: 1},
 		{name: "400 never consults NotDone", first: outcome{400}, notDone: ptr(true), wantHits: 1, wantStatus: 400},
 	}
@@ -356,7 +358,7 @@ func TestDo_UnsafeRequests(t *testing.T) {
 			}))
 			defer srv.Close()
 
-			req := &transport.Request{Method: http.MethodPost, URL: srv.URL, Unsafe: true, Name: "test: create",
+			req := &transport.Request{Method: http.MethodPost, URL: srv.URL, Name: "test: create",
 				Body: transport.BytesBody([]byte(`{"name":"app"}`))}
 			if tc.notDone != nil {
 				req.NotDone = func(context.Context) (bool, error) {
@@ -370,6 +372,9 @@ func TestDo_UnsafeRequests(t *testing.T) {
 				if err == nil {
 					closeBody(t, resp)
 					t.Fatal("want an error")
+				}
+				if tc.wantErrIs != nil && !tc.wantErrIs(err) {
+					t.Fatalf("error of the wrong kind: %v", err)
 				}
 			} else {
 				if err != nil {
@@ -400,7 +405,7 @@ func TestDo_UnsafeRetriedWhenConnectionRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, logs := fastClient(transport.Options{MaxRetries: 2})
-	_, err = c.Do(context.Background(), &transport.Request{Method: http.MethodPost, URL: "http://" + addr + "/apps", Unsafe: true,
+	_, err = c.Do(context.Background(), &transport.Request{Method: http.MethodPost, URL: "http://" + addr + "/apps",
 		Body: transport.BytesBody([]byte("{}"))})
 	if err == nil {
 		t.Fatal("want an error from a closed port")
@@ -420,7 +425,7 @@ func TestDo_NotDoneLookupErrorIsReported(t *testing.T) {
 	defer srv.Close()
 	lookupErr := errors.New("lookup exploded")
 	c, _ := fastClient(transport.Options{})
-	resp, err := c.Do(context.Background(), &transport.Request{Method: http.MethodPost, URL: srv.URL, Unsafe: true,
+	resp, err := c.Do(context.Background(), &transport.Request{Method: http.MethodPost, URL: srv.URL,
 		NotDone: func(context.Context) (bool, error) { return false, lookupErr }})
 	if resp != nil {
 		closeBody(t, resp)

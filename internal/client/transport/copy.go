@@ -72,8 +72,10 @@ type Upload struct {
 	Header    http.Header
 	Source    Source
 	Multipart *Multipart // nil = raw body
-	Unsafe    bool
-	NotDone   func(ctx context.Context) (bool, error)
+	// Idempotent marks a POST whose repetition does no harm (an upload with overwrite=true);
+	// other POSTs follow Request's rules for calls that create something.
+	Idempotent bool
+	NotDone    func(ctx context.Context) (bool, error)
 }
 
 // SizeMismatchError reports a source that yielded a different number of bytes than it declared; the
@@ -107,7 +109,7 @@ func (c *Client) Copy(ctx context.Context, up Upload) (*http.Response, Digest, e
 	}
 	x := c.newExchange(ctx, call{
 		name: up.Name, method: up.Method, url: up.URL, header: up.Header,
-		open: up.Source, multipart: up.Multipart, hash: true, unsafe: up.Unsafe, notDone: up.NotDone,
+		open: up.Source, multipart: up.Multipart, hash: true, idempotent: idempotent(methodOr(up.Method), up.Idempotent), notDone: up.NotDone,
 	})
 	resp, err := x.run()
 	if err != nil {

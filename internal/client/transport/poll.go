@@ -37,7 +37,14 @@ type PollOptions struct {
 	Initial time.Duration // first wait, default 1s
 	Max     time.Duration // cap, default 30s
 	Clock   Clock         // default SystemClock
+	// TransientBudget is how long checks may keep failing with transient errors (IsTransient: a
+	// network failure that outlasted the request's own retries, a 5xx) before the wait gives up;
+	// default 5 minutes. A job that runs for hours should not fail because the network blinked.
+	TransientBudget time.Duration
 }
+
+// DefaultTransientBudget rides out a vendor outage of a few minutes during a long wait.
+const DefaultTransientBudget = 5 * time.Minute
 
 const (
 	// DefaultPollInitial gives a quick second look, because most small jobs finish in seconds.
@@ -63,11 +70,18 @@ func Poll(ctx context.Context, opts PollOptions, check func(ctx context.Context)
 	if clock == nil {
 		clock = SystemClock
 	}
+	if opts.TransientBudget <= 0 {
+		opts.TransientBudget = DefaultTransientBudget
+	}
 	start := clock.Now()
-	var last Status
+	var (
+		last        Status
+		lastErr     error
+		failingFrom time.Time // when the current run of transient failures began
+	)
 	deadline := func() (Status, error) {
 		return last, &DeadlineError{Job: opts.Job, LastState: last.State, LastMessage: last.Message,
-			Waited: clock.Now().Sub(start), Err: ctx.Err()}
+			Waited: clock.Now().Sub(start), Err: ctx.Err(), LastError: lastErr}
 	}
 	wait := opts.Initial
 	for {
@@ -76,11 +90,31 @@ func Poll(ctx context.Context, opts PollOptions, check func(ctx context.Context)
 			return deadline()
 		}
 		st, err := check(ctx)
-		if err != nil {
-			if ctx.Err() != nil {
-				return deadline()
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return deadline()
+		case err != nil && IsTransient(err):
+			now := clock.Now()
+			if failingFrom.IsZero() {
+				failingFrom = now
 			}
+			lastErr = err
+			if now.Sub(failingFrom) >= opts.TransientBudget {
+				return last, fmt.Errorf("waiting for %s: status checks kept failing for %s: %w", opts.Job, roundWait(now.Sub(failingFrom)), err)
+			}
+		case err != nil:
 			return last, fmt.Errorf("waiting for %s: %w", opts.Job, err)
+		default:
+			failingFrom, lastErr = time.Time{}, nil
+		}
+		if err != nil {
+			select {
+			case <-ctx.Done():
+				return deadline()
+			case <-clock.After(jitter(wait, opts.Max)):
+			}
+			wait = min(wait*2, opts.Max)
+			continue
 		}
 		last = st
 		if st.Failed {
@@ -127,6 +161,7 @@ type DeadlineError struct {
 	Job, LastState, LastMessage string
 	Waited                      time.Duration
 	Err                         error
+	LastError                   error // a transient failure of the last status checks, if any
 }
 
 // Error gives the user enough to decide between waiting longer and investigating the vendor side.
@@ -145,6 +180,9 @@ func (e *DeadlineError) Error() string {
 	}
 	if e.LastMessage != "" {
 		fmt.Fprintf(&b, ", last message from the server: %q", e.LastMessage)
+	}
+	if e.LastError != nil {
+		fmt.Fprintf(&b, "; the last status checks failed: %v", e.LastError)
 	}
 	b.WriteString("; the job may still be running: if it needs longer, raise the resource's timeouts")
 	return b.String()

@@ -45,19 +45,27 @@ func nameSet(names ...string) map[string]bool {
 	return m
 }
 
-// redactor holds the literal secrets of one Client; secrets arrive at run time (session tokens), hence the lock.
-type redactor struct {
+// Redactor holds the literal secret values to mask. Secrets arrive at run time (session tokens,
+// REST keys, pre-signed link tokens), hence the lock. One Redactor is shared by every client of a
+// provider, and by the provider itself for the diagnostics it writes, so a value learned anywhere
+// is masked everywhere.
+type Redactor struct {
 	mu      sync.RWMutex
 	secrets map[string]bool
 	rep     *strings.Replacer
 }
 
-func newRedactor() *redactor {
-	return &redactor{secrets: map[string]bool{}}
+// NewRedactor returns an empty registry.
+func NewRedactor() *Redactor {
+	return &Redactor{secrets: map[string]bool{}}
 }
 
-// add registers s together with the encodings it takes in URLs and JSON, where it would otherwise slip through.
-func (r *redactor) add(s string) {
+// Add registers s together with the encodings it takes in URLs and JSON, where it would otherwise
+// slip through. Values shorter than 4 characters are ignored: masking them would shred every line.
+func (r *Redactor) Add(s string) {
+	if r == nil {
+		return
+	}
 	if len(s) < minSecretLen {
 		return
 	}
@@ -96,7 +104,7 @@ func (r *redactor) add(s string) {
 }
 
 // literal removes the registered secret values only.
-func (r *redactor) literal(s string) string {
+func (r *Redactor) literal(s string) string {
 	r.mu.RLock()
 	rep := r.rep
 	r.mu.RUnlock()
@@ -106,9 +114,18 @@ func (r *redactor) literal(s string) string {
 	return rep.Replace(s)
 }
 
+// Redact masks every registered secret value in s, and anything that looks like a sensitive query
+// parameter, JSON field or header line, whatever message or body s comes from.
+func (r *Redactor) Redact(s string) string {
+	if r == nil {
+		return s
+	}
+	return r.text(s)
+}
+
 // text redacts arbitrary text: literal secrets first, then anything that looks like a sensitive
 // query parameter, JSON field or header line.
-func (r *redactor) text(s string) string {
+func (r *Redactor) text(s string) string {
 	s = r.literal(s)
 	if t := strings.TrimSpace(s); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
 		if out, ok := r.jsonDoc([]byte(t)); ok {
@@ -122,7 +139,7 @@ func (r *redactor) text(s string) string {
 
 // url redacts a request URL while keeping it readable: user info password, sensitive query values and
 // literal secrets (which Backendless puts in the path).
-func (r *redactor) url(raw string) string {
+func (r *Redactor) url(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return r.text(raw)
@@ -155,7 +172,7 @@ func redactQuery(raw string) string {
 }
 
 // header returns a log-friendly copy of h with sensitive and secret-bearing values replaced.
-func (r *redactor) header(h http.Header) map[string]string {
+func (r *Redactor) header(h http.Header) map[string]string {
 	out := make(map[string]string, len(h))
 	for k, vs := range h {
 		if sensitiveHeaders[strings.ToLower(k)] {
@@ -168,7 +185,7 @@ func (r *redactor) header(h http.Header) map[string]string {
 }
 
 // jsonDoc redacts sensitive fields at any depth of a JSON document; ok is false when b is not JSON.
-func (r *redactor) jsonDoc(b []byte) (string, bool) {
+func (r *Redactor) jsonDoc(b []byte) (string, bool) {
 	if !json.Valid(b) {
 		return "", false
 	}
@@ -252,8 +269,11 @@ var uuidRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[
 
 // AddSecret registers a secret learned at run time (e.g. a session token) for redaction.
 func (c *Client) AddSecret(s string) {
-	c.red.add(s)
+	c.red.Add(s)
 }
+
+// Redactor is the client's secret registry, for callers that write their own messages.
+func (c *Client) Redactor() *Redactor { return c.red }
 
 // Redact replaces every known secret (and sensitive header/query/JSON values) in s, for callers that
 // build their own messages from vendor answers.
@@ -264,10 +284,14 @@ func (c *Client) Redact(s string) string {
 // redactedError keeps an error's chain (errors.Is(err, context.Canceled) still works) while its text is
 // rebuilt without secrets: url.Error would otherwise print a URL carrying a REST key.
 type redactedError struct {
-	msg string
-	err error
+	msg       string
+	err       error
+	transient bool
 }
 
 func (e *redactedError) Error() string { return e.msg }
 
 func (e *redactedError) Unwrap() error { return e.err }
+
+// Transient says whether the failure was a network condition that outlasted the retries.
+func (e *redactedError) Transient() bool { return e.transient }

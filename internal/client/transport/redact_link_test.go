@@ -6,7 +6,7 @@ import (
 )
 
 func TestJSONDoc_PresignedLinksLoseTheirCredentialButKeepIDs(t *testing.T) {
-	r := newRedactor()
+	r := NewRedactor()
 	doc := `{"Url":{"Location":"https://storage.example.com/mendix/storage/e2ede626f3d9ac3c69f52ae25117f87a080bdfbd/Main%20line.mda","TTL":900},` +
 		`"url":"https://bucket.s3.amazonaws.com/backup.tar.gz?X-Amz-Signature=abcdef0123456789&X-Amz-Expires=600",` +
 		`"app":"https://cloud.example.com/apps/6f1a3c52-2b7e-4d0a-9c41-5a8e2f7b1c01"}`
