@@ -428,11 +428,6 @@ func (r *mendixSettingsResource) Update(ctx context.Context, req resource.Update
 	r.write(ctx, &plan, req.Config, func(key string) ([]byte, diag.Diagnostics) { return req.Private.GetKey(ctx, key) }, &resp.Diagnostics, &resp.State, resp.Private)
 }
 
-// privateSetter is what Create, Update and Read responses offer to keep private state.
-type privateSetter interface {
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
 // write reads v3 again, checks the values still match the plan, writes them to v4 and reads them back.
 func (r *mendixSettingsResource) write(ctx context.Context, plan *mendixSettingsModel, config tfsdk.Config, private func(string) ([]byte, diag.Diagnostics),
 	diags *diag.Diagnostics, state *tfsdk.State, priv privateSetter) {
