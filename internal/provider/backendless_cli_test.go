@@ -7,10 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -39,56 +38,168 @@ import (
 // tfProviderAddr is the provider address the configurations name (source = "appmigrate/appmigrate").
 const tfProviderAddr = "registry.terraform.io/appmigrate/appmigrate"
 
-// holdProxy forwards to the sandbox; hook runs for every request before (and, with after, once
-// the sandbox has answered) it is forwarded.
+// holdProxy forwards to the sandbox; before and after see every request (before it is forwarded,
+// and once the sandbox has answered) and may hold it. It also injects the network faults the
+// sandbox on this branch cannot yet: a POST delivered twice (the client gets the second answer), a
+// 5xx after the sandbox acted, and an answer dropped after the sandbox acted; scripted per request
+// or drawn at random from a seed.
 type holdProxy struct {
-	srv *httptest.Server
-	mu  sync.Mutex
-	// before runs before a request is forwarded; it may block (hold) it.
+	srv    *httptest.Server
+	target string
+	mu     sync.Mutex
 	before func(r *http.Request)
-	// after runs once the sandbox answered, before the answer is passed on; it may block too.
-	after func(r *http.Request, status int)
+	after  func(r *http.Request, status int)
+	rules  []*proxyRule
+	rng    *rand.Rand
+	rates  proxyRates
+	stats  map[proxyFault]int
 }
+
+// proxyFault is a fault the proxy injects.
+type proxyFault int
+
+const (
+	proxyNone      proxyFault = iota
+	proxyDuplicate            // the request is delivered twice; the client sees the second answer
+	proxy502After             // the sandbox acts; the client gets 502
+	proxyDrop                 // the sandbox acts; the connection closes without an answer
+)
+
+// proxyRule fails the next count requests of method whose path starts with prefix.
+type proxyRule struct {
+	method, prefix string
+	fault          proxyFault
+	count          int
+}
+
+// proxyRates are the random faults' rates; duplicate is a rate of POSTs.
+type proxyRates struct{ duplicate, after502, drop float64 }
 
 func newHoldProxy(t *testing.T, sb *sandbox.Sandbox) *holdProxy {
 	t.Helper()
-	target, _ := url.Parse(sb.URL())
-	rp := httputil.NewSingleHostReverseProxy(target)
-	p := &holdProxy{}
-	rp.ModifyResponse = func(resp *http.Response) error {
-		p.mu.Lock()
-		after := p.after
-		p.mu.Unlock()
-		if after != nil {
-			// The answer is read in full first: the vendor has done its part.
-			body, err := io.ReadAll(resp.Body)
-			_ = resp.Body.Close()
-			resp.Body = io.NopCloser(bytes.NewReader(body))
-			if err != nil {
-				return err
-			}
-			after(resp.Request, resp.StatusCode)
-			if err := resp.Request.Context().Err(); err != nil {
-				return err // the client gave up while the answer was held
-			}
-		}
-		return nil
-	}
-	rp.ErrorHandler = func(w http.ResponseWriter, _ *http.Request, _ error) { w.WriteHeader(http.StatusBadGateway) }
-	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p.mu.Lock()
-		before := p.before
-		p.mu.Unlock()
-		if before != nil {
-			before(r)
-			if r.Context().Err() != nil {
-				return // the client gave up while the request was held
-			}
-		}
-		rp.ServeHTTP(w, r)
-	}))
+	p := &holdProxy{target: sb.URL(), stats: map[proxyFault]int{}}
+	p.srv = httptest.NewServer(http.HandlerFunc(p.serve))
 	t.Cleanup(p.srv.Close)
 	return p
+}
+
+// script makes the next n requests of method with the path prefix fail with f.
+func (p *holdProxy) script(method, prefix string, f proxyFault, n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.rules = append(p.rules, &proxyRule{method: method, prefix: prefix, fault: f, count: n})
+}
+
+// random draws faults for every request from seed at the given rates.
+func (p *holdProxy) random(seed uint64, r proxyRates) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.rng, p.rates = rand.New(rand.NewPCG(seed, 0xfa17)), r
+}
+
+// injected reports how often f was injected.
+func (p *holdProxy) injected(f proxyFault) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stats[f]
+}
+
+func (p *holdProxy) decide(r *http.Request) proxyFault {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	f := proxyNone
+	if p.rng != nil {
+		x := p.rng.Float64()
+		switch {
+		case r.Method == http.MethodPost && x < p.rates.duplicate:
+			f = proxyDuplicate
+		case x >= p.rates.duplicate && x < p.rates.duplicate+p.rates.after502:
+			f = proxy502After
+		case x >= p.rates.duplicate+p.rates.after502 && x < p.rates.duplicate+p.rates.after502+p.rates.drop:
+			f = proxyDrop
+		}
+	}
+	for _, rule := range p.rules {
+		if rule.count > 0 && (rule.method == "" || rule.method == r.Method) && strings.HasPrefix(r.URL.Path, rule.prefix) {
+			rule.count--
+			f = rule.fault
+			break
+		}
+	}
+	if f != proxyNone {
+		p.stats[f]++
+	}
+	return f
+}
+
+func (p *holdProxy) serve(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	before, after := p.before, p.after
+	p.mu.Unlock()
+	if before != nil {
+		before(r)
+		if r.Context().Err() != nil {
+			return // the client gave up while the request was held
+		}
+	}
+	f := p.decide(r)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return // the client broke off its own request: nothing reaches the sandbox
+	}
+	resp, err := p.forward(r, body)
+	if err == nil && f == proxyDuplicate {
+		// A retrying proxy sends the request again; the client sees the second answer.
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+		resp, err = p.forward(r, body)
+	}
+	if err != nil {
+		w.WriteHeader(http.StatusBadGateway)
+		return
+	}
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(resp.Body)
+	if err != nil {
+		w.WriteHeader(http.StatusBadGateway)
+		return
+	}
+	if after != nil {
+		after(r, resp.StatusCode)
+		if r.Context().Err() != nil {
+			return // the client gave up while the answer was held
+		}
+	}
+	switch f {
+	case proxy502After:
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusBadGateway)
+		_, _ = io.WriteString(w, "<html>502 Bad Gateway</html>")
+		return
+	case proxyDrop:
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				_ = conn.Close()
+				return
+			}
+		}
+		panic(http.ErrAbortHandler)
+	}
+	for k, v := range resp.Header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(resp.StatusCode)
+	_, _ = w.Write(answer)
+}
+
+// forward sends r (with body) to the sandbox and returns its answer; redirects are passed on.
+func (p *holdProxy) forward(r *http.Request, body []byte) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(r.Context(), r.Method, p.target+r.URL.RequestURI(), bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header = r.Header.Clone()
+	return http.DefaultTransport.RoundTrip(req)
 }
 
 // hooks replaces the hooks (nil clears one).
