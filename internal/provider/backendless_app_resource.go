@@ -224,7 +224,21 @@ func (r *backendlessAppResource) Create(ctx context.Context, req resource.Create
 	}
 
 	// From here on the name was free: an app of that name that shows up is this create's own.
-	app, err := client.CreateApp(ctx, name, zone)
+	// A create that failed for a while (5xx, connections) is tried again, each time after a
+	// lookup by name, so it is never sent again once the app exists.
+	attempt := 0
+	app, err := rideOut(ctx, r.data.poll, "creating Backendless app "+plan.Name.String(), func(ctx context.Context) (*backendless.App, error) {
+		if attempt++; attempt > 1 {
+			own, err := client.FindAppByName(ctx, name)
+			if err != nil || own != nil {
+				if own != nil {
+					own.LostAnswer = true
+				}
+				return own, err
+			}
+		}
+		return client.CreateApp(ctx, name, zone)
+	})
 	switch {
 	case err == nil && !app.LostAnswer:
 		r.save(ctx, &plan, app, resp)
@@ -247,7 +261,7 @@ func (r *backendlessAppResource) Create(ctx context.Context, req resource.Create
 		}
 		r.adoptOwn(ctx, client, &plan, own, "the console answered \"name already taken\" to a create delivered twice", resp)
 		return
-	case vendorAnswered(err):
+	case vendorRefused(err):
 		addError(&resp.Diagnostics, "Creating Backendless app "+plan.Name.String(), err)
 		return
 	}

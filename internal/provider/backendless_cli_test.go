@@ -53,6 +53,8 @@ type holdProxy struct {
 	rng    *rand.Rand
 	rates  proxyRates
 	stats  map[proxyFault]int
+	// acts records every request the sandbox accepted (a 2xx answer), by method and path.
+	acts []string
 }
 
 // proxyFault is a fault the proxy injects.
@@ -199,7 +201,28 @@ func (p *holdProxy) forward(r *http.Request, body []byte) (*http.Response, error
 		return nil, err
 	}
 	req.Header = r.Header.Clone()
-	return http.DefaultTransport.RoundTrip(req)
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err == nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		p.mu.Lock()
+		p.acts = append(p.acts, r.Method+" "+r.URL.Path)
+		p.mu.Unlock()
+	}
+	return resp, err
+}
+
+// acted counts the requests of method whose path starts with prefix and contains part that the
+// sandbox accepted (answered 2xx), whatever became of the answer on the way back.
+func (p *holdProxy) acted(method, prefix, part string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, a := range p.acts {
+		m, path, _ := strings.Cut(a, " ")
+		if m == method && strings.HasPrefix(path, prefix) && strings.Contains(path, part) {
+			n++
+		}
+	}
+	return n
 }
 
 // hooks replaces the hooks (nil clears one).
@@ -455,3 +478,26 @@ func holdOnce(match func(*http.Request) bool, release <-chan struct{}) (hook fun
 
 // killed reports a SIGKILL for a terraform process (used by crash tests).
 var killed os.Signal = syscall.SIGKILL
+
+// holdAnswerOnce is holdOnce for the answer: the first time match(r) is true, once the sandbox
+// has acted on r, it signals fired and holds the answer until the client gives up or release is
+// closed.
+func holdAnswerOnce(match func(*http.Request) bool, release <-chan struct{}) (hook func(*http.Request, int), fired <-chan struct{}) {
+	before, fired := holdOnce(match, release)
+	return func(r *http.Request, _ int) { before(r) }, fired
+}
+
+// isPOST matches POST requests whose path starts with prefix and contains part.
+func isPOST(prefix, part string) func(*http.Request) bool {
+	return func(r *http.Request) bool {
+		return r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, prefix) && strings.Contains(r.URL.Path, part)
+	}
+}
+
+// releaseAtEnd returns a channel closed when the test ends, so a request held for a "killed"
+// provider is let go only once nothing is asserted any more.
+func releaseAtEnd(t *testing.T) <-chan struct{} {
+	ch := make(chan struct{})
+	t.Cleanup(func() { close(ch) })
+	return ch
+}

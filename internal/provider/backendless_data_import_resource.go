@@ -295,8 +295,27 @@ func (r *dataImportResource) Create(ctx context.Context, req resource.CreateRequ
 			return
 		}
 		match := backendless.ImportMatch{Archive: src.info.Name, Bytes: src.info.Size, Known: before}
-		job, digest, startErr := client.StartImport(ctx, appID, plan.ImportType.ValueString(), plan.AllowNonEmptyTarget.ValueBool(), match,
-			client.LegacyDownload(plan.SourceAppID.ValueString(), plan.SourceVersion.ValueString(), srcPath))
+		// A start that failed for a while (5xx, connections) is tried again, each time after
+		// reading the logs, so the archive is never streamed again once an import of it began.
+		var digest transport.Digest
+		attempt := 0
+		job, startErr := rideOut(ctx, r.data.poll, what+": starting the import", func(ctx context.Context) (*backendless.ImportJob, error) {
+			if attempt++; attempt > 1 {
+				logs, _, err := client.FindImports(ctx, appID, src.info.Name, src.info.Size)
+				if err != nil {
+					return nil, err
+				}
+				for i := len(logs) - 1; i >= 0; i-- {
+					if !before[logs[i].Path] {
+						return &backendless.ImportJob{ID: logs[i].ImportID, Status: logs[i].Status, LogPath: logs[i].Path, LostAnswer: true}, nil
+					}
+				}
+			}
+			job, d, err := client.StartImport(ctx, appID, plan.ImportType.ValueString(), plan.AllowNonEmptyTarget.ValueBool(), match,
+				client.LegacyDownload(plan.SourceAppID.ValueString(), plan.SourceVersion.ValueString(), srcPath))
+			digest = d
+			return job, err
+		})
 		if startErr != nil {
 			job = r.startedAnyway(ctx, client, appID, src, before, startErr)
 			if job == nil {
@@ -319,7 +338,7 @@ func (r *dataImportResource) Create(ctx context.Context, req resource.CreateRequ
 // timeout, a connection that broke after the retries), for the import it may have started
 // anyway: a log of this archive that was not among before. nil when there is none.
 func (r *dataImportResource) startedAnyway(ctx context.Context, client *backendless.Client, appID string, src *sourceArchive, before map[string]bool, err error) *backendless.ImportJob {
-	if vendorAnswered(err) {
+	if vendorRefused(err) {
 		return nil
 	}
 	settle, cancel := settleContext(ctx)
@@ -407,7 +426,9 @@ func (r *dataImportResource) otherImport(ctx context.Context, client *backendles
 // stops here, before anything is imported.
 func (r *dataImportResource) readSource(ctx context.Context, client *backendless.Client, plan *dataImportModel, what string, diags *diag.Diagnostics) (*sourceArchive, bool) {
 	srcApp, srcVersion, srcPath := plan.SourceAppID.ValueString(), plan.SourceVersion.ValueString(), plan.SourcePath.ValueString()
-	info, err := client.StatLegacyFile(ctx, srcApp, srcVersion, srcPath)
+	info, err := rideOut(ctx, r.data.poll, "reading "+srcPath, func(ctx context.Context) (*backendless.FileInfo, error) {
+		return client.StatLegacyFile(ctx, srcApp, srcVersion, srcPath)
+	})
 	if backendless.IsNotFound(err) {
 		diags.AddAttributeError(path.Root("source_path"), "Data archive not found",
 			fmt.Sprintf("%s: %s is not in the File storage of 3.x app %s version %s. Create the migration archive again "+
@@ -418,7 +439,9 @@ func (r *dataImportResource) readSource(ctx context.Context, client *backendless
 		addLegacyError(diags, path.Root("source_app_id"), what+": reading the source archive", err)
 		return nil, false
 	}
-	manifest, err := client.LegacyArchiveManifest(ctx, srcApp, srcVersion, srcPath)
+	manifest, err := rideOut(ctx, r.data.poll, "reading manifest.json of "+srcPath, func(ctx context.Context) (*backendless.Manifest, error) {
+		return client.LegacyArchiveManifest(ctx, srcApp, srcVersion, srcPath)
+	})
 	var broken *backendless.ArchiveError
 	if errors.As(err, &broken) {
 		diags.AddAttributeError(path.Root("source_path"), "The data archive is not a usable migration archive",
@@ -576,7 +599,15 @@ func (r *dataImportResource) finish(ctx context.Context, client *backendless.Cli
 		return
 	}
 
-	counts, missing, err := countTables(ctx, client, appID, src.manifest.Tables)
+	type tableCounts struct {
+		counts  map[string]int64
+		missing map[string]bool
+	}
+	tc, err := rideOut(ctx, r.data.poll, "counting the imported rows in app "+appID, func(ctx context.Context) (tableCounts, error) {
+		counts, missing, err := countTables(ctx, client, appID, src.manifest.Tables)
+		return tableCounts{counts, missing}, err
+	})
+	counts, missing := tc.counts, tc.missing
 	if err != nil {
 		// The import completed; only the count is missing, and the next apply counts again.
 		interrupted(ctx, f.diags, f.state, f.private, plan.partial(), importFollowStep, what+": counting the imported rows", "The import "+log.ImportID, err, addError)

@@ -259,6 +259,7 @@ func (r *fileUploadResource) Create(ctx context.Context, req resource.CreateRequ
 // uploadRun is one upload step being done, with where its outcome goes (Create's or a resuming
 // Update's response).
 type uploadRun struct {
+	poll    pollSettings
 	plan    *fileUploadModel
 	what    string
 	diags   *diag.Diagnostics
@@ -267,7 +268,7 @@ type uploadRun struct {
 }
 
 func (r *fileUploadResource) upload(plan *fileUploadModel, diags *diag.Diagnostics, state *tfsdk.State, private privateSetter) *uploadRun {
-	return &uploadRun{plan: plan, diags: diags, state: state, private: private,
+	return &uploadRun{poll: r.data.poll, plan: plan, diags: diags, state: state, private: private,
 		what: fmt.Sprintf("Uploading %s (3.x app %s version %s) to %s of Backendless app %s", plan.SourcePath.ValueString(), plan.SourceAppID.ValueString(),
 			plan.SourceVersion.ValueString(), plan.TargetPath.ValueString(), plan.AppID.ValueString())}
 }
@@ -281,7 +282,25 @@ func (u *uploadRun) send(ctx context.Context, client *backendless.Client, overwr
 	appID, target := plan.AppID.ValueString(), plan.TargetPath.ValueString()
 	source := client.LegacyDownload(plan.SourceAppID.ValueString(), plan.SourceVersion.ValueString(), plan.SourcePath.ValueString())
 	for attempt := 0; ; attempt++ {
-		up, err := client.UploadFile(ctx, appID, target, overwrite, source)
+		// An upload that failed for a while (5xx, connections) is tried again, each time after
+		// comparing what is at the target path with the source, so a file that arrived whole is
+		// adopted rather than sent again.
+		tries := 0
+		var adopted *transport.Digest
+		up, err := rideOut(ctx, u.poll, u.what, func(ctx context.Context) (*backendless.UploadResult, error) {
+			if tries++; tries > 1 {
+				same, _, err := u.compare(ctx, client, nil)
+				if err != nil || same != nil {
+					adopted = same
+					return nil, err
+				}
+			}
+			return client.UploadFile(ctx, appID, target, overwrite, source)
+		})
+		if err == nil && adopted != nil {
+			u.adopt(ctx, client, adopted, "")
+			return
+		}
 		switch {
 		case err == nil:
 			u.verify(ctx, client, up)
@@ -302,7 +321,7 @@ func (u *uploadRun) send(ctx context.Context, client *backendless.Client, overwr
 				return
 			}
 			overwrite = true // its own file, cut off or garbled: replaced
-		case vendorAnswered(err):
+		case vendorRefused(err):
 			// Refused: nothing was stored.
 			addLegacyError(u.diags, path.Root("source_app_id"), u.what, err)
 			return
@@ -322,7 +341,9 @@ func (u *uploadRun) verify(ctx context.Context, client *backendless.Client, up *
 	plan.SourceBytes, plan.SourceSHA256 = types.Int64Value(up.Sent.Bytes), types.StringValue(up.Sent.SHA256)
 	plan.FileURL = types.StringValue(up.FileURL)
 	u.record(ctx)
-	got, err := client.HashFile(ctx, appID, target)
+	got, err := rideOut(ctx, u.poll, "reading back "+target, func(ctx context.Context) (transport.Digest, error) {
+		return client.HashFile(ctx, appID, target)
+	})
 	if err != nil {
 		u.fail(ctx, fmt.Errorf("reading back %s to verify the upload: %w", target, err), true)
 		return

@@ -257,7 +257,7 @@ func (r *migrationArchiveResource) Create(ctx context.Context, req resource.Crea
 			return
 		}
 		plan.fill(data, files)
-		resp.Diagnostics.Append(readSourceTables(ctx, client, &plan)...)
+		resp.Diagnostics.Append(readSourceTables(ctx, client, r.data.poll, &plan)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 		return
 	}
@@ -299,15 +299,34 @@ func (r *migrationArchiveResource) startOrAdopt(ctx context.Context, client *bac
 	for _, j := range jobs {
 		known = append(known, j.ID)
 	}
-	job, err := client.CreateMigrationArchive(ctx, appID, version, known)
+	// A request that failed for a while (5xx, connections) is tried again, each time after
+	// listing the version's jobs, so it is never sent again once a job of its own exists.
+	attempt := 0
+	job, err := rideOut(ctx, r.data.poll, what, func(ctx context.Context) (*backendless.ArchiveJob, error) {
+		if attempt++; attempt > 1 {
+			jobs, err := client.ListMigrationArchiveJobs(ctx, appID, version)
+			if err != nil {
+				return nil, err
+			}
+			for i := len(jobs) - 1; i >= 0; i-- {
+				if !slices.Contains(known, jobs[i].ID) {
+					j := jobs[i]
+					j.LostAnswer = true
+					return &j, nil
+				}
+			}
+		}
+		return client.CreateMigrationArchive(ctx, appID, version, known)
+	})
 	if err == nil {
 		if job.Adopted {
 			resp.Diagnostics.AddWarning("Adopted a running migration-archive job",
 				fmt.Sprintf("A migration archive of app %s version %s was already being created (job %s); this apply waits for that job instead of starting another.", appID, version, job.ID))
 		}
+		reportExtraJobs(ctx, client, appID, version, known, job.ID, &resp.Diagnostics)
 		return job, true
 	}
-	if !vendorAnswered(err) {
+	if !vendorRefused(err) {
 		// Interrupted or cut off: a job that appeared since the list above is this request's.
 		settle, cancel := settleContext(ctx)
 		defer cancel()
@@ -322,6 +341,28 @@ func (r *migrationArchiveResource) startOrAdopt(ctx context.Context, client *bac
 	}
 	addLegacyError(&resp.Diagnostics, path.Root("app_id"), what, err)
 	return nil, false
+}
+
+// reportExtraJobs names the jobs besides own that appeared since known was listed: the request
+// reached the vendor more than once on the way (a proxy that re-sends, a 429 answered to a
+// delivered duplicate). A job cannot be cancelled, so they are reported, not removed; their
+// archives, when they finish, sit in /migration-to-4 beside the ones this resource records.
+func reportExtraJobs(ctx context.Context, client *backendless.Client, appID, version string, known []string, own string, diags *diag.Diagnostics) {
+	jobs, err := client.ListMigrationArchiveJobs(ctx, appID, version)
+	if err != nil {
+		return // only a report
+	}
+	var extra []string
+	for _, j := range jobs {
+		if j.ID != own && !slices.Contains(known, j.ID) {
+			extra = append(extra, fmt.Sprintf("%s (%s)", j.ID, j.Status))
+		}
+	}
+	if len(extra) > 0 {
+		diags.AddWarning("The archive was requested more than once",
+			fmt.Sprintf("Besides job %s, the 3.x app %s version %s ran %s: the request was delivered more than once on the way. "+
+				"This resource records the archives of job %s; the vendor has no way to cancel the others.", own, appID, version, strings.Join(extra, ", "), own))
+	}
 }
 
 // adoptable picks, from the version's jobs (newest first), one this step may take over: a running
@@ -382,7 +423,7 @@ func (r *migrationArchiveResource) finishJob(ctx context.Context, client *backen
 		return
 	}
 	plan.fill(data, files)
-	tables := readSourceTables(ctx, client, plan)
+	tables := readSourceTables(ctx, client, r.data.poll, plan)
 	if tables.HasError() && ctx.Err() != nil {
 		interrupted(ctx, diags, state, private, plan.partial(), archiveWaitStep, what, "The archive job "+job.ID, ctx.Err(), report)
 		return
@@ -397,10 +438,12 @@ func (r *migrationArchiveResource) finishJob(ctx context.Context, client *backen
 // readSourceTables records the data archive's manifest counts. An archive without a readable
 // manifest is reported, not fatal here: appmigrate_backendless_data_import, which needs the
 // manifest, stops on it before importing anything.
-func readSourceTables(ctx context.Context, client *backendless.Client, m *migrationArchiveModel) diag.Diagnostics {
+func readSourceTables(ctx context.Context, client *backendless.Client, poll pollSettings, m *migrationArchiveModel) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m.Tables = types.MapNull(types.Int64Type)
-	manifest, err := client.LegacyArchiveManifest(ctx, m.AppID.ValueString(), m.Version.ValueString(), m.DataArchivePath.ValueString())
+	manifest, err := rideOut(ctx, poll, "reading manifest.json of "+m.DataArchivePath.ValueString(), func(ctx context.Context) (*backendless.Manifest, error) {
+		return client.LegacyArchiveManifest(ctx, m.AppID.ValueString(), m.Version.ValueString(), m.DataArchivePath.ValueString())
+	})
 	var broken *backendless.ArchiveError
 	if errors.As(err, &broken) {
 		diags.AddAttributeWarning(path.Root("tables"), "Data archive has no readable manifest",
@@ -435,7 +478,9 @@ func (r *migrationArchiveResource) waitForJob(ctx context.Context, client *backe
 	if err != nil {
 		return nil, nil, err
 	}
-	listing, err := client.ListMigrationArchives(ctx, appID, version)
+	listing, err := rideOut(ctx, r.data.poll, "listing "+backendless.MigrationDir, func(ctx context.Context) ([]backendless.FileInfo, error) {
+		return client.ListMigrationArchives(ctx, appID, version)
+	})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -564,7 +609,7 @@ func (r *migrationArchiveResource) Read(ctx context.Context, req resource.ReadRe
 			return
 		}
 		state.fill(data, files)
-		resp.Diagnostics.Append(readSourceTables(ctx, client, &state)...)
+		resp.Diagnostics.Append(readSourceTables(ctx, client, r.data.poll, &state)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 		return
 	}

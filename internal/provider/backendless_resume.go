@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -11,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/backendless"
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
 )
 
 // What the Backendless steps share of "resume, never repeat" (resume.go): the short lookup that
@@ -27,13 +29,13 @@ func settleContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
 }
 
-// vendorAnswered reports an error that is the vendor's own answer (a refusal with a status):
-// the request was judged, and whatever it would have created was not created. Any other error (a
-// broken connection after the retries, an unknown outcome, the context ending) leaves open
-// whether the vendor acted.
-func vendorAnswered(err error) bool {
+// vendorRefused reports an error that is the vendor's own, permanent refusal (a 4xx with its
+// code): the request was judged, and whatever it would have created was not created. Any other
+// error (a 5xx, a broken connection after the retries, an unknown outcome, the context ending)
+// leaves open whether the vendor acted.
+func vendorRefused(err error) bool {
 	var e *backendless.Error
-	return errors.As(err, &e)
+	return errors.As(err, &e) && !e.Transient()
 }
 
 // planResume makes the plan of an unfinished step (prior state with a resume point) an in-place
@@ -58,4 +60,40 @@ func planResume(ctx context.Context, req resource.ModifyPlanRequest, resp *resou
 func unfinishedWarning(diags *diag.Diagnostics, what, step string) {
 	diags.AddWarning(what+" is unfinished",
 		"The last apply was interrupted while "+step+". The next apply resumes it from there without starting anything twice.")
+}
+
+// rideOut runs read until it succeeds or fails for good, waiting through transient failures (a
+// vendor 5xx or a broken connection that outlasted the request's own retries) as a job wait does,
+// for up to the poller's transient budget. A step that has already started something at the
+// vendor uses it for the reads that finish the step, so one bad minute does not taint it.
+func rideOut[T any](ctx context.Context, poll pollSettings, what string, read func(ctx context.Context) (T, error)) (T, error) {
+	var out T
+	_, err := transport.Poll(ctx, poll.options(what), func(ctx context.Context) (transport.Status, error) {
+		v, err := read(ctx)
+		if err != nil {
+			return transport.Status{}, err
+		}
+		out = v
+		return transport.Status{State: "READ", Done: true}, nil
+	})
+	var deadline *transport.DeadlineError
+	if errors.As(err, &deadline) && deadline.LastError != nil {
+		err = fmt.Errorf("%w: %w", err, deadline.LastError)
+	}
+	return out, unwrapWaiting(err)
+}
+
+// unwrapWaiting drops Poll's "waiting for …" wrapper from a permanent failure, so the read's own
+// error (an *backendless.Error, an *backendless.ArchiveError) is what callers see and match.
+func unwrapWaiting(err error) error {
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if vendorRefused(e) {
+			return e
+		}
+		var archive *backendless.ArchiveError
+		if errors.As(e, &archive) {
+			return archive
+		}
+	}
+	return err
 }
