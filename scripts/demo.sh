@@ -93,4 +93,6 @@ run_example() {
 run_example backendless-v3-to-v5
 run_example mendix-cloud-v3-to-v4
 
-step "Demo finished: sandbox stopped, state under .demo/"
+step "Stopping the sandbox"
+stop_sandbox
+step "Demo finished: state under .demo/"
