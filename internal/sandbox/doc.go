@@ -8,9 +8,12 @@
 // seed or scripted for one test. Tests run it in-process (New, Handler or Start); the
 // appmigrate-sandbox command runs it for demos and users' rehearsals.
 //
-// Vendor behaviour follows ../shared/reference/*.md; each handler cites the section it comes
-// from. Behaviour with no vendor documentation is marked "modeled:" in comments, so a user knows
-// which calls to verify against a live account. The sandbox never imports the provider's clients
+// Vendor behaviour follows the vendors' published API documentation and official SDKs, as the
+// project's vendor notes record them (the notes are kept outside this repository; handlers cite
+// their sections as §n). Behaviour with no vendor documentation is marked "modeled:" in
+// comments, so a user knows which calls to verify against a live account; docs/index.md lists
+// every modeled call, and the "Vendor calls" table of each docs/resources/*.md page gives the
+// status of every call the provider makes. The sandbox never imports the provider's clients
 // or any Terraform package: it must be an independent witness of what the clients send.
 //
 // # Layout
@@ -90,7 +93,8 @@
 // location, e.g. backendless.legacy_apps[0].versions[1].tables[2]: unknown key "colums". Rows
 // and file bytes are written to blobs when the data directory is seeded.
 //
-// The embedded default fixture (DefaultFixture) holds two developers, dev@example.com /
+// The embedded default fixture (DefaultFixture, the file fixture_default.json next to this one;
+// appmigrate-sandbox --print-default-fixture prints it) holds two developers, dev@example.com /
 // sandbox-password and other@example.com / other-password, no 5.0 apps, and two 3.x apps owned
 // by dev@example.com: "crm" (v1: tables Person 250, Order 1200 and Product 40 rows, 2 users,
 // 2 roles, 5 permissions, 6 files of about 3 MiB; v2: smaller) and "inventory" (v1: 2 tables).
@@ -100,8 +104,8 @@
 // The status of each call: DOCUMENTED (Backendless' docs), SDK (Backendless' own SDKs use the
 // route), INFERRED (reasoned from those), MODELED (no vendor API exists; designed here in the
 // vendor's style — verify these against a live account before relying on them).
-// plans/issue3-contract.md is the contract; errors are {"code", "message"} JSON except console
-// 404s, which carry no body.
+// docs/resources/backendless_*.md list the calls the provider makes with the same tags; errors
+// are {"code", "message"} JSON except console 404s, which carry no body.
 //
 // 3.x client REST at /backendless3/api, headers application-id, secret-key and
 // application-type: REST on every call but the public download (a wrong or missing one, or an
@@ -166,8 +170,8 @@
 //
 // # Mendix Cloud v3 → v4
 //
-// ../shared/reference/mendix-cloud-api.md is the vendor reference and plans/issue4-contract.md
-// the contract. Each host keeps its own base path, auth and casing: deploy.mendix.com takes
+// docs/resources/mendix_*.md list the calls the provider makes and their status. Each host
+// keeps its own base path, auth and casing: deploy.mendix.com takes
 // Mendix-Username + Mendix-ApiKey (a wrong or missing pair is 401 {"errorCode": "UNAUTHORIZED"})
 // and answers errors as {"errorCode", "errorMessage"} (the field names are MODELED; the codes are
 // the documented ones); the Deploy v4 and Projects hosts take Authorization: MxToken <PAT> and
