@@ -31,10 +31,11 @@ provider "appmigrate" {
     pat      = var.mendix_pat
   }
 
-  max_retries       = 4     # retries of a failed call (connection errors, 429, 502/503/504)
+  max_retries       = 4     # retries of a failed call (connection errors, 429, 500/502/503/504)
   retry_max_wait    = "30s" # longest wait between retries, and the cap on Retry-After
   poll_interval     = "2s"  # first wait between two status checks of a job
   poll_max_interval = "30s" # longest wait between two status checks
+  idle_timeout      = "60s" # a connection silent (or trickling) this long fails the attempt
 }
 
 variable "backendless_login" {
