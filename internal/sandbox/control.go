@@ -88,7 +88,8 @@ func (s *Sandbox) ctlEndpoints(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, EndpointsAt(base))
 }
 
-// ctlScriptFault is POST /_sandbox/faults {"method","path_prefix","fault","count"}.
+// ctlScriptFault is POST /_sandbox/faults {"method","path_prefix","fault","count"}; fault is a
+// name (faultNameList).
 func (s *Sandbox) ctlScriptFault(w http.ResponseWriter, r *http.Request) {
 	var rule FaultRule
 	if err := decodeJSON(w, r, &rule); err != nil {
@@ -96,7 +97,7 @@ func (s *Sandbox) ctlScriptFault(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if rule.Fault == FaultNone || rule.Count <= 0 {
-		writeControlError(w, http.StatusBadRequest, `fault rule: want "fault" (500, 502, 503, 429, reset, reset_request, reset_response, slow) and "count" > 0`)
+		writeControlError(w, http.StatusBadRequest, `fault rule: want "fault" (`+faultNameList+`) and "count" > 0`)
 		return
 	}
 	rule.Method = strings.ToUpper(rule.Method)

@@ -3,10 +3,31 @@
 //
 // It is a real service, not a stub: state (developers, apps, sessions, jobs) lives in a data
 // directory and survives a restart, long operations run as asynchronous jobs, and a fault
-// injector can make any vendor call fail the way networks and vendors do (5xx, 429 with
-// Retry-After, connection resets part-way through a body, slow answers), at random by rate and
-// seed or scripted for one test. Tests run it in-process (New, Handler or Start); the
+// injector can make any vendor call fail the way networks and vendors do, at random by rate and
+// seed (FaultOptions, or a named FaultProfile: moderate, double) or scripted for one test
+// (ScriptFault, POST /_sandbox/faults). Tests run it in-process (New, Handler or Start); the
 // appmigrate-sandbox command runs it for demos and users' rehearsals.
+//
+// # Faults
+//
+// Each vendor request gets at most one fault; the n-th request's fault depends only on the seed
+// and n. By name (FaultRule, the control surface):
+//
+//	500 502 503       answered before the handler runs: nothing happened
+//	429               answered with Retry-After
+//	reset_request     the connection closes part-way through the request body; the handler never runs
+//	reset_response    the handler runs; the connection closes part-way through the answer's body
+//	reset             scripted: the request body of an upload, else the answer; at random: either
+//	                  (even odds) when the request has a body, else the answer
+//	slow              served after SlowDelay
+//	duplicate         delivered twice, as a retrying proxy does: the handler runs twice (the body is
+//	                  replayed from memory or a temporary file in the data directory) and the client
+//	                  sees the second answer; POSTs only unless a rule names another method
+//	500_after 502_after 503_after
+//	                  the handler runs (the side effect happens), then the answer is replaced
+//	drop_answer       the handler runs, then the connection closes without a response byte
+//	trickle           headers at once, then the body one byte every TrickleInterval
+//	stall             the request is read and never answered, until the client gives up or Close
 //
 // Vendor behaviour follows ../shared/reference/*.md; each handler cites the section it comes
 // from. Behaviour with no vendor documentation is marked "modeled:" in comments, so a user knows

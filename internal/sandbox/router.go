@@ -169,7 +169,7 @@ func (s *Sandbox) buildHandler() http.Handler {
 				sub = "/"
 			}
 			logPath = m.prefix + m.redactPath(sub)
-			fault = s.faults.decide(reqKey{method: r.Method, mount: m.prefix, sub: sub})
+			fault = s.faults.decide(reqKey{method: r.Method, mount: m.prefix, sub: sub}, hasBody(r))
 			s.applyFault(fault, m, rec, r, stripPrefix(m.prefix, sub, m.mux))
 		}
 		if s.opts.Logf == nil {
@@ -179,6 +179,10 @@ func (s *Sandbox) buildHandler() http.Handler {
 		switch {
 		case fault == FaultReset || fault == FaultResetRequest || fault == FaultResetResponse:
 			status = "connection reset"
+		case fault == FaultDropAnswer:
+			status = "answer dropped"
+		case fault == FaultStall:
+			status = "stalled"
 		case rec.status == 0:
 			status = "no answer"
 		}
