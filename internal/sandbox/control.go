@@ -1,9 +1,12 @@
 package sandbox
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // controlHandler serves /_sandbox/: the sandbox's own API for tests, scripts and people. It is
@@ -22,6 +25,12 @@ func (s *Sandbox) controlHandler() http.Handler {
 	mux.HandleFunc("POST /_sandbox/faults", s.ctlScriptFault)
 	mux.HandleFunc("DELETE /_sandbox/faults", func(w http.ResponseWriter, r *http.Request) {
 		s.ClearFaults()
+		writeEmpty(w, http.StatusNoContent)
+	})
+	mux.HandleFunc("POST /_sandbox/holds", s.ctlHold)
+	mux.HandleFunc("GET /_sandbox/holds", s.ctlHolds)
+	mux.HandleFunc("DELETE /_sandbox/holds", func(w http.ResponseWriter, r *http.Request) {
+		s.ReleaseHolds()
 		writeEmpty(w, http.StatusNoContent)
 	})
 	mux.HandleFunc("GET /_sandbox/requests", func(w http.ResponseWriter, r *http.Request) {
@@ -103,6 +112,57 @@ func (s *Sandbox) ctlScriptFault(w http.ResponseWriter, r *http.Request) {
 	rule.Method = strings.ToUpper(rule.Method)
 	s.faults.script(rule)
 	writeJSON(w, http.StatusCreated, rule)
+}
+
+// ctlHold is POST /_sandbox/holds {"method","path_prefix","when","count"}.
+func (s *Sandbox) ctlHold(w http.ResponseWriter, r *http.Request) {
+	var rule HoldRule
+	if err := decodeJSON(w, r, &rule); err != nil {
+		writeControlError(w, http.StatusBadRequest, "hold rule: "+err.Error())
+		return
+	}
+	rule, err := normalizeHoldRule(rule)
+	if err == nil {
+		err = s.Hold(rule)
+	}
+	if err != nil {
+		writeSentinelError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, rule)
+}
+
+// holdsView is GET /_sandbox/holds: the rules still waiting for requests and the requests held.
+type holdsView struct {
+	Rules []HoldRule    `json:"rules"`
+	Held  []HeldRequest `json:"held"`
+}
+
+// ctlHolds is GET /_sandbox/holds[?wait=N&timeout=30s]: with wait, it answers once N requests
+// are held (408 when timeout, default 30s, passes first), so a script need not poll.
+func (s *Sandbox) ctlHolds(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if raw := q.Get("wait"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 {
+			writeControlError(w, http.StatusBadRequest, "wait: want a number of held requests, 1 or more")
+			return
+		}
+		timeout := 30 * time.Second
+		if raw := q.Get("timeout"); raw != "" {
+			if timeout, err = time.ParseDuration(raw); err != nil || timeout <= 0 {
+				writeControlError(w, http.StatusBadRequest, "timeout: want a Go duration such as 30s")
+				return
+			}
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), timeout)
+		defer cancel()
+		if _, err := s.WaitHeld(ctx, n); err != nil {
+			writeControlError(w, http.StatusRequestTimeout, err.Error())
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, holdsView{Rules: s.PendingHolds(), Held: s.Held()})
 }
 
 // ctlCreateBackendlessApp is POST /_sandbox/backendless/apps {"owner","name","zone"?}: a

@@ -29,6 +29,15 @@
 //	trickle           headers at once, then the body one byte every TrickleInterval
 //	stall             the request is read and never answered, until the client gives up or Close
 //
+// # Holds
+//
+// Hold freezes matching vendor requests at a precise point so a crash test can kill the
+// provider there: "before" (the request is read whole, the handler has not run) or "after" (the
+// handler ran, its answer waits before the first byte). Held, WaitHeld and ReleaseHolds watch
+// and end them; a client hanging up ends its hold (a before-held request is then never served)
+// and Close ends every hold. Over HTTP: POST /_sandbox/holds {"method","path_prefix","when",
+// "count"}, GET /_sandbox/holds[?wait=N&timeout=30s], DELETE /_sandbox/holds.
+//
 // Vendor behaviour follows ../shared/reference/*.md; each handler cites the section it comes
 // from. Behaviour with no vendor documentation is marked "modeled:" in comments, so a user knows
 // which calls to verify against a live account. The sandbox never imports the provider's clients
@@ -46,7 +55,7 @@
 //	/mendix/projects       projects-api.home.mendix.com (/v2 below it)
 //	/mendix/storage        the object storage Mendix's pre-signed download links point at
 //	/_sandbox/             control surface for tests and people: health, endpoints, scripted
-//	                       faults, request counts, jobs, and "what a human does in the web
+//	                       faults, holds, request counts, jobs, and "what a human does in the web
 //	                       console" (create or delete an app, create a migration archive,
 //	                       import one, corrupt or delete a file; link a Mendix app to a
 //	                       node, upload a backup). No authentication:
