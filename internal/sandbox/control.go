@@ -33,6 +33,7 @@ func (s *Sandbox) controlHandler() http.Handler {
 		s.ReleaseHolds()
 		writeEmpty(w, http.StatusNoContent)
 	})
+	mux.HandleFunc("GET /_sandbox/inventory", s.ctlInventory)
 	mux.HandleFunc("GET /_sandbox/requests", func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		m, p := q.Get("method"), q.Get("path_prefix")

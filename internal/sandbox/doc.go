@@ -38,6 +38,17 @@
 // and Close ends every hold. Over HTTP: POST /_sandbox/holds {"method","path_prefix","when",
 // "count"}, GET /_sandbox/holds[?wait=N&timeout=30s], DELETE /_sandbox/holds.
 //
+// # Inventory
+//
+// Inventory (GET /_sandbox/inventory) counts what exists per kind, for chaos reports and
+// duplicate checks: Backendless 5.0 apps by name and, per app, the files outside /migration
+// with their sizes, migration logs, import jobs (requested, completed, failed), imports loaded
+// and rows per table; 3.x migration-archive jobs per "<app name>/<version>"; Mendix projects by
+// name and create-project jobs; per node (by subdomain) its packages (uploaded ones apart) and
+// per environment (by Mode) its status, snapshots (uploaded ones apart), archives, restores,
+// start jobs and what the last restore loaded (archive bytes and SHA-256, tables, rows, files,
+// file bytes: compare with MendixSnapshotDigest of the source); and every job by kind and state.
+//
 // Vendor behaviour follows ../shared/reference/*.md; each handler cites the section it comes
 // from. Behaviour with no vendor documentation is marked "modeled:" in comments, so a user knows
 // which calls to verify against a live account. The sandbox never imports the provider's clients
@@ -55,7 +66,7 @@
 //	/mendix/projects       projects-api.home.mendix.com (/v2 below it)
 //	/mendix/storage        the object storage Mendix's pre-signed download links point at
 //	/_sandbox/             control surface for tests and people: health, endpoints, scripted
-//	                       faults, holds, request counts, jobs, and "what a human does in the web
+//	                       faults, holds, inventory, request counts, jobs, and "what a human does in the web
 //	                       console" (create or delete an app, create a migration archive,
 //	                       import one, corrupt or delete a file; link a Mendix app to a
 //	                       node, upload a backup). No authentication:
