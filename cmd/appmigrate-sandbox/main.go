@@ -140,6 +140,7 @@ Fault profiles (--fault-profile; an explicit --fault-* or timing flag overrides 
             answer body), 2% trickled answers (20ms a byte for the first KiB: a small JSON
             answer takes 5-20 s), 5% of POSTs delivered twice
   double    every rate of moderate doubled
+  none      no fault (a baseline)
 Faults apply to the vendor routes only, never to /_sandbox/.
 `
 

@@ -19,8 +19,10 @@ import (
 //	 5%  of POSTs delivered twice by a retrying proxy (the client sees the second answer)
 //
 // "double" is the same with every rate doubled. Neither includes 5xx-after-the-handler, dropped
-// answers or stalls; set those with their own rates.
+// answers or stalls; set those with their own rates. "none" injects nothing: the baseline a
+// chaos run is compared with.
 var faultProfiles = map[string]FaultOptions{
+	"none": {},
 	"moderate": {
 		Rate5xx: 0.10, Statuses5xx: []int{http.StatusBadGateway, http.StatusServiceUnavailable},
 		Rate429: 0.05, RetryAfter: time.Second,
