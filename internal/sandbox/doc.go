@@ -4,7 +4,7 @@
 // It is a real service, not a stub: state (developers, apps, sessions, jobs) lives in a data
 // directory and survives a restart, long operations run as asynchronous jobs, and a fault
 // injector can make any vendor call fail the way networks and vendors do, at random by rate and
-// seed (FaultOptions, or a named FaultProfile: moderate, double) or scripted for one test
+// seed (FaultOptions, or a named FaultProfile: moderate, double, none) or scripted for one test
 // (ScriptFault, POST /_sandbox/faults). Tests run it in-process (New, Handler or Start); the
 // appmigrate-sandbox command runs it for demos and users' rehearsals.
 //
