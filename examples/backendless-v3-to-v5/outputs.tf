@@ -37,10 +37,10 @@ output "proof" {
 
 locals {
   proof_counts = concat(
-    [for table, rows in appmigrate_backendless_migration_archive.source.tables : {
+    [for table, rows in local.source_tables : {
       what   = "rows in table ${table}"
       source = rows
-      target = lookup(appmigrate_backendless_data_import.data.tables, table, null)
+      target = lookup(local.target_tables, table, null)
     }],
     [
       {

@@ -23,42 +23,27 @@ import (
 // asserts the first apply succeeds, exactly one object of its kind exists on the sandbox side,
 // the verification holds, and the next plan is empty.
 
-// netFault is one way a request fails on the way: injected by the sandbox or by the proxy.
+// netFault is one way a request fails on the way, as the sandbox injects it.
 type netFault struct {
-	name    string
-	sandbox sandbox.Fault // scripted in the sandbox when not FaultNone
-	proxy   proxyFault    // scripted in the proxy otherwise
+	name  string
+	fault sandbox.Fault
 }
 
 // createFaults are the faults aimed at a create POST.
 var createFaults = []netFault{
-	{name: "answer_cut_after_headers", sandbox: sandbox.FaultResetResponse},
-	{name: "body_cut_before_handler", sandbox: sandbox.FaultResetRequest},
-	{name: "503_before_handler", sandbox: sandbox.Fault503},
-	{name: "429", sandbox: sandbox.Fault429},
-	{name: "502_after_handler", proxy: proxy502After},
-	{name: "answer_dropped", proxy: proxyDrop},
-	{name: "delivered_twice", proxy: proxyDuplicate},
+	{"answer_cut_after_headers", sandbox.FaultResetResponse},
+	{"body_cut_before_handler", sandbox.FaultResetRequest},
+	{"503_before_handler", sandbox.Fault503},
+	{"429", sandbox.Fault429},
+	{"502_after_handler", sandbox.Fault502After},
+	{"answer_dropped", sandbox.FaultDropAnswer},
+	{"delivered_twice", sandbox.FaultDuplicate},
 }
 
 // aim scripts f at the next request of method whose sandbox path starts with prefix (a path
 // from the sandbox root, e.g. "/backendless/console/console/applications").
-func (f netFault) aim(sb *sandbox.Sandbox, proxy *holdProxy, method, prefix string) {
-	if f.sandbox != sandbox.FaultNone {
-		sb.ScriptFault(method, prefix, f.sandbox, 1)
-		return
-	}
-	proxy.script(method, prefix, f.proxy, 1)
-}
-
-// viaProxy points a configuration built on legacyProviderBlock(sb, crm) at the proxy.
-func viaProxy(t *testing.T, cfg string, sb *sandbox.Sandbox, crm legacyApp, proxy *holdProxy) string {
-	t.Helper()
-	direct := legacyProviderBlock(sb, crm)
-	if !strings.Contains(cfg, direct) {
-		t.Fatal("configuration does not start with legacyProviderBlock")
-	}
-	return strings.Replace(cfg, direct, proxy.providerBlock(crm), 1)
+func (f netFault) aim(sb *sandbox.Sandbox, method, prefix string) {
+	sb.ScriptFault(method, prefix, f.fault, 1)
 }
 
 func TestAccBackendlessApp_CreateThroughFaultsMakesOneApp(t *testing.T) {
@@ -66,15 +51,14 @@ func TestAccBackendlessApp_CreateThroughFaultsMakesOneApp(t *testing.T) {
 		t.Run(f.name, func(t *testing.T) {
 			sb := startSandbox(t)
 			crm := fixtureCRM(t, sb)
-			proxy := newHoldProxy(t, sb)
-			f.aim(sb, proxy, "POST", "/backendless/console/console/applications")
+			f.aim(sb, "POST", "/backendless/console/console/applications")
 			name := "faulty-" + strings.ReplaceAll(f.name, "_", "-")
-			cfg := viaProxy(t, legacyProviderBlock(sb, crm)+fmt.Sprintf(`
+			cfg := legacyProviderBlock(sb, crm) + fmt.Sprintf(`
 resource "appmigrate_backendless_app" "target" {
   name                = %q
   deletion_protection = false
 }
-`, name), sb, crm, proxy)
+`, name)
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				Steps: []resource.TestStep{
@@ -86,7 +70,7 @@ resource "appmigrate_backendless_app" "target" {
 								if n := appsNamed(sb, name); n != 1 {
 									return fmt.Errorf("want exactly 1 app, sandbox has %d", n)
 								}
-								if sb.Faulted("POST", "/backendless/console/console/applications")+proxy.injected(f.proxy) == 0 {
+								if sb.Faulted("POST", "/backendless/console/console/applications") == 0 {
 									return fmt.Errorf("the fault was never injected")
 								}
 								return nil
@@ -108,12 +92,11 @@ func TestAccBackendlessMigrationArchive_RequestThroughFaultsMakesOneJob(t *testi
 		t.Run(f.name, func(t *testing.T) {
 			sb := startSandbox(t)
 			crm := fixtureCRM(t, sb)
-			proxy := newHoldProxy(t, sb)
-			f.aim(sb, proxy, "POST", "/backendless3/api/v1/migration-to-4/archive")
+			f.aim(sb, "POST", "/backendless3/api/v1/migration-to-4/archive")
 			// And every read of the wait: one status read and one listing answer cut.
 			sb.ScriptFault("GET", "/backendless3/api/v1/migration-to-4/archive/", sandbox.FaultResetResponse, 1)
 			sb.ScriptFault("GET", legacyListingPath, sandbox.Fault502, 1)
-			cfg := viaProxy(t, archiveConfig(sb, crm, ""), sb, crm, proxy)
+			cfg := archiveConfig(sb, crm, "")
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				Steps: []resource.TestStep{
@@ -153,20 +136,19 @@ func TestAccBackendlessFileUpload_UploadThroughFaultsEndsWithOneVerifiedFile(t *
 			t.Run(fmt.Sprintf("%s/overwrite=%t", f.name, overwrite), func(t *testing.T) {
 				sb := startSandbox(t)
 				crm := fixtureCRM(t, sb)
-				proxy := newHoldProxy(t, sb)
-				cfg := viaProxy(t, uploadConfig(sb, crm, "files-faulty", fmt.Sprintf("  overwrite = %t", overwrite)), sb, crm, proxy)
+				cfg := uploadConfig(sb, crm, "files-faulty", fmt.Sprintf("  overwrite = %t", overwrite))
 				var appID string
 				resource.ParallelTest(t, resource.TestCase{
 					ProtoV6ProviderFactories: protoV6ProviderFactories,
 					Steps: []resource.TestStep{
 						{
 							// The faults are aimed once the app (and so the upload URL) exists.
-							Config: viaProxy(t, archiveConfig(sb, crm, "")+`
+							Config: archiveConfig(sb, crm, "") + `
 resource "appmigrate_backendless_app" "target" {
   name                = "files-faulty"
   deletion_protection = false
 }
-`, sb, crm, proxy),
+`,
 							Check: func(s *terraform.State) (err error) {
 								appID, err = stateAttr(s, appAddr, "id")
 								return err
@@ -174,7 +156,7 @@ resource "appmigrate_backendless_app" "target" {
 						},
 						{
 							PreConfig: func() {
-								f.aim(sb, proxy, "POST", "/backendless/api/"+appID+"/")
+								f.aim(sb, "POST", "/backendless/api/"+appID+"/")
 								// And the read-back: its answer is cut once after the headers.
 								sb.ScriptFault("GET", "/backendless/api/"+appID+"/", sandbox.FaultResetResponse, 1)
 							},
@@ -231,15 +213,14 @@ func TestAccBackendlessDataImport_StartThroughFaultsImportsOnce(t *testing.T) {
 		t.Run(f.name, func(t *testing.T) {
 			sb := startSandbox(t)
 			crm := fixtureCRM(t, sb)
-			proxy := newHoldProxy(t, sb)
 			var appID string
-			base := viaProxy(t, archiveConfig(sb, crm, "")+`
+			base := archiveConfig(sb, crm, "") + `
 resource "appmigrate_backendless_app" "target" {
   name                = "import-faulty"
   deletion_protection = false
 }
-`, sb, crm, proxy)
-			cfg := viaProxy(t, importConfig(sb, crm, "import-faulty", "", ""), sb, crm, proxy)
+`
+			cfg := importConfig(sb, crm, "import-faulty", "", "")
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				Steps: []resource.TestStep{
@@ -252,7 +233,7 @@ resource "appmigrate_backendless_app" "target" {
 					},
 					{
 						PreConfig: func() {
-							f.aim(sb, proxy, "POST", "/backendless/console/"+appID+"/console/import/")
+							f.aim(sb, "POST", "/backendless/console/"+appID+"/console/import/")
 							// And the reads: one log read cut after the headers, one listing 502.
 							sb.ScriptFault("GET", "/backendless/console/"+appID+"/console/files/download/migration/", sandbox.FaultResetResponse, 1)
 							sb.ScriptFault("GET", "/backendless/console/"+appID+"/console/files/directory/view/migration", sandbox.Fault502, 1)
@@ -270,7 +251,7 @@ resource "appmigrate_backendless_app" "target" {
 								}
 								// A second delivery starts a second import, which the importer refuses (the
 								// target is no longer blank): it loads nothing.
-								if want := map[bool]int{true: 1, false: 0}[f.proxy == proxyDuplicate]; failed != want {
+								if want := map[bool]int{true: 1, false: 0}[f.fault == sandbox.FaultDuplicate]; failed != want {
 									return fmt.Errorf("want %d failed (refused) imports, the target's logs show %d", want, failed)
 								}
 								id, _ := stateAttr(s, importAddr, "id")
