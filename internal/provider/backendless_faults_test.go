@@ -40,10 +40,10 @@ var createFaults = []netFault{
 	{"delivered_twice", sandbox.FaultDuplicate},
 }
 
-// aim scripts f at the next request of method whose sandbox path starts with prefix (a path
-// from the sandbox root, e.g. "/backendless/console/console/applications").
-func (f netFault) aim(sb *sandbox.Sandbox, method, prefix string) {
-	sb.ScriptFault(method, prefix, f.fault, 1)
+// aim scripts f at the next POST whose sandbox path starts with prefix (a path from the
+// sandbox root, e.g. "/backendless/console/console/applications").
+func (f netFault) aim(sb *sandbox.Sandbox, prefix string) {
+	sb.ScriptFault("POST", prefix, f.fault, 1)
 }
 
 func TestAccBackendlessApp_CreateThroughFaultsMakesOneApp(t *testing.T) {
@@ -51,7 +51,7 @@ func TestAccBackendlessApp_CreateThroughFaultsMakesOneApp(t *testing.T) {
 		t.Run(f.name, func(t *testing.T) {
 			sb := startSandbox(t)
 			crm := fixtureCRM(t, sb)
-			f.aim(sb, "POST", "/backendless/console/console/applications")
+			f.aim(sb, "/backendless/console/console/applications")
 			name := "faulty-" + strings.ReplaceAll(f.name, "_", "-")
 			cfg := legacyProviderBlock(sb, crm) + fmt.Sprintf(`
 resource "appmigrate_backendless_app" "target" {
@@ -92,7 +92,7 @@ func TestAccBackendlessMigrationArchive_RequestThroughFaultsMakesOneJob(t *testi
 		t.Run(f.name, func(t *testing.T) {
 			sb := startSandbox(t)
 			crm := fixtureCRM(t, sb)
-			f.aim(sb, "POST", "/backendless3/api/v1/migration-to-4/archive")
+			f.aim(sb, "/backendless3/api/v1/migration-to-4/archive")
 			// And every read of the wait: one status read and one listing answer cut.
 			sb.ScriptFault("GET", "/backendless3/api/v1/migration-to-4/archive/", sandbox.FaultResetResponse, 1)
 			sb.ScriptFault("GET", legacyListingPath, sandbox.Fault502, 1)
@@ -156,7 +156,7 @@ resource "appmigrate_backendless_app" "target" {
 						},
 						{
 							PreConfig: func() {
-								f.aim(sb, "POST", "/backendless/api/"+appID+"/")
+								f.aim(sb, "/backendless/api/"+appID+"/")
 								// And the read-back: its answer is cut once after the headers.
 								sb.ScriptFault("GET", "/backendless/api/"+appID+"/", sandbox.FaultResetResponse, 1)
 							},
@@ -233,7 +233,7 @@ resource "appmigrate_backendless_app" "target" {
 					},
 					{
 						PreConfig: func() {
-							f.aim(sb, "POST", "/backendless/console/"+appID+"/console/import/")
+							f.aim(sb, "/backendless/console/"+appID+"/console/import/")
 							// And the reads: one log read cut after the headers, one listing 502.
 							sb.ScriptFault("GET", "/backendless/console/"+appID+"/console/files/download/migration/", sandbox.FaultResetResponse, 1)
 							sb.ScriptFault("GET", "/backendless/console/"+appID+"/console/files/directory/view/migration", sandbox.Fault502, 1)

@@ -238,7 +238,7 @@ func (r *fileUploadResource) Create(ctx context.Context, req resource.CreateRequ
 	if exists {
 		// A file is already there: the same bytes as the source (an earlier apply that uploaded it
 		// and lost track) are adopted; other bytes are replaced only with overwrite.
-		same, _, err := u.compare(ctx, client, nil)
+		same, err := u.compare(ctx, client, nil)
 		if err != nil {
 			u.fail(ctx, err, false)
 			return
@@ -289,7 +289,7 @@ func (u *uploadRun) send(ctx context.Context, client *backendless.Client, overwr
 		var adopted *transport.Digest
 		up, err := rideOut(ctx, u.poll, u.what, func(ctx context.Context) (*backendless.UploadResult, error) {
 			if tries++; tries > 1 {
-				same, _, err := u.compare(ctx, client, nil)
+				same, err := u.compare(ctx, client, nil)
 				if err != nil || same != nil {
 					adopted = same
 					return nil, err
@@ -307,7 +307,7 @@ func (u *uploadRun) send(ctx context.Context, client *backendless.Client, overwr
 			return
 		case transport.IsTookEffect(err) || backendless.IsFileExists(err):
 			// The file was absent when this step looked: whatever is there now is its own upload.
-			same, _, cmpErr := u.compare(ctx, client, nil)
+			same, cmpErr := u.compare(ctx, client, nil)
 			if cmpErr != nil {
 				u.fail(ctx, cmpErr, true)
 				return
@@ -359,44 +359,44 @@ func (u *uploadRun) verify(ctx context.Context, client *backendless.Client, up *
 }
 
 // compare hashes the file at the target path and the source (unless its digest is known) and
-// returns the common digest when both hold the same bytes. A size that already differs saves
-// both downloads.
-func (u *uploadRun) compare(ctx context.Context, client *backendless.Client, source *transport.Digest) (same, src *transport.Digest, err error) {
+// returns the common digest when both hold the same bytes (nil when they differ or the file is
+// missing). A size that already differs saves both downloads.
+func (u *uploadRun) compare(ctx context.Context, client *backendless.Client, source *transport.Digest) (*transport.Digest, error) {
 	plan := u.plan
 	appID, target := plan.AppID.ValueString(), plan.TargetPath.ValueString()
 	srcApp, srcVersion, srcPath := plan.SourceAppID.ValueString(), plan.SourceVersion.ValueString(), plan.SourcePath.ValueString()
 	info, err := client.StatFile(ctx, appID, target)
 	if backendless.IsFileNotFound(err) {
-		return nil, source, nil
+		return nil, nil
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if source == nil {
 		srcInfo, err := client.StatLegacyFile(ctx, srcApp, srcVersion, srcPath)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if srcInfo.Size != info.Size {
-			return nil, nil, nil
+			return nil, nil
 		}
 		d, err := client.HashLegacyFile(ctx, srcApp, srcVersion, srcPath)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		source = &d
 	}
 	if source.Bytes != info.Size {
-		return nil, source, nil
+		return nil, nil
 	}
 	got, err := client.HashFile(ctx, appID, target)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if got != *source {
-		return nil, source, nil
+		return nil, nil
 	}
-	return &got, source, nil
+	return &got, nil
 }
 
 // adopt records the file at the target path, whose bytes equal the source's (d); warning, when
@@ -555,7 +555,7 @@ func (r *fileUploadResource) Update(ctx context.Context, req resource.UpdateRequ
 	if !state.SourceSHA256.IsNull() && !state.SourceBytes.IsNull() {
 		known = &transport.Digest{Bytes: state.SourceBytes.ValueInt64(), SHA256: state.SourceSHA256.ValueString()}
 	}
-	same, _, err := u.compare(ctx, client, known)
+	same, err := u.compare(ctx, client, known)
 	if err != nil {
 		u.fail(ctx, err, true)
 		return

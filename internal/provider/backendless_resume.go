@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
@@ -39,27 +38,19 @@ func vendorRefused(err error) bool {
 }
 
 // planResume makes the plan of an unfinished step (prior state with a resume point) an in-place
-// update: the step's results become unknown, so Terraform calls Update, which resumes. It
-// returns whether the step is unfinished.
-func planResume(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, results map[string]attr.Value) bool {
+// update: the step's results become unknown, so Terraform calls Update, which resumes.
+func planResume(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, results map[string]attr.Value) {
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
-		return false
+		return
 	}
 	rp, diags := resumeOf(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
 	if rp == nil {
-		return false
+		return
 	}
 	for name, unknown := range results {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(name), unknown)...)
 	}
-	return true
-}
-
-// unfinishedWarning is the warning of a Read that keeps an unfinished step as it is.
-func unfinishedWarning(diags *diag.Diagnostics, what, step string) {
-	diags.AddWarning(what+" is unfinished",
-		"The last apply was interrupted while "+step+". The next apply resumes it from there without starting anything twice.")
 }
 
 // rideOut runs read until it succeeds or fails for good, waiting through transient failures (a

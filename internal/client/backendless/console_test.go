@@ -170,19 +170,20 @@ func TestCreateApp_NameTakenIsRecognised(t *testing.T) {
 }
 
 func TestReadAppContent_BlankOnlyWithoutTablesRootFilesAndLogs(t *testing.T) {
-	var tables, root, logs atomic.Value
-	tables.Store(`[]`)
-	root.Store(`[{"name":"web"}]`) // a directory is not content
-	logs.Store(``)
+	var tables, root, logs atomic.Pointer[string]
+	set := func(p *atomic.Pointer[string], v string) { p.Store(&v) }
+	set(&tables, `[]`)
+	set(&root, `[{"name":"web"}]`) // a directory is not content
+	set(&logs, ``)
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /APP/console/data/tables", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(tables.Load().(string))) })
-	mux.HandleFunc("GET /APP/console/files/directory/view/", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(root.Load().(string))) })
+	mux.HandleFunc("GET /APP/console/data/tables", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(*tables.Load())) })
+	mux.HandleFunc("GET /APP/console/files/directory/view/", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(*root.Load())) })
 	mux.HandleFunc("GET /APP/console/files/directory/view/migration", func(w http.ResponseWriter, _ *http.Request) {
-		if logs.Load().(string) == "" {
+		if *logs.Load() == "" {
 			w.WriteHeader(http.StatusNotFound)
 			return
 		}
-		_, _ = w.Write([]byte(logs.Load().(string)))
+		_, _ = w.Write([]byte(*logs.Load()))
 	})
 	c := newTestClient(t, mux, Config{AuthKey: "k"})
 	content, err := c.ReadAppContent(context.Background(), "APP")
@@ -194,9 +195,9 @@ func TestReadAppContent_BlankOnlyWithoutTablesRootFilesAndLogs(t *testing.T) {
 		{`[]`, `[{"name":"a.zip","size":1}]`, ``, "file /a.zip"},
 		{`[]`, `[]`, `[{"name":"import-1.log","size":10}]`, "migration log /migration/import-1.log"},
 	} {
-		tables.Store(tc.tables)
-		root.Store(tc.root)
-		logs.Store(tc.logs)
+		set(&tables, tc.tables)
+		set(&root, tc.root)
+		set(&logs, tc.logs)
 		content, err := c.ReadAppContent(context.Background(), "APP")
 		if err != nil || content.Blank() || content.String() != tc.want {
 			t.Errorf("want %q, got %+v (%v)", tc.want, content, err)
