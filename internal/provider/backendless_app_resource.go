@@ -140,7 +140,9 @@ func (r *backendlessAppResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if state != nil && state.Name.Equal(plan.Name) && state.Zone.Equal(plan.Zone) {
 		return
 	}
-	existing, err := client.FindAppByName(ctx, plan.Name.ValueString())
+	existing, err := rideOut(ctx, r.data.poll, "looking up Backendless app "+plan.Name.String(), func(ctx context.Context) (*backendless.App, error) {
+		return client.FindAppByName(ctx, plan.Name.ValueString())
+	})
 	if err != nil {
 		addError(&resp.Diagnostics, "Checking whether Backendless app "+plan.Name.String()+" already exists", err)
 		return
@@ -201,7 +203,9 @@ func (r *backendlessAppResource) Create(ctx context.Context, req resource.Create
 
 	name, zone := plan.Name.ValueString(), plan.Zone.ValueString()
 	// Checked again at apply: another run may have taken the name since the plan.
-	existing, err := client.FindAppByName(ctx, name)
+	existing, err := rideOut(ctx, r.data.poll, "looking up Backendless app "+plan.Name.String(), func(ctx context.Context) (*backendless.App, error) {
+		return client.FindAppByName(ctx, name)
+	})
 	if err != nil {
 		addError(&resp.Diagnostics, "Looking up Backendless app "+plan.Name.String(), err)
 		return

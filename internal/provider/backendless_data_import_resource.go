@@ -269,7 +269,15 @@ func (r *dataImportResource) Create(ctx context.Context, req resource.CreateRequ
 	if !ok {
 		return
 	}
-	earlier, before, err := findEarlierImport(ctx, client, appID, src.info)
+	type found struct {
+		earlier *backendless.MigrationLog
+		before  map[string]bool
+	}
+	f0, err := rideOut(ctx, r.data.poll, "reading the migration logs of app "+appID, func(ctx context.Context) (found, error) {
+		earlier, before, err := findEarlierImport(ctx, client, appID, src.info)
+		return found{earlier, before}, err
+	})
+	earlier, before := f0.earlier, f0.before
 	if err != nil {
 		addError(&resp.Diagnostics, what+": looking for an earlier import of this archive", err)
 		return
@@ -478,7 +486,9 @@ func (r *dataImportResource) checkTargetEmpty(ctx context.Context, client *backe
 	if plan.AllowNonEmptyTarget.ValueBool() {
 		return true
 	}
-	tables, err := client.ListTables(ctx, plan.AppID.ValueString())
+	tables, err := rideOut(ctx, r.data.poll, "listing the tables of app "+plan.AppID.ValueString(), func(ctx context.Context) ([]backendless.Table, error) {
+		return client.ListTables(ctx, plan.AppID.ValueString())
+	})
 	if err != nil {
 		addError(diags, what+": checking that the target app is blank", err)
 		return false

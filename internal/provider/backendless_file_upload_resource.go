@@ -230,7 +230,9 @@ func (r *fileUploadResource) Create(ctx context.Context, req resource.CreateRequ
 	plan.ID = types.StringValue(appID + ":" + target)
 	u := r.upload(&plan, &resp.Diagnostics, &resp.State, resp.Private)
 
-	exists, err := client.FileExists(ctx, appID, target)
+	exists, err := rideOut(ctx, r.data.poll, "checking "+target, func(ctx context.Context) (bool, error) {
+		return client.FileExists(ctx, appID, target)
+	})
 	if err != nil {
 		addError(&resp.Diagnostics, u.what, err)
 		return

@@ -280,12 +280,16 @@ func (r *migrationArchiveResource) Create(ctx context.Context, req resource.Crea
 func (r *migrationArchiveResource) startOrAdopt(ctx context.Context, client *backendless.Client, plan *migrationArchiveModel, what string,
 	resp *resource.CreateResponse) (*backendless.ArchiveJob, bool) {
 	appID, version := plan.AppID.ValueString(), plan.Version.ValueString()
-	jobs, err := client.ListMigrationArchiveJobs(ctx, appID, version)
+	jobs, err := rideOut(ctx, r.data.poll, "listing the archive jobs of version "+version, func(ctx context.Context) ([]backendless.ArchiveJob, error) {
+		return client.ListMigrationArchiveJobs(ctx, appID, version)
+	})
 	if err != nil {
 		addLegacyError(&resp.Diagnostics, path.Root("app_id"), what+": looking for a job already started for this version", err)
 		return nil, false
 	}
-	if j, err := r.adoptable(ctx, client, appID, version, jobs); err != nil {
+	if j, err := rideOut(ctx, r.data.poll, "listing "+backendless.MigrationDir, func(ctx context.Context) (*backendless.ArchiveJob, error) {
+		return r.adoptable(ctx, client, appID, version, jobs)
+	}); err != nil {
 		addLegacyError(&resp.Diagnostics, path.Root("app_id"), what+": looking for a job already started for this version", err)
 		return nil, false
 	} else if j != nil {
