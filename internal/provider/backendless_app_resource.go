@@ -57,6 +57,9 @@ const backendlessAppType = "appmigrate_backendless_app"
 const appAdoptWindow = time.Hour
 
 // NewBackendlessAppResource returns the appmigrate_backendless_app resource.
+// backendlessAppTimeouts are the step's timeouts and their defaults.
+var backendlessAppTimeouts = stepTimeouts{Create: 10 * time.Minute, Read: 5 * time.Minute, Update: 5 * time.Minute, Delete: 5 * time.Minute}
+
 func NewBackendlessAppResource() resource.Resource { return &backendlessAppResource{} }
 
 type backendlessAppResource struct{ configured }
@@ -110,7 +113,7 @@ func (r *backendlessAppResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+			"timeouts": backendlessAppTimeouts.attribute(ctx),
 		},
 	}
 }
@@ -195,7 +198,7 @@ func (r *backendlessAppResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, 10*time.Minute, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, backendlessAppTimeouts.Create, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -320,7 +323,7 @@ func (r *backendlessAppResource) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, 5*time.Minute, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, backendlessAppTimeouts.Read, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -352,7 +355,7 @@ func (r *backendlessAppResource) Update(ctx context.Context, req resource.Update
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Update, 5*time.Minute, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Update, backendlessAppTimeouts.Update, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -385,7 +388,7 @@ func (r *backendlessAppResource) Delete(ctx context.Context, req resource.Delete
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, 5*time.Minute, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, backendlessAppTimeouts.Delete, &resp.Diagnostics)
 	if !ok {
 		return
 	}

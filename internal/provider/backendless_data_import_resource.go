@@ -62,6 +62,9 @@ var importTypeRe = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 const logTailLines = 20
 
 // NewBackendlessDataImportResource returns the appmigrate_backendless_data_import resource.
+// dataImportTimeouts are the step's timeouts and their defaults.
+var dataImportTimeouts = stepTimeouts{Create: 60 * time.Minute, Read: 5 * time.Minute, Delete: 5 * time.Minute}
+
 func NewBackendlessDataImportResource() resource.Resource { return &dataImportResource{} }
 
 type dataImportResource struct{ configured }
@@ -163,7 +166,7 @@ func (r *dataImportResource) Schema(ctx context.Context, _ resource.SchemaReques
 				Computed:            true,
 				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
+			"timeouts": dataImportTimeouts.attribute(ctx),
 		},
 	}
 }
@@ -171,8 +174,6 @@ func (r *dataImportResource) Schema(ctx context.Context, _ resource.SchemaReques
 func (r *dataImportResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.configure(req.ProviderData, &resp.Diagnostics)
 }
-
-const defaultImportCreateTimeout = 60 * time.Minute
 
 // importFollowStep is the resume point of an import whose id and log are recorded.
 const importFollowStep = "following the migration log of the import"
@@ -229,7 +230,7 @@ func (r *dataImportResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if plan.Mode.ValueString() != modeManual || !plan.ID.IsUnknown() {
 		return // api mode, or nothing is (re)created
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultImportCreateTimeout)
+	timeout, diags := plan.Timeouts.Create(ctx, dataImportTimeouts.Create)
 	resp.Diagnostics.Append(diags...)
 	appID := ""
 	if !plan.AppID.IsUnknown() {
@@ -255,7 +256,7 @@ func (r *dataImportResource) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, defaultImportCreateTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, dataImportTimeouts.Create, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -722,7 +723,7 @@ func (r *dataImportResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, 5*time.Minute, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, dataImportTimeouts.Read, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -786,7 +787,7 @@ func (r *dataImportResource) Update(ctx context.Context, req resource.UpdateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, defaultImportCreateTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, dataImportTimeouts.Create, &resp.Diagnostics)
 	if !ok {
 		return
 	}

@@ -59,6 +59,9 @@ var uploadResults = map[string]attr.Value{
 }
 
 // NewBackendlessFileUploadResource returns the appmigrate_backendless_file_upload resource.
+// fileUploadTimeouts are the step's timeouts and their defaults.
+var fileUploadTimeouts = stepTimeouts{Create: 60 * time.Minute, Read: 30 * time.Minute, Delete: 10 * time.Minute}
+
 func NewBackendlessFileUploadResource() resource.Resource { return &fileUploadResource{} }
 
 type fileUploadResource struct{ configured }
@@ -160,7 +163,7 @@ func (r *fileUploadResource) Schema(ctx context.Context, _ resource.SchemaReques
 				Computed:            true,
 				PlanModifiers:       keep,
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
+			"timeouts": fileUploadTimeouts.attribute(ctx),
 		},
 	}
 }
@@ -220,7 +223,7 @@ func (r *fileUploadResource) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, 60*time.Minute, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, fileUploadTimeouts.Create, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -474,7 +477,7 @@ func (r *fileUploadResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, 30*time.Minute, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, fileUploadTimeouts.Read, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -547,7 +550,7 @@ func (r *fileUploadResource) Update(ctx context.Context, req resource.UpdateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, 60*time.Minute, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, fileUploadTimeouts.Create, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -576,7 +579,7 @@ func (r *fileUploadResource) Delete(ctx context.Context, req resource.DeleteRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, 10*time.Minute, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, fileUploadTimeouts.Delete, &resp.Diagnostics)
 	if !ok {
 		return
 	}

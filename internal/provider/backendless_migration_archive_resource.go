@@ -61,6 +61,9 @@ const (
 )
 
 // NewBackendlessMigrationArchiveResource returns the appmigrate_backendless_migration_archive resource.
+// archiveTimeouts are the step's timeouts and their defaults.
+var archiveTimeouts = stepTimeouts{Create: 60 * time.Minute, Read: 5 * time.Minute, Delete: 10 * time.Minute}
+
 func NewBackendlessMigrationArchiveResource() resource.Resource { return &migrationArchiveResource{} }
 
 type migrationArchiveResource struct{ configured }
@@ -157,7 +160,7 @@ func (r *migrationArchiveResource) Schema(ctx context.Context, _ resource.Schema
 				Computed:      true,
 				PlanModifiers: []planmodifier.Map{mapplanmodifier.UseStateForUnknown()},
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
+			"timeouts": archiveTimeouts.attribute(ctx),
 		},
 	}
 }
@@ -179,8 +182,6 @@ func archiveGate(appID, version string) manualGate {
 		DoneWhen: fmt.Sprintf("a data and a files archive of version %s appear in /migration-to-4 of the app's File storage", version),
 	}
 }
-
-const defaultArchiveCreateTimeout = 60 * time.Minute
 
 // archiveAdoptWindow is how recently a finished job of the same version must have been started
 // for Create to take its archives instead of requesting new ones: the job of an earlier apply
@@ -221,7 +222,7 @@ func (r *migrationArchiveResource) ModifyPlan(ctx context.Context, req resource.
 	}
 	creating := state == nil || !state.AppID.Equal(plan.AppID) || !state.Version.Equal(plan.Version)
 	if creating && plan.Mode.ValueString() == modeManual && !plan.AppID.IsUnknown() && !plan.Version.IsUnknown() {
-		timeout, diags := plan.Timeouts.Create(ctx, defaultArchiveCreateTimeout)
+		timeout, diags := plan.Timeouts.Create(ctx, archiveTimeouts.Create)
 		resp.Diagnostics.Append(diags...)
 		resp.Diagnostics.Append(archiveGate(plan.AppID.ValueString(), plan.Version.ValueString()).planWarning(timeout))
 	}
@@ -234,7 +235,7 @@ func (r *migrationArchiveResource) Create(ctx context.Context, req resource.Crea
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, defaultArchiveCreateTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, archiveTimeouts.Create, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -581,7 +582,7 @@ func (r *migrationArchiveResource) Read(ctx context.Context, req resource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, 5*time.Minute, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, archiveTimeouts.Read, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -671,7 +672,7 @@ func (r *migrationArchiveResource) Update(ctx context.Context, req resource.Upda
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, defaultArchiveCreateTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, archiveTimeouts.Create, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -700,7 +701,7 @@ func (r *migrationArchiveResource) Delete(ctx context.Context, req resource.Dele
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, 10*time.Minute, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, archiveTimeouts.Delete, &resp.Diagnostics)
 	if !ok {
 		return
 	}
