@@ -37,6 +37,8 @@ type Config struct {
 type Client struct {
 	cfg  Config
 	http *transport.Client
+	// accounts caches where the caller's company lists its apps (Projects API, FindProjects).
+	accounts accountListing
 }
 
 // New checks the configuration and returns a client. It makes no request.

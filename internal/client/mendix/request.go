@@ -98,8 +98,13 @@ type call struct {
 	query  url.Values
 	in     any
 	out    any
-	unsafe bool
-	// notDone proves a failed unsafe call did not take effect, so it may be retried.
+	// idempotent marks a POST that may be sent again without harm: repeating it cannot create a
+	// second object or start a second job. Every call site that sets it says why. GET, PUT and
+	// DELETE are idempotent by definition whatever this says.
+	idempotent bool
+	// notDone is the lookup for a POST that creates something, run when its outcome is unknown:
+	// true proves it did not take effect, so it is sent again; false makes do return a
+	// *transport.TookEffectError and the caller adopts what the lookup found.
 	notDone func(ctx context.Context) (bool, error)
 }
 
@@ -114,7 +119,7 @@ func (c *Client) do(ctx context.Context, cl call) (int, []byte, error) {
 	if len(cl.query) > 0 {
 		u += "?" + cl.query.Encode()
 	}
-	req := &transport.Request{Name: cl.op, Method: cl.method, URL: u, Header: h, Idempotent: !cl.unsafe, NotDone: cl.notDone}
+	req := &transport.Request{Name: cl.op, Method: cl.method, URL: u, Header: h, Idempotent: cl.idempotent, NotDone: cl.notDone, Final: finalAnswer}
 	if cl.in != nil {
 		body, err := transport.JSONBody(cl.in)
 		if err != nil {
