@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# make demo: start the sandbox, run the example with the real terraform CLI through
-# dev_overrides (no registry, no `terraform init`), show that a second plan is empty, destroy,
-# stop the sandbox. Everything it writes stays under .demo/.
+# make demo: start the sandbox, run both example runbooks with the real terraform CLI through
+# dev_overrides (no registry, no `terraform init`), print each runbook's proof once (the
+# example's `proof` output: rows, bytes and SHA-256 on both sides), show the second plan's own
+# "No changes." output, destroy, stop the sandbox. Everything it writes stays under .demo/.
+# Escape codes only when stdout is a terminal.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,7 +17,11 @@ command -v terraform >/dev/null || { echo "terraform >= 1.11 must be on PATH"; e
 rm -rf "$work"
 mkdir -p "$work"
 
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+if [ -t 1 ]; then
+  step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+else
+  step() { printf '\n==> %s\n' "$*"; }
+fi
 
 step "Starting the sandbox"
 "$bin/appmigrate-sandbox" --listen 127.0.0.1:0 --data-dir "$work/sandbox-data" \
@@ -59,31 +65,34 @@ run_example() {
   cp -R "$root/examples/$name" "$work/$name"
   cd "$work/$name"
 
+  # The apply's own "Outputs:" list is left out here: the proof below shows them once, as a
+  # table, and `terraform output` in .demo/<example> has every one of them.
   step "[$name] terraform apply"
-  terraform apply -auto-approve -input=false -no-color
+  terraform apply -auto-approve -input=false -no-color -compact-warnings | awk '/^Outputs:$/ { skip = 1 } !skip'
 
-  step "[$name] outputs"
-  terraform output -no-color
+  step "[$name] proof (terraform output -raw proof)"
+  terraform output -no-color -raw proof
+  echo
 
   step "[$name] a second plan must be empty"
   set +e
-  terraform plan -detailed-exitcode -input=false -no-color >"$work/$name.plan.txt" 2>&1
+  terraform plan -detailed-exitcode -input=false -no-color -compact-warnings >"$work/$name.plan.txt" 2>&1
   code=$?
   set -e
-  tail -n 3 "$work/$name.plan.txt"
+  cat "$work/$name.plan.txt"
   if [ "$code" -ne 0 ]; then
-    echo "FAIL: the second plan is not empty (exit $code):"
-    cat "$work/$name.plan.txt"
+    echo "FAIL: the second plan is not empty (terraform plan -detailed-exitcode exited $code)"
     exit 1
   fi
-  echo "OK: no changes."
 
   step "[$name] terraform destroy"
-  terraform destroy -auto-approve -input=false -no-color
+  terraform destroy -auto-approve -input=false -no-color -compact-warnings
   cd "$root"
 }
 
 run_example backendless-v3-to-v5
 run_example mendix-cloud-v3-to-v4
 
-step "Demo finished: sandbox stopped, state under .demo/"
+step "Stopping the sandbox"
+stop_sandbox
+step "Demo finished: state under .demo/"

@@ -3,6 +3,7 @@
 //
 //	appmigrate-sandbox --data-dir ./sandbox-data
 //	appmigrate-sandbox --ephemeral --fault-5xx 0.05 --fault-seed 7
+//	appmigrate-sandbox --ephemeral --fault-profile moderate --fault-seed 7 --fault-drop 0.01
 //
 // It prints the listening URL and a provider block to paste into a configuration, and stops
 // cleanly on SIGINT or SIGTERM.
@@ -19,6 +20,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -47,6 +49,7 @@ type config struct {
 	fixture     string
 	jobDuration time.Duration
 	faults      sandbox.FaultOptions
+	profile     string
 	urlsFile    string
 	envFile     string
 	quiet       bool
@@ -64,18 +67,47 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.fixture, "fixture", "", "fixture JSON `file` seeding an empty data directory (default: the embedded fixture)")
 	fs.DurationVar(&c.jobDuration, "job-duration", 2*time.Second, "how long asynchronous jobs take; 0 makes them instant")
 	fs.Int64Var(&c.faults.Seed, "fault-seed", 0, "seed of the random fault injector (same seed, same faults)")
-	fs.Float64Var(&c.faults.Rate5xx, "fault-5xx", 0, "fraction of vendor requests answered 500/502/503")
+	fs.StringVar(&c.profile, "fault-profile", "", "start from a named set of fault rates: "+strings.Join(sandbox.FaultProfileNames(), ", ")+" (see below); explicit --fault-* flags override its values")
+	fs.Float64Var(&c.faults.Rate5xx, "fault-5xx", 0, "fraction of vendor requests answered 5xx (--fault-5xx-statuses) before the handler runs")
 	fs.Float64Var(&c.faults.Rate429, "fault-429", 0, "fraction of vendor requests answered 429 with Retry-After")
-	fs.Float64Var(&c.faults.RateReset, "fault-reset", 0, "fraction of vendor requests whose connection is reset part-way through a body")
+	fs.Float64Var(&c.faults.RateReset, "fault-reset", 0, "fraction of vendor requests whose connection is reset part-way through the request body (when there is one; even odds) or the answer's body")
 	fs.Float64Var(&c.faults.RateSlow, "fault-slow", 0, "fraction of vendor requests delayed by --slow-delay")
+	fs.Float64Var(&c.faults.RateDuplicate, "fault-duplicate", 0, "fraction of vendor POST requests delivered twice, as a retrying proxy does (the client sees the second answer)")
+	fs.Float64Var(&c.faults.Rate5xxAfter, "fault-5xx-after", 0, "fraction of vendor requests served, then answered 5xx (--fault-5xx-statuses) instead")
+	fs.Float64Var(&c.faults.RateDrop, "fault-drop", 0, "fraction of vendor requests served, then closed without a response byte")
+	fs.Float64Var(&c.faults.RateTrickle, "fault-trickle", 0, "fraction of vendor answers whose body trickles, one byte every --trickle-interval")
+	fs.Float64Var(&c.faults.RateStall, "fault-stall", 0, "fraction of vendor requests read and never answered (until the client gives up)")
+	fs.Func("fault-5xx-statuses", "comma-separated `statuses` --fault-5xx and --fault-5xx-after pick from: 500, 502, 503 (default all three)", func(v string) error {
+		c.faults.Statuses5xx = nil
+		for _, f := range strings.Split(v, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil {
+				return fmt.Errorf("%q is not a status", f)
+			}
+			c.faults.Statuses5xx = append(c.faults.Statuses5xx, n)
+		}
+		return nil
+	})
 	fs.DurationVar(&c.faults.RetryAfter, "retry-after", time.Second, "Retry-After sent with injected 429 answers")
 	fs.DurationVar(&c.faults.SlowDelay, "slow-delay", 2*time.Second, "delay of slow answers")
+	fs.DurationVar(&c.faults.TrickleInterval, "trickle-interval", 2*time.Second, "wait between two bytes of a trickled body")
+	fs.Int64Var(&c.faults.TrickleBytes, "trickle-bytes", 0, "trickle only the first `n` bytes of a body, then send the rest at once (0: the whole body)")
 	fs.StringVar(&c.urlsFile, "urls-file", "", "write the endpoint URLs as JSON to this `file` once listening (for scripts)")
 	fs.StringVar(&c.envFile, "env-file", "", "write `file` with shell exports of the APPMIGRATE_*_URL variables once listening (source it before terraform)")
 	fs.BoolVar(&c.printFix, "print-default-fixture", false, "print the embedded fixture (a starting point for your own --fixture) and exit")
 	fs.BoolVar(&c.quiet, "quiet", false, "do not log requests (the listening URL and provider block are still printed)")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage of appmigrate-sandbox:\n")
+		fs.PrintDefaults()
+		fmt.Fprint(fs.Output(), profileHelp)
+	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
+	}
+	if c.profile != "" {
+		if err := applyProfile(fs, &c.faults, c.profile); err != nil {
+			return nil, fmt.Errorf("--fault-profile: %w", err)
+		}
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q: every setting is a --flag (see -h)", fs.Arg(0))
@@ -95,10 +127,58 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	if err := c.faults.Validate(); err != nil {
 		return nil, fmt.Errorf("--fault-*: %w", err)
 	}
-	if c.faults.RetryAfter == 0 || c.faults.SlowDelay == 0 {
-		return nil, errors.New("--retry-after and --slow-delay must be positive")
+	if c.faults.RetryAfter == 0 || c.faults.SlowDelay == 0 || c.faults.TrickleInterval == 0 {
+		return nil, errors.New("--retry-after, --slow-delay and --trickle-interval must be positive")
 	}
 	return &c, nil
+}
+
+// profileHelp closes --help: what the profiles hold.
+const profileHelp = `
+Fault profiles (--fault-profile; an explicit --fault-* or timing flag overrides the value):
+  moderate  10% 502/503 before the handler, 5% 429 (Retry-After 1s), 5% resets (request or
+            answer body), 2% trickled answers (20ms a byte for the first KiB: a small JSON
+            answer takes 5-20 s), 5% of POSTs delivered twice
+  double    every rate of moderate doubled
+  none      no fault (a baseline)
+Faults apply to the vendor routes only, never to /_sandbox/.
+`
+
+// applyProfile copies a named profile into f, except the values whose flag the command line
+// set explicitly.
+func applyProfile(fs *flag.FlagSet, f *sandbox.FaultOptions, name string) error {
+	p, err := sandbox.FaultProfile(name)
+	if err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	take := func(flagName string, apply func()) {
+		if !set[flagName] {
+			apply()
+		}
+	}
+	take("fault-5xx", func() { f.Rate5xx = p.Rate5xx })
+	take("fault-429", func() { f.Rate429 = p.Rate429 })
+	take("fault-reset", func() { f.RateReset = p.RateReset })
+	take("fault-slow", func() { f.RateSlow = p.RateSlow })
+	take("fault-duplicate", func() { f.RateDuplicate = p.RateDuplicate })
+	take("fault-5xx-after", func() { f.Rate5xxAfter = p.Rate5xxAfter })
+	take("fault-drop", func() { f.RateDrop = p.RateDrop })
+	take("fault-trickle", func() { f.RateTrickle = p.RateTrickle })
+	take("fault-stall", func() { f.RateStall = p.RateStall })
+	take("fault-5xx-statuses", func() { f.Statuses5xx = p.Statuses5xx })
+	if p.RetryAfter > 0 {
+		take("retry-after", func() { f.RetryAfter = p.RetryAfter })
+	}
+	if p.SlowDelay > 0 {
+		take("slow-delay", func() { f.SlowDelay = p.SlowDelay })
+	}
+	if p.TrickleInterval > 0 {
+		take("trickle-interval", func() { f.TrickleInterval = p.TrickleInterval })
+	}
+	take("trickle-bytes", func() { f.TrickleBytes = p.TrickleBytes })
+	return nil
 }
 
 // run is main without the process: tests call it with their own context and writers.

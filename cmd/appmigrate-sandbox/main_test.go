@@ -49,6 +49,11 @@ func TestFlags_RefusalsExitWithUsageErrorAndSayWhy(t *testing.T) {
 		"positional argument":    {[]string{"--ephemeral", "extra"}, "unexpected argument"},
 		"unknown flag":           {[]string{"--ephemeral", "--nope"}, "flag provided but not defined"},
 		"zero slow delay":        {[]string{"--ephemeral", "--slow-delay", "0"}, "must be positive"},
+		"zero trickle interval":  {[]string{"--ephemeral", "--trickle-interval", "0"}, "must be positive"},
+		"unknown profile":        {[]string{"--ephemeral", "--fault-profile", "apocalypse"}, "moderate"},
+		"profile plus too much":  {[]string{"--ephemeral", "--fault-profile", "double", "--fault-stall", "0.6"}, "must not exceed 1"},
+		"teapot status":          {[]string{"--ephemeral", "--fault-5xx-statuses", "418"}, "Statuses5xx"},
+		"unparsable status":      {[]string{"--ephemeral", "--fault-5xx-statuses", "5o2"}, "not a status"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var stdout, stderr syncBuffer
@@ -186,5 +191,49 @@ func TestRun_PrintDefaultFixture(t *testing.T) {
 	}
 	if stdout.String() != string(sandbox.DefaultFixture()) {
 		t.Fatalf("printed fixture differs from the embedded one")
+	}
+}
+
+func TestFlags_ProfileFillsTheRatesAndExplicitFlagsOverrideIt(t *testing.T) {
+	var stderr syncBuffer
+	c, err := parseFlags([]string{"--ephemeral", "--fault-profile", "moderate", "--fault-5xx", "0", "--trickle-interval", "5ms", "--fault-drop", "0.01"}, &stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := sandbox.FaultProfile("moderate")
+	got := c.faults
+	if got.Rate5xx != 0 || got.RateDrop != 0.01 || got.TrickleInterval != 5*time.Millisecond {
+		t.Fatalf("explicit flags lost: %+v", got)
+	}
+	if got.Rate429 != want.Rate429 || got.RateReset != want.RateReset || got.RateTrickle != want.RateTrickle ||
+		got.RateDuplicate != want.RateDuplicate || got.TrickleBytes != want.TrickleBytes || len(got.Statuses5xx) != 2 {
+		t.Fatalf("profile values lost: %+v, want %+v", got, want)
+	}
+}
+
+func TestFlags_NewFaultFlagsReachTheOptions(t *testing.T) {
+	var stderr syncBuffer
+	c, err := parseFlags([]string{"--ephemeral", "--fault-duplicate", "0.1", "--fault-5xx-after", "0.2", "--fault-drop", "0.05",
+		"--fault-trickle", "0.03", "--fault-stall", "0.01", "--trickle-interval", "250ms", "--trickle-bytes", "64", "--fault-5xx-statuses", "502, 503"}, &stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := c.faults
+	if f.RateDuplicate != 0.1 || f.Rate5xxAfter != 0.2 || f.RateDrop != 0.05 || f.RateTrickle != 0.03 || f.RateStall != 0.01 ||
+		f.TrickleInterval != 250*time.Millisecond || f.TrickleBytes != 64 || len(f.Statuses5xx) != 2 || f.Statuses5xx[0] != 502 {
+		t.Fatalf("%+v", f)
+	}
+}
+
+func TestHelp_ListsEveryFaultFlagAndTheProfiles(t *testing.T) {
+	var stdout, stderr syncBuffer
+	if code := run(t.Context(), []string{"--help"}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"-fault-duplicate", "-fault-5xx-after", "-fault-drop", "-fault-trickle", "-fault-stall",
+		"-trickle-interval", "-trickle-bytes", "-fault-profile", "-fault-5xx-statuses", "moderate  10% 502/503", "double"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("--help lacks %q", want)
+		}
 	}
 }

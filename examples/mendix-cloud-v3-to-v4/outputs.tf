@@ -1,6 +1,79 @@
 # Proof that nothing was lost: the same model, the same data and the same configuration on v4,
 # and the app running there.
 
+# The whole proof as one short table: `terraform output -raw proof`. The outputs below hold the
+# same values as data.
+output "proof" {
+  description = "Model version, every constant, bytes and SHA-256 of the backup and the package, on v3 (source) and v4 (target), as a table."
+  value = join("\n", concat(
+    [
+      "Mendix Cloud v3 app ${var.source_app_id} (${var.environment}) -> Cloud v4 node ${var.v4_node_id}, app ${var.app_project_id}",
+      "",
+      format("  %-${local.proof_width}s  %-30s  %-30s  %s", "check", "source (v3)", "target (v4)", "equal"),
+    ],
+    [for r in local.proof_values : format("  %-${local.proof_width}s  %-30s  %-30s  %s",
+      r.what, local.proof_cell[r.what].source, local.proof_cell[r.what].target, r.equal ? "yes" : "NO",
+    )],
+    flatten([for r in local.proof_digests : [
+      format("  %-${local.proof_width}s  source  %s", r.what, r.source),
+      format("  %-${local.proof_width}s  target  %s  %s", "", r.target, r.note),
+    ]]),
+    [
+      "",
+      format("  %-${local.proof_width}s  %s", "scheduled events on v4", join(", ", [for name, value in appmigrate_mendix_environment_settings.app.scheduled_events : "${name} ${value}"])),
+      format("  %-${local.proof_width}s  %s", "custom settings on v4", join(", ", [for name, value in appmigrate_mendix_environment_settings.app.custom_settings : "${name}=${value}"])),
+      format("  %-${local.proof_width}s  %s", "v4 environment running", appmigrate_mendix_environment_start.app.status == "Running" ? "yes" : "NO (${appmigrate_mendix_environment_start.app.status})"),
+      format("  %-${local.proof_width}s  %s", "temporary app deleted", appmigrate_mendix_node_link.app.deleted_app_id == appmigrate_mendix_temporary_app.temp.project_id ? "yes" : "NO"),
+    ],
+  ))
+}
+
+locals {
+  proof_values = concat(
+    [{
+      what   = "model version"
+      source = appmigrate_mendix_package_transfer.package.source_model_version
+      target = appmigrate_mendix_environment_deployment.app.model_version
+      equal  = appmigrate_mendix_package_transfer.package.source_model_version == appmigrate_mendix_environment_deployment.app.model_version
+    }],
+    # Equal means the v4 value is v3's, or its override in var.constant_overrides.
+    [for name, value in appmigrate_mendix_environment_settings.app.source_constants : {
+      what   = "constant ${name}"
+      source = value
+      target = lookup(appmigrate_mendix_environment_settings.app.constants, name, null)
+      equal  = lookup(appmigrate_mendix_environment_settings.app.constants, name, null) == lookup(var.constant_overrides, name, value)
+    }],
+    [{
+      what   = "bytes of the backup archive"
+      source = tostring(appmigrate_mendix_backup_restore.data.bytes)
+      target = tostring(appmigrate_mendix_backup_restore.data.restored_bytes)
+      equal  = appmigrate_mendix_backup_restore.data.bytes == appmigrate_mendix_backup_restore.data.restored_bytes
+    }],
+  )
+  # Cells cut to the column width; `terraform output constants` has the whole values.
+  proof_cell = { for r in local.proof_values : r.what => {
+    source = r.source == null ? "-" : (length(r.source) > 30 ? "${substr(r.source, 0, 27)}..." : r.source)
+    target = r.target == null ? "-" : (length(r.target) > 30 ? "${substr(r.target, 0, 27)}..." : r.target)
+  } }
+  proof_digests = [
+    {
+      what   = "SHA-256 of the backup archive"
+      source = appmigrate_mendix_backup_restore.data.sha256
+      target = appmigrate_mendix_backup_restore.data.restored_sha256
+      note   = appmigrate_mendix_backup_restore.data.sha256 == appmigrate_mendix_backup_restore.data.restored_sha256 ? "equal: yes" : "equal: NO"
+    },
+    {
+      # One digest: computed while streaming from v3, and apply fails unless the package read
+      # back from v4 has the same bytes and SHA-256.
+      what   = "SHA-256 of the package (${appmigrate_mendix_package_transfer.package.bytes} bytes)"
+      source = appmigrate_mendix_package_transfer.package.sha256
+      target = appmigrate_mendix_package_transfer.package.sha256
+      note   = "equal: yes (read back from v4)"
+    },
+  ]
+  proof_width = max(concat([for r in local.proof_values : length(r.what)], [for r in local.proof_digests : length(r.what)], [22])...)
+}
+
 output "model_version" {
   description = "Model version of the v3 environment when the package was copied, and of the v4 environment after the transport."
   value = {

@@ -1,5 +1,8 @@
-# Quickstart: create a Backendless 5.0 app and look it up again. `make demo` runs it against the
-# local sandbox, with the provider configured through APPMIGRATE_* environment variables.
+# Quickstart: create a Backendless 5.0 app and look it up again, the smallest configuration that
+# talks to a vendor. The provider reads its URLs and credentials from APPMIGRATE_* environment
+# variables: with the sandbox running as in the README's "Rehearsing against the sandbox" recipe,
+# `terraform -chdir=examples/quickstart apply` runs it there. (`make demo` runs the two full
+# runbooks, not this file.)
 terraform {
   required_providers {
     appmigrate = {

@@ -312,3 +312,27 @@ data "appmigrate_backendless_app" "any" {
 		},
 	})
 }
+
+func TestAccProvider_PlainHTTPRefusedOutsideLoopback(t *testing.T) {
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: `
+provider "appmigrate" {
+  mendix = {
+    deploy_url = "http://deploy.mendix.com"
+    username   = "dev@example.com"
+    api_key    = "x"
+  }
+}
+
+data "appmigrate_mendix_app" "any" {
+  app_id = "calc"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)mendix.deploy_url.*plain http to\s+deploy.mendix.com.*use https://`),
+			},
+		},
+	})
+}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
 )
@@ -42,8 +43,13 @@ func (s *redactingServer) mask(diags []*tfprotov6.Diagnostic) {
 	}
 }
 
-// masked calls next and masks the diagnostics of its response.
+// masked calls next with every secret known so far masked in the provider's own log lines, and
+// masks the diagnostics of its response.
 func masked[Q, R any](s *redactingServer, ctx context.Context, req Q, next func(context.Context, Q) (*R, error), diags func(*R) []*tfprotov6.Diagnostic) (*R, error) {
+	if vals := s.red.Values(); len(vals) > 0 {
+		ctx = tflog.MaskMessageStrings(ctx, vals...)
+		ctx = tflog.MaskAllFieldValuesStrings(ctx, vals...)
+	}
 	resp, err := next(ctx, req)
 	if resp != nil {
 		s.mask(diags(resp))

@@ -16,7 +16,7 @@ import (
 type baseURLValidator struct{}
 
 func (baseURLValidator) Description(context.Context) string {
-	return "must be an absolute http(s) URL without query or fragment"
+	return "must be an absolute https URL (http only for a sandbox on loopback) without credentials, query or fragment"
 }
 
 func (v baseURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
@@ -27,7 +27,7 @@ func (baseURLValidator) ValidateString(_ context.Context, req validator.StringRe
 	}
 	if err := transport.CheckBaseURL(req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid base URL",
-			fmt.Sprintf("%s: %v. Use an absolute URL such as https://api.example.com, or remove the attribute to use the vendor's default.", req.Path, err))
+			fmt.Sprintf("%s: %v. Remove the attribute to use the vendor's default host.", req.Path, err))
 	}
 }
 

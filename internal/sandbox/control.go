@@ -1,9 +1,12 @@
 package sandbox
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // controlHandler serves /_sandbox/: the sandbox's own API for tests, scripts and people. It is
@@ -24,6 +27,13 @@ func (s *Sandbox) controlHandler() http.Handler {
 		s.ClearFaults()
 		writeEmpty(w, http.StatusNoContent)
 	})
+	mux.HandleFunc("POST /_sandbox/holds", s.ctlHold)
+	mux.HandleFunc("GET /_sandbox/holds", s.ctlHolds)
+	mux.HandleFunc("DELETE /_sandbox/holds", func(w http.ResponseWriter, r *http.Request) {
+		s.ReleaseHolds()
+		writeEmpty(w, http.StatusNoContent)
+	})
+	mux.HandleFunc("GET /_sandbox/inventory", s.ctlInventory)
 	mux.HandleFunc("GET /_sandbox/requests", func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		m, p := q.Get("method"), q.Get("path_prefix")
@@ -88,7 +98,8 @@ func (s *Sandbox) ctlEndpoints(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, EndpointsAt(base))
 }
 
-// ctlScriptFault is POST /_sandbox/faults {"method","path_prefix","fault","count"}.
+// ctlScriptFault is POST /_sandbox/faults {"method","path_prefix","fault","count"}; fault is a
+// name (faultNameList).
 func (s *Sandbox) ctlScriptFault(w http.ResponseWriter, r *http.Request) {
 	var rule FaultRule
 	if err := decodeJSON(w, r, &rule); err != nil {
@@ -96,12 +107,63 @@ func (s *Sandbox) ctlScriptFault(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if rule.Fault == FaultNone || rule.Count <= 0 {
-		writeControlError(w, http.StatusBadRequest, `fault rule: want "fault" (500, 502, 503, 429, reset, reset_request, reset_response, slow) and "count" > 0`)
+		writeControlError(w, http.StatusBadRequest, `fault rule: want "fault" (`+faultNameList+`) and "count" > 0`)
 		return
 	}
 	rule.Method = strings.ToUpper(rule.Method)
 	s.faults.script(rule)
 	writeJSON(w, http.StatusCreated, rule)
+}
+
+// ctlHold is POST /_sandbox/holds {"method","path_prefix","when","count"}.
+func (s *Sandbox) ctlHold(w http.ResponseWriter, r *http.Request) {
+	var rule HoldRule
+	if err := decodeJSON(w, r, &rule); err != nil {
+		writeControlError(w, http.StatusBadRequest, "hold rule: "+err.Error())
+		return
+	}
+	rule, err := normalizeHoldRule(rule)
+	if err == nil {
+		err = s.Hold(rule)
+	}
+	if err != nil {
+		writeSentinelError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, rule)
+}
+
+// holdsView is GET /_sandbox/holds: the rules still waiting for requests and the requests held.
+type holdsView struct {
+	Rules []HoldRule    `json:"rules"`
+	Held  []HeldRequest `json:"held"`
+}
+
+// ctlHolds is GET /_sandbox/holds[?wait=N&timeout=30s]: with wait, it answers once N requests
+// are held (408 when timeout, default 30s, passes first), so a script need not poll.
+func (s *Sandbox) ctlHolds(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if raw := q.Get("wait"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 {
+			writeControlError(w, http.StatusBadRequest, "wait: want a number of held requests, 1 or more")
+			return
+		}
+		timeout := 30 * time.Second
+		if raw := q.Get("timeout"); raw != "" {
+			if timeout, err = time.ParseDuration(raw); err != nil || timeout <= 0 {
+				writeControlError(w, http.StatusBadRequest, "timeout: want a Go duration such as 30s")
+				return
+			}
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), timeout)
+		defer cancel()
+		if _, err := s.WaitHeld(ctx, n); err != nil {
+			writeControlError(w, http.StatusRequestTimeout, err.Error())
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, holdsView{Rules: s.PendingHolds(), Held: s.Held()})
 }
 
 // ctlCreateBackendlessApp is POST /_sandbox/backendless/apps {"owner","name","zone"?}: a

@@ -3,14 +3,58 @@
 //
 // It is a real service, not a stub: state (developers, apps, sessions, jobs) lives in a data
 // directory and survives a restart, long operations run as asynchronous jobs, and a fault
-// injector can make any vendor call fail the way networks and vendors do (5xx, 429 with
-// Retry-After, connection resets part-way through a body, slow answers), at random by rate and
-// seed or scripted for one test. Tests run it in-process (New, Handler or Start); the
+// injector can make any vendor call fail the way networks and vendors do, at random by rate and
+// seed (FaultOptions, or a named FaultProfile: moderate, double, none) or scripted for one test
+// (ScriptFault, POST /_sandbox/faults). Tests run it in-process (New, Handler or Start); the
 // appmigrate-sandbox command runs it for demos and users' rehearsals.
 //
-// Vendor behaviour follows ../shared/reference/*.md; each handler cites the section it comes
-// from. Behaviour with no vendor documentation is marked "modeled:" in comments, so a user knows
-// which calls to verify against a live account. The sandbox never imports the provider's clients
+// # Faults
+//
+// Each vendor request gets at most one fault; the n-th request's fault depends only on the seed
+// and n. By name (FaultRule, the control surface):
+//
+//	500 502 503       answered before the handler runs: nothing happened
+//	429               answered with Retry-After
+//	reset_request     the connection closes part-way through the request body; the handler never runs
+//	reset_response    the handler runs; the connection closes part-way through the answer's body
+//	reset             scripted: the request body of an upload, else the answer; at random: either
+//	                  (even odds) when the request has a body, else the answer
+//	slow              served after SlowDelay
+//	duplicate         delivered twice, as a retrying proxy does: the handler runs twice (the body is
+//	                  replayed from memory or a temporary file in the data directory) and the client
+//	                  sees the second answer; POSTs only unless a rule names another method
+//	500_after 502_after 503_after
+//	                  the handler runs (the side effect happens), then the answer is replaced
+//	drop_answer       the handler runs, then the connection closes without a response byte
+//	trickle           headers at once, then the body one byte every TrickleInterval
+//	stall             the request is read and never answered, until the client gives up or Close
+//
+// # Holds
+//
+// Hold freezes matching vendor requests at a precise point so a crash test can kill the
+// provider there: "before" (the request is read whole, the handler has not run) or "after" (the
+// handler ran, its answer waits before the first byte). Held, WaitHeld and ReleaseHolds watch
+// and end them; a client hanging up ends its hold (a before-held request is then never served)
+// and Close ends every hold. Over HTTP: POST /_sandbox/holds {"method","path_prefix","when",
+// "count"}, GET /_sandbox/holds[?wait=N&timeout=30s], DELETE /_sandbox/holds.
+//
+// # Inventory
+//
+// Inventory (GET /_sandbox/inventory) counts what exists per kind, for chaos reports and
+// duplicate checks: Backendless 5.0 apps by name and, per app, the files outside /migration
+// with their sizes, migration logs, import jobs (requested, completed, failed), imports loaded
+// and rows per table; 3.x migration-archive jobs per "<app name>/<version>"; Mendix projects by
+// name and create-project jobs; per node (by subdomain) its packages (uploaded ones apart) and
+// per environment (by Mode) its status, snapshots (uploaded ones apart), archives, restores,
+// start jobs and what the last restore loaded (archive bytes and SHA-256, tables, rows, files,
+// file bytes: compare with MendixSnapshotDigest of the source); and every job by kind and state.
+//
+// Vendor behaviour follows the vendors' published API documentation and official SDKs, as the
+// project's vendor notes record them (the notes are kept outside this repository; handlers cite
+// their sections as §n). Behaviour with no vendor documentation is marked "modeled:" in
+// comments, so a user knows which calls to verify against a live account; docs/index.md lists
+// every modeled call, and the "Vendor calls" table of each docs/resources/*.md page gives the
+// status of every call the provider makes. The sandbox never imports the provider's clients
 // or any Terraform package: it must be an independent witness of what the clients send.
 //
 // # Layout
@@ -25,7 +69,7 @@
 //	/mendix/projects       projects-api.home.mendix.com (/v2 below it)
 //	/mendix/storage        the object storage Mendix's pre-signed download links point at
 //	/_sandbox/             control surface for tests and people: health, endpoints, scripted
-//	                       faults, request counts, jobs, and "what a human does in the web
+//	                       faults, holds, inventory, request counts, jobs, and "what a human does in the web
 //	                       console" (create or delete an app, create a migration archive,
 //	                       import one, corrupt or delete a file; link a Mendix app to a
 //	                       node, upload a backup). No authentication:
@@ -90,7 +134,8 @@
 // location, e.g. backendless.legacy_apps[0].versions[1].tables[2]: unknown key "colums". Rows
 // and file bytes are written to blobs when the data directory is seeded.
 //
-// The embedded default fixture (DefaultFixture) holds two developers, dev@example.com /
+// The embedded default fixture (DefaultFixture, the file fixture_default.json next to this one;
+// appmigrate-sandbox --print-default-fixture prints it) holds two developers, dev@example.com /
 // sandbox-password and other@example.com / other-password, no 5.0 apps, and two 3.x apps owned
 // by dev@example.com: "crm" (v1: tables Person 250, Order 1200 and Product 40 rows, 2 users,
 // 2 roles, 5 permissions, 6 files of about 3 MiB; v2: smaller) and "inventory" (v1: 2 tables).
@@ -100,8 +145,8 @@
 // The status of each call: DOCUMENTED (Backendless' docs), SDK (Backendless' own SDKs use the
 // route), INFERRED (reasoned from those), MODELED (no vendor API exists; designed here in the
 // vendor's style — verify these against a live account before relying on them).
-// plans/issue3-contract.md is the contract; errors are {"code", "message"} JSON except console
-// 404s, which carry no body.
+// docs/resources/backendless_*.md list the calls the provider makes with the same tags; errors
+// are {"code", "message"} JSON except console 404s, which carry no body.
 //
 // 3.x client REST at /backendless3/api, headers application-id, secret-key and
 // application-type: REST on every call but the public download (a wrong or missing one, or an
@@ -166,8 +211,8 @@
 //
 // # Mendix Cloud v3 → v4
 //
-// ../shared/reference/mendix-cloud-api.md is the vendor reference and plans/issue4-contract.md
-// the contract. Each host keeps its own base path, auth and casing: deploy.mendix.com takes
+// docs/resources/mendix_*.md list the calls the provider makes and their status. Each host
+// keeps its own base path, auth and casing: deploy.mendix.com takes
 // Mendix-Username + Mendix-ApiKey (a wrong or missing pair is 401 {"errorCode": "UNAUTHORIZED"})
 // and answers errors as {"errorCode", "errorMessage"} (the field names are MODELED; the codes are
 // the documented ones); the Deploy v4 and Projects hosts take Authorization: MxToken <PAT> and

@@ -1,30 +1,65 @@
 package sandbox
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"math/rand/v2"
-	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 )
 
-// FaultOptions injects faults at random by rate, reproducibly from Seed.
+// FaultOptions injects faults at random by rate, reproducibly from Seed: every vendor request
+// draws the same two numbers whatever happened before, so the outcome of the n-th request
+// depends only on Seed and n (and on whether that request is a POST or has a body).
+//
+// Each request gets at most one fault. The rates are fractions of all vendor requests, except
+// RateDuplicate, which is a fraction of POST requests; together they must not exceed 1.
 type FaultOptions struct {
-	Seed       int64
-	Rate5xx    float64       // fraction of requests answered 500/502/503 (random among them)
-	Rate429    float64       // answered 429 with Retry-After: RetryAfter seconds
-	RateReset  float64       // connection reset part-way through the response body (or request body for uploads)
-	RateSlow   float64       // delayed by SlowDelay before being served
-	RetryAfter time.Duration // default 1s
-	SlowDelay  time.Duration // default 2s
+	Seed int64
+	// Rate5xx is the fraction answered 500/502/503 (see Statuses5xx) before the handler runs:
+	// nothing happened.
+	Rate5xx float64
+	// Rate429 is the fraction answered 429 with Retry-After: RetryAfter seconds.
+	Rate429 float64
+	// RateReset is the fraction whose connection is reset part-way through a body: for a request
+	// with a body, the request body or the response body (even odds, drawn from the seed);
+	// otherwise the response body, after the headers.
+	RateReset float64
+	// RateSlow is the fraction delayed by SlowDelay before being served.
+	RateSlow float64
+	// RateDuplicate is the fraction of POST requests delivered twice, as a retrying proxy does:
+	// the handler runs twice and the client sees the second answer.
+	RateDuplicate float64
+	// Rate5xxAfter is the fraction whose handler runs (the side effect happens) but whose answer
+	// is replaced by 500/502/503 (see Statuses5xx).
+	Rate5xxAfter float64
+	// RateDrop is the fraction whose handler runs, after which the connection is closed without
+	// a single response byte.
+	RateDrop float64
+	// RateTrickle is the fraction whose answer trickles: headers at once, then the body one byte
+	// every TrickleInterval (the first TrickleBytes bytes; the rest follows at once).
+	RateTrickle float64
+	// RateStall is the fraction that is read and never answered, until the client gives up or
+	// the sandbox closes.
+	RateStall float64
+
+	// Statuses5xx are the statuses Rate5xx and Rate5xxAfter pick from, with even odds; each one
+	// of 500, 502 and 503. Default all three.
+	Statuses5xx []int
+	// RetryAfter is what injected 429 answers ask for; default 1s.
+	RetryAfter time.Duration
+	// SlowDelay is how long a slow request waits; default 2s.
+	SlowDelay time.Duration
+	// TrickleInterval is the wait between two bytes of a trickled body; default 2s.
+	TrickleInterval time.Duration
+	// TrickleBytes bounds how many bytes of a body trickle before the rest is sent at once, so a
+	// large download is slowed down, not stopped for days; 0 trickles the whole body.
+	TrickleBytes int64
 }
 
 // Fault is one way a vendor call can go wrong.
@@ -32,25 +67,52 @@ type Fault int
 
 // Faults a test can script or the random injector can pick.
 const (
-	FaultNone  Fault = iota
-	Fault500         // 500 Internal Server Error
-	Fault502         // 502 Bad Gateway, as a load balancer in front of the vendor says it
-	Fault503         // 503 Service Unavailable
-	Fault429         // 429 Too Many Requests with Retry-After
-	FaultReset       // reset part-way: the request body for uploads, else the response body
-	FaultSlow        // served after SlowDelay
+	FaultNone Fault = iota
+	Fault500        // 500 Internal Server Error before the handler runs
+	Fault502        // 502 Bad Gateway, as a load balancer in front of the vendor says it
+	Fault503        // 503 Service Unavailable
+	Fault429        // 429 Too Many Requests with Retry-After
+	// FaultReset resets part-way. Scripted, it cuts the request body of an upload and the
+	// response body of anything else; drawn at random it becomes FaultResetRequest or
+	// FaultResetResponse (see FaultOptions.RateReset).
+	FaultReset
+	FaultSlow // served after SlowDelay
 	// FaultResetRequest closes the connection after reading part of the request body, so the
-	// handler never runs (the upload "did not happen").
+	// handler never runs (the upload "did not happen"). Without a body it is FaultResetResponse.
 	FaultResetRequest
 	// FaultResetResponse runs the handler, then closes the connection part-way through its
-	// response (the create "happened but the client never heard").
+	// response, after the headers (the create "happened but the client never heard").
 	FaultResetResponse
+	// FaultDuplicate delivers the request twice, as a retrying proxy does: the handler runs on
+	// the same request twice (the body is replayed) and the client receives the second answer,
+	// e.g. "name already taken" for a create that succeeded the first time. A scripted rule
+	// without a method matches POST requests only.
+	FaultDuplicate
+	// Fault500After runs the handler (the side effect happens), discards its answer and sends
+	// 500 instead.
+	Fault500After
+	// Fault502After is Fault500After with 502.
+	Fault502After
+	// Fault503After is Fault500After with 503.
+	Fault503After
+	// FaultDropAnswer runs the handler, then closes the connection without a response byte.
+	FaultDropAnswer
+	// FaultTrickle sends the answer's headers, then its body one byte every TrickleInterval.
+	FaultTrickle
+	// FaultStall reads the request, then sends nothing until the client gives up or the sandbox
+	// closes; the handler never runs.
+	FaultStall
 )
 
 var faultNames = map[Fault]string{
 	FaultNone: "none", Fault500: "500", Fault502: "502", Fault503: "503", Fault429: "429",
 	FaultReset: "reset", FaultSlow: "slow", FaultResetRequest: "reset_request", FaultResetResponse: "reset_response",
+	FaultDuplicate: "duplicate", Fault500After: "500_after", Fault502After: "502_after", Fault503After: "503_after",
+	FaultDropAnswer: "drop_answer", FaultTrickle: "trickle", FaultStall: "stall",
 }
+
+// faultNameList is the names a rule may use, for error messages.
+const faultNameList = "500, 502, 503, 429, reset, reset_request, reset_response, slow, duplicate, 500_after, 502_after, 503_after, drop_answer, trickle, stall"
 
 // String names the fault as the control surface and the --fault flags spell it.
 func (f Fault) String() string {
@@ -60,14 +122,14 @@ func (f Fault) String() string {
 	return "Fault(" + strconv.Itoa(int(f)) + ")"
 }
 
-// ParseFault reads a fault name: none, 500, 502, 503, 429, reset, slow, reset_request, reset_response.
+// ParseFault reads a fault name: none or one of faultNameList.
 func ParseFault(name string) (Fault, error) {
 	for f, n := range faultNames {
 		if strings.EqualFold(n, strings.TrimSpace(name)) {
 			return f, nil
 		}
 	}
-	return FaultNone, fmt.Errorf("unknown fault %q (want one of 500, 502, 503, 429, reset, reset_request, reset_response, slow)", name)
+	return FaultNone, fmt.Errorf("unknown fault %q (want one of %s)", name, faultNameList)
 }
 
 // MarshalText spells the fault by name in JSON (control surface, FaultRule).
@@ -86,11 +148,11 @@ func (f *Fault) UnmarshalText(b []byte) error {
 // status is the HTTP status an answering fault sends, 0 for the others.
 func (f Fault) status() int {
 	switch f {
-	case Fault500:
+	case Fault500, Fault500After:
 		return http.StatusInternalServerError
-	case Fault502:
+	case Fault502, Fault502After:
 		return http.StatusBadGateway
-	case Fault503:
+	case Fault503, Fault503After:
 		return http.StatusServiceUnavailable
 	case Fault429:
 		return http.StatusTooManyRequests
@@ -98,8 +160,16 @@ func (f Fault) status() int {
 	return 0
 }
 
-// FaultRule is one scripted fault: the next Count requests matching Method ("" = any) and
-// PathPrefix fail with Fault.
+// faultFor5xx maps a status of Statuses5xx to its fault, before or after the handler.
+func faultFor5xx(status int, after bool) Fault {
+	if after {
+		return map[int]Fault{500: Fault500After, 502: Fault502After, 503: Fault503After}[status]
+	}
+	return map[int]Fault{500: Fault500, 502: Fault502, 503: Fault503}[status]
+}
+
+// FaultRule is one scripted fault: the next Count requests matching Method ("" = any; for
+// duplicate, "" = POST) and PathPrefix fail with Fault.
 type FaultRule struct {
 	Method     string `json:"method"`
 	PathPrefix string `json:"path_prefix"`
@@ -132,14 +202,26 @@ func newFaultInjector(opts FaultOptions) *faultInjector {
 	}
 }
 
+// rates lists the random rates in the order the draw lays them out on [0, 1).
+func (o FaultOptions) rates() []struct {
+	name string
+	v    float64
+} {
+	return []struct {
+		name string
+		v    float64
+	}{
+		{"Rate5xx", o.Rate5xx}, {"Rate429", o.Rate429}, {"RateReset", o.RateReset}, {"RateSlow", o.RateSlow},
+		{"RateDuplicate", o.RateDuplicate}, {"Rate5xxAfter", o.Rate5xxAfter}, {"RateDrop", o.RateDrop},
+		{"RateTrickle", o.RateTrickle}, {"RateStall", o.RateStall},
+	}
+}
+
 // Validate reports rates that cannot be meant: each must be a fraction in [0, 1] and together
 // they must not exceed 1 (each request gets at most one random fault).
 func (o FaultOptions) Validate() error {
 	sum := 0.0
-	for _, r := range []struct {
-		name string
-		v    float64
-	}{{"Rate5xx", o.Rate5xx}, {"Rate429", o.Rate429}, {"RateReset", o.RateReset}, {"RateSlow", o.RateSlow}} {
+	for _, r := range o.rates() {
 		if math.IsNaN(r.v) || r.v < 0 || r.v > 1 {
 			return fmt.Errorf("sandbox: fault %s = %v: want a fraction between 0 and 1", r.name, r.v)
 		}
@@ -148,8 +230,13 @@ func (o FaultOptions) Validate() error {
 	if sum > 1+1e-9 {
 		return fmt.Errorf("sandbox: fault rates add up to %v: together they must not exceed 1", sum)
 	}
-	if o.RetryAfter < 0 || o.SlowDelay < 0 {
-		return errors.New("sandbox: fault RetryAfter and SlowDelay must not be negative")
+	if o.RetryAfter < 0 || o.SlowDelay < 0 || o.TrickleInterval < 0 || o.TrickleBytes < 0 {
+		return errors.New("sandbox: fault RetryAfter, SlowDelay, TrickleInterval and TrickleBytes must not be negative")
+	}
+	for _, st := range o.Statuses5xx {
+		if faultFor5xx(st, false) == FaultNone {
+			return fmt.Errorf("sandbox: fault Statuses5xx has %d: want 500, 502 or 503", st)
+		}
 	}
 	return nil
 }
@@ -164,6 +251,14 @@ func validateFaultOptions(o *FaultOptions) error {
 	}
 	if o.SlowDelay == 0 {
 		o.SlowDelay = 2 * time.Second
+	}
+	if o.TrickleInterval == 0 {
+		o.TrickleInterval = 2 * time.Second
+	}
+	if len(o.Statuses5xx) == 0 {
+		o.Statuses5xx = []int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable}
+	} else {
+		o.Statuses5xx = slices.Clone(o.Statuses5xx)
 	}
 	return nil
 }
@@ -204,14 +299,18 @@ func matches(method, prefix string, k reqKey) bool {
 }
 
 // decide counts the request and picks its fault: scripted rules first (oldest first), then the
-// seeded random draw.
-func (fi *faultInjector) decide(k reqKey) Fault {
+// seeded random draw. hasBody says whether the request carries a body (a random reset may then
+// cut it).
+func (fi *faultInjector) decide(k reqKey, hasBody bool) Fault {
 	fi.mu.Lock()
 	defer fi.mu.Unlock()
 	fi.counts[k]++
+	// Draw first, even when a script decides: the n-th request's random outcome must not depend
+	// on how many scripted faults fired before it.
+	random := fi.randomLocked(k.method, hasBody)
 	f := fi.scriptedLocked(k)
 	if f == FaultNone {
-		f = fi.randomLocked()
+		f = random
 	}
 	if f != FaultNone {
 		fi.faulted[k]++
@@ -221,7 +320,11 @@ func (fi *faultInjector) decide(k reqKey) Fault {
 
 func (fi *faultInjector) scriptedLocked(k reqKey) Fault {
 	for i, r := range fi.scripts {
-		if !matches(r.Method, r.PathPrefix, k) {
+		method := r.Method
+		if method == "" && r.Fault == FaultDuplicate {
+			method = http.MethodPost // a retrying proxy re-sends what it believes failed: POSTs
+		}
+		if !matches(method, r.PathPrefix, k) {
 			continue
 		}
 		r.Count--
@@ -234,22 +337,54 @@ func (fi *faultInjector) scriptedLocked(k reqKey) Fault {
 }
 
 // randomLocked draws exactly two numbers per request whenever any rate is set, so the outcome
-// of the n-th request depends only on the seed and n, not on earlier outcomes.
-func (fi *faultInjector) randomLocked() Fault {
+// of the n-th request depends only on the seed and n (and on the request's method and body):
+// x picks the fault from the rates laid end to end on [0, 1), y picks among its variants (which
+// 5xx status; request or response body for a reset).
+func (fi *faultInjector) randomLocked(method string, hasBody bool) Fault {
 	o := fi.opts
-	if o.Rate5xx+o.Rate429+o.RateReset+o.RateSlow == 0 {
+	total := 0.0
+	for _, r := range o.rates() {
+		total += r.v
+	}
+	if total == 0 {
 		return FaultNone
 	}
-	x, pick := fi.rng.Float64(), fi.rng.IntN(3)
-	switch {
-	case x < o.Rate5xx:
-		return []Fault{Fault500, Fault502, Fault503}[pick]
-	case x < o.Rate5xx+o.Rate429:
-		return Fault429
-	case x < o.Rate5xx+o.Rate429+o.RateReset:
-		return FaultReset
-	case x < o.Rate5xx+o.Rate429+o.RateReset+o.RateSlow:
-		return FaultSlow
+	x, y := fi.rng.Float64(), fi.rng.Float64()
+	pick5xx := func(after bool) Fault {
+		return faultFor5xx(o.Statuses5xx[int(y*float64(len(o.Statuses5xx)))], after)
+	}
+	edge := 0.0
+	for i, r := range o.rates() {
+		edge += r.v
+		if x >= edge {
+			continue
+		}
+		switch i {
+		case 0:
+			return pick5xx(false)
+		case 1:
+			return Fault429
+		case 2:
+			if hasBody && y < 0.5 {
+				return FaultResetRequest
+			}
+			return FaultResetResponse
+		case 3:
+			return FaultSlow
+		case 4:
+			if method != http.MethodPost {
+				return FaultNone // RateDuplicate is a fraction of POSTs
+			}
+			return FaultDuplicate
+		case 5:
+			return pick5xx(true)
+		case 6:
+			return FaultDropAnswer
+		case 7:
+			return FaultTrickle
+		case 8:
+			return FaultStall
+		}
 	}
 	return FaultNone
 }
@@ -266,11 +401,12 @@ func (fi *faultInjector) count(method, prefix string, m map[reqKey]int) int {
 	return n
 }
 
-// ScriptFault makes the next n requests whose method matches method ("" = any) and whose path
-// (below the vendor mount, e.g. "/console/applications") has the given prefix fail with fault
-// f — deterministic faults for tests. A prefix may also be a full path from the sandbox root
-// (e.g. "/backendless/console/console/applications") to aim at one mount. Scripted faults
-// are consumed before random ones.
+// ScriptFault makes the next n requests whose method matches method ("" = any; for
+// FaultDuplicate "" = POST) and whose path (below the vendor mount, e.g.
+// "/console/applications") has the given prefix fail with fault f — deterministic faults for
+// tests. A prefix may also be a full path from the sandbox root (e.g.
+// "/backendless/console/console/applications") to aim at one mount. Scripted faults are
+// consumed before random ones.
 func (s *Sandbox) ScriptFault(method, pathPrefix string, f Fault, n int) {
 	s.faults.script(FaultRule{Method: method, PathPrefix: pathPrefix, Fault: f, Count: n})
 }
@@ -279,7 +415,8 @@ func (s *Sandbox) ScriptFault(method, pathPrefix string, f Fault, n int) {
 func (s *Sandbox) ClearFaults() { s.faults.clearScripts() }
 
 // Requests returns how many requests matched method+pathPrefix so far (tests assert "no
-// duplicate create"). Faulted requests count too: the server received them.
+// duplicate create"). Faulted requests count too: the server received them. A duplicated
+// request counts once: the client sent it once.
 func (s *Sandbox) Requests(method, pathPrefix string) int {
 	return s.faults.count(method, pathPrefix, s.faults.counts)
 }
@@ -287,129 +424,4 @@ func (s *Sandbox) Requests(method, pathPrefix string) int {
 // Faulted returns how many of the matching requests were answered with an injected fault.
 func (s *Sandbox) Faulted(method, pathPrefix string) int {
 	return s.faults.count(method, pathPrefix, s.faults.faulted)
-}
-
-// applyFault serves r through next unless fault f says otherwise.
-func (s *Sandbox) applyFault(f Fault, m *mount, w http.ResponseWriter, r *http.Request, next http.Handler) {
-	o := s.faults.opts
-	switch f {
-	case Fault500, Fault502, Fault503:
-		m.writeError(w, f.status(), fmt.Sprintf("sandbox: injected %d", f.status()))
-	case Fault429:
-		// Retry-After carries whole seconds (RFC 9110 §10.2.3); round up so a client that obeys
-		// it never comes back early.
-		secs := int(math.Ceil(o.RetryAfter.Seconds()))
-		w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
-		m.writeError(w, http.StatusTooManyRequests, "sandbox: injected 429, retry later")
-	case FaultSlow:
-		t := time.NewTimer(o.SlowDelay)
-		defer t.Stop()
-		select {
-		case <-t.C:
-			next.ServeHTTP(w, r)
-		case <-r.Context().Done():
-			// The client gave up: nothing to answer.
-		case <-s.reqCtx.Done():
-			// The sandbox is closing; also under a caller's own server, whose request contexts
-			// Close cannot cancel.
-		}
-	case FaultReset:
-		if isUpload(r) {
-			resetRequest(w, r)
-		} else {
-			resetResponse(w, r, next)
-		}
-	case FaultResetRequest:
-		resetRequest(w, r)
-	case FaultResetResponse:
-		resetResponse(w, r, next)
-	default:
-		next.ServeHTTP(w, r)
-	}
-}
-
-// isUpload tells a file upload from a small JSON call: it is the upload whose body a reset
-// should cut, while a reset on a small call should hit the answer.
-func isUpload(r *http.Request) bool {
-	if r.ContentLength == 0 || r.Body == nil || r.Body == http.NoBody {
-		return false
-	}
-	if r.ContentLength < 0 || r.ContentLength > 64<<10 {
-		return true
-	}
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	return strings.HasPrefix(mt, "multipart/") || mt == "application/octet-stream" || mt == "application/zip"
-}
-
-// resetRequest reads part of the request body, then drops the connection without answering, as
-// a proxy that dies mid-upload does. Closing with unread input makes the kernel send a TCP RST.
-func resetRequest(w http.ResponseWriter, r *http.Request) {
-	if r.Body != nil {
-		n := r.ContentLength / 2
-		if n <= 0 {
-			n = 32 << 10
-		}
-		_, _ = io.CopyN(io.Discard, r.Body, n)
-	}
-	conn, _, err := http.NewResponseController(w).Hijack()
-	if err != nil {
-		panic(http.ErrAbortHandler) // HTTP/2 and recorders: abort the stream instead
-	}
-	_ = conn.Close()
-}
-
-// resetResponse runs the handler into a buffer, then sends the status line, the headers (with
-// the full Content-Length) and half of the body, and closes the connection: the client has
-// started reading an answer that never completes.
-func resetResponse(w http.ResponseWriter, r *http.Request, next http.Handler) {
-	buf := &bufferedResponse{header: http.Header{}, status: http.StatusOK}
-	next.ServeHTTP(buf, r)
-	conn, rw, err := http.NewResponseController(w).Hijack()
-	if err != nil {
-		panic(http.ErrAbortHandler)
-	}
-	defer conn.Close()
-	writePartialResponse(rw.Writer, buf)
-	_ = rw.Flush()
-}
-
-func writePartialResponse(bw *bufio.Writer, buf *bufferedResponse) {
-	body := buf.body.Bytes()
-	if len(body) == 0 {
-		// Nothing to cut in half: cut the head instead, after the status line.
-		fmt.Fprintf(bw, "HTTP/1.1 %d %s\r\n", buf.status, http.StatusText(buf.status))
-		return
-	}
-	h := buf.header.Clone()
-	h.Del("Transfer-Encoding")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	h.Set("Connection", "close")
-	fmt.Fprintf(bw, "HTTP/1.1 %d %s\r\n", buf.status, http.StatusText(buf.status))
-	_ = h.Write(bw)
-	_, _ = bw.WriteString("\r\n")
-	_, _ = bw.Write(body[:len(body)/2])
-}
-
-// bufferedResponse captures a handler's answer so a reset can replay part of it.
-type bufferedResponse struct {
-	header http.Header
-	status int
-	wrote  bool
-	body   bytes.Buffer
-}
-
-// Header is the buffered header map.
-func (b *bufferedResponse) Header() http.Header { return b.header }
-
-// WriteHeader records the first status only, as net/http does.
-func (b *bufferedResponse) WriteHeader(status int) {
-	if !b.wrote {
-		b.status, b.wrote = status, true
-	}
-}
-
-// Write buffers body bytes.
-func (b *bufferedResponse) Write(p []byte) (int, error) {
-	b.wrote = true
-	return b.body.Write(p)
 }

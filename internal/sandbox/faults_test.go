@@ -79,10 +79,13 @@ func TestScriptedFault_429CarriesRetryAfterInWholeSeconds(t *testing.T) {
 const outcomeRequests = 40
 
 // outcomes sends outcomeRequests requests one after another and returns their statuses
-// (0 = transport error).
-func outcomes(t *testing.T, opts FaultOptions) []int {
+// (0 = transport error). setup, when set, runs on the sandbox first.
+func outcomes(t *testing.T, opts FaultOptions, setup func(*Sandbox)) []int {
 	t.Helper()
-	_, srv := newTestSandbox(t, Options{Faults: opts})
+	s, srv := newTestSandbox(t, Options{Faults: opts})
+	if setup != nil {
+		setup(s)
+	}
 	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 	var out []int
 	for range outcomeRequests {
@@ -103,9 +106,12 @@ func outcomes(t *testing.T, opts FaultOptions) []int {
 }
 
 func TestRandomFaults_SameSeedGivesTheSameOutcomes(t *testing.T) {
-	opts := FaultOptions{Seed: 42, Rate5xx: 0.3, Rate429: 0.2, RateReset: 0.1, RateSlow: 0.1, SlowDelay: time.Millisecond}
-	a := outcomes(t, opts)
-	b := outcomes(t, opts)
+	opts := FaultOptions{
+		Seed: 42, Rate5xx: 0.2, Rate429: 0.15, RateReset: 0.1, RateSlow: 0.1, SlowDelay: time.Millisecond,
+		Rate5xxAfter: 0.1, RateDrop: 0.1, RateTrickle: 0.1, TrickleInterval: time.Millisecond, RateDuplicate: 0.1,
+	}
+	a := outcomes(t, opts, nil)
+	b := outcomes(t, opts, nil)
 	if !equalInts(a, b) {
 		t.Fatalf("same seed, different outcomes:\n%v\n%v", a, b)
 	}
@@ -120,7 +126,7 @@ func TestRandomFaults_SameSeedGivesTheSameOutcomes(t *testing.T) {
 		}
 	}
 	opts.Seed = 43
-	if c := outcomes(t, opts); equalInts(a, c) {
+	if c := outcomes(t, opts, nil); equalInts(a, c) {
 		t.Errorf("seeds 42 and 43 gave the same 40 outcomes: %v", c)
 	}
 }

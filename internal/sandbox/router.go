@@ -154,6 +154,7 @@ func (s *Sandbox) buildHandler() http.Handler {
 		rec := &statusWriter{ResponseWriter: w}
 		logPath := r.URL.Path
 		fault := FaultNone
+		held := ""
 		switch {
 		case under(r.URL.Path, controlPrefix):
 			control.ServeHTTP(rec, r)
@@ -169,8 +170,25 @@ func (s *Sandbox) buildHandler() http.Handler {
 				sub = "/"
 			}
 			logPath = m.prefix + m.redactPath(sub)
-			fault = s.faults.decide(reqKey{method: r.Method, mount: m.prefix, sub: sub})
-			s.applyFault(fault, m, rec, r, stripPrefix(m.prefix, sub, m.mux))
+			key := reqKey{method: r.Method, mount: m.prefix, sub: sub}
+			fault = s.faults.decide(key, hasBody(r))
+			next := stripPrefix(m.prefix, sub, m.mux)
+			if t := s.holds.catch(r.Method, logPath, key); t != nil {
+				held = " [held " + t.when + "]"
+				if t.when == HoldAfter {
+					next = s.holdAfter(t, next)
+				} else {
+					r2, cleanup := s.holdBefore(t, r)
+					defer cleanup()
+					if r2 == nil {
+						closeConn(rec) // the client left, or the sandbox is closing: never served
+						fault = FaultNone
+						break
+					}
+					r = r2
+				}
+			}
+			s.applyFault(fault, m, rec, r, next)
 		}
 		if s.opts.Logf == nil {
 			return
@@ -179,12 +197,16 @@ func (s *Sandbox) buildHandler() http.Handler {
 		switch {
 		case fault == FaultReset || fault == FaultResetRequest || fault == FaultResetResponse:
 			status = "connection reset"
+		case fault == FaultDropAnswer:
+			status = "answer dropped"
+		case fault == FaultStall:
+			status = "stalled"
 		case rec.status == 0:
 			status = "no answer"
 		}
-		note := ""
+		note := held
 		if fault != FaultNone {
-			note = " [fault " + fault.String() + "]"
+			note += " [fault " + fault.String() + "]"
 		}
 		// Only method, redacted path and status: header values and bodies carry credentials.
 		s.logf("%s %s%s -> %s%s (%s)", r.Method, logPath, redactQuery(r.URL.RawQuery), status, note, time.Since(start).Round(time.Millisecond))

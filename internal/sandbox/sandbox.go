@@ -37,6 +37,7 @@ type Sandbox struct {
 	store   *store
 	jobs    *jobRunner
 	faults  *faultInjector
+	holds   *holdSet
 	handler http.Handler
 
 	// reqCtx is the base context of served requests; Close cancels it so slow faults and
@@ -77,7 +78,7 @@ func New(opts Options) (*Sandbox, error) {
 	if err := validateFaultOptions(&opts.Faults); err != nil {
 		return nil, err
 	}
-	s := &Sandbox{opts: opts, faults: newFaultInjector(opts.Faults)}
+	s := &Sandbox{opts: opts, faults: newFaultInjector(opts.Faults), holds: newHoldSet()}
 	seeded := false
 	s.store, err = openStore(opts.DataDir, func() (*state, error) {
 		seeded = true
@@ -158,8 +159,8 @@ func (s *Sandbox) Close() error {
 	s.mu.Unlock()
 
 	var errs []error
-	// Cancel request contexts first: a request held by a slow fault would otherwise keep
-	// Shutdown waiting for the whole SlowDelay.
+	// Cancel request contexts first: a request held by a slow fault, a stall or a hold would
+	// otherwise keep Shutdown waiting.
 	s.reqCancel()
 	if srv != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

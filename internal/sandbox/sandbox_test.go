@@ -82,7 +82,7 @@ func TestEndpoints_ProviderBlockUsesNestedObjects(t *testing.T) {
 }
 
 func TestFaultNames_RoundTrip(t *testing.T) {
-	for f := FaultNone; f <= FaultResetResponse; f++ {
+	for f := FaultNone; f <= FaultStall; f++ {
 		g, err := ParseFault(f.String())
 		if err != nil || g != f {
 			t.Errorf("%v: parsed %v, %v", f, g, err)

@@ -103,6 +103,21 @@ func (r *Redactor) Add(s string) {
 	r.rep = strings.NewReplacer(pairs...)
 }
 
+// Values lists the registered secret values (with their URL and JSON encodings), for loggers that
+// mask by value themselves.
+func (r *Redactor) Values() []string {
+	if r == nil {
+		return nil
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]string, 0, len(r.secrets))
+	for v := range r.secrets {
+		out = append(out, v)
+	}
+	return out
+}
+
 // literal removes the registered secret values only.
 func (r *Redactor) literal(s string) string {
 	r.mu.RLock()

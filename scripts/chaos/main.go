@@ -1,0 +1,705 @@
+// Command chaos (make chaos) runs both example runbooks through a faulty network, seed after
+// seed, and reports whether each run converged, how many re-applies it needed, whether a
+// second plan was empty, what the target holds (duplicates) and whether any row or byte was
+// lost. It drives the built provider through the real terraform CLI (dev_overrides) against
+// the built sandbox (bin/appmigrate-sandbox --fault-profile …), exactly as a user would.
+//
+//	make chaos                                   # 10 seeds × 2 runbooks, profile moderate
+//	CHAOS_SEEDS=3 CHAOS_PROFILE=double make chaos
+//
+// Settings (flags, or the environment variables make passes through):
+//
+//	-seeds          CHAOS_SEEDS           runs per runbook, seeds 1..N (default 10)
+//	-profile        CHAOS_PROFILE         sandbox fault profile (default moderate)
+//	-max-reapplies  CHAOS_MAX_REAPPLIES   applies after the first one before giving up (default 2)
+//	-apply-timeout  CHAOS_APPLY_TIMEOUT   bound on one terraform command (default 15m)
+//	-runbooks       CHAOS_RUNBOOKS        comma-separated: backendless,mendix (default both)
+//
+// Everything a run writes stays in .chaos/<runbook>-seed<N>/: the sandbox's data and request
+// log, an env file to reproduce the run by hand, each terraform command's output and TF_LOG
+// debug log, the outputs and the sandbox inventory. The exit status is 1 when any run did not
+// converge, left a non-empty plan, duplicated an object or lost data.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/sandbox"
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/tfrun"
+)
+
+// config is the command line.
+type config struct {
+	root         string
+	seeds        int
+	profile      string
+	maxReapplies int
+	applyTimeout time.Duration
+	runbooks     []runbook
+}
+
+func main() {
+	cfg, err := parseFlags(os.Args[1:])
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "chaos: %v\n", err)
+		os.Exit(2)
+	}
+	os.Exit(run(cfg, os.Stdout))
+}
+
+func envOr(name, def string) string {
+	if v := strings.TrimSpace(os.Getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func parseFlags(args []string) (*config, error) {
+	fs := flag.NewFlagSet("chaos", flag.ContinueOnError)
+	c := &config{}
+	var seeds, reapplies, timeout, books string
+	fs.StringVar(&c.root, "root", ".", "repository root (holds bin/ and examples/)")
+	fs.StringVar(&seeds, "seeds", envOr("CHAOS_SEEDS", "10"), "runs per runbook: seeds 1..N")
+	fs.StringVar(&c.profile, "profile", envOr("CHAOS_PROFILE", "moderate"), "sandbox --fault-profile")
+	fs.StringVar(&reapplies, "max-reapplies", envOr("CHAOS_MAX_REAPPLIES", "2"), "applies after the first before a run counts as not converged")
+	fs.StringVar(&timeout, "apply-timeout", envOr("CHAOS_APPLY_TIMEOUT", "15m"), "bound on one terraform command")
+	fs.StringVar(&books, "runbooks", envOr("CHAOS_RUNBOOKS", "backendless,mendix"), "comma-separated runbooks: backendless, mendix")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	var err error
+	if c.seeds, err = strconv.Atoi(seeds); err != nil || c.seeds < 1 {
+		return nil, fmt.Errorf("seeds %q: want a number, 1 or more", seeds)
+	}
+	if c.maxReapplies, err = strconv.Atoi(reapplies); err != nil || c.maxReapplies < 0 {
+		return nil, fmt.Errorf("max-reapplies %q: want a number, 0 or more", reapplies)
+	}
+	if c.applyTimeout, err = time.ParseDuration(timeout); err != nil || c.applyTimeout <= 0 {
+		return nil, fmt.Errorf("apply-timeout %q: want a Go duration such as 15m", timeout)
+	}
+	if _, err := sandbox.FaultProfile(c.profile); err != nil {
+		return nil, err
+	}
+	for _, name := range strings.Split(books, ",") {
+		rb, ok := runbooks[strings.TrimSpace(name)]
+		if !ok {
+			return nil, fmt.Errorf("runbook %q: want backendless or mendix", name)
+		}
+		c.runbooks = append(c.runbooks, rb)
+	}
+	if c.root, err = filepath.Abs(c.root); err != nil {
+		return nil, err
+	}
+	for _, need := range []string{"bin/" + tfrun.BinaryName, "bin/appmigrate-sandbox"} {
+		if _, err := os.Stat(filepath.Join(c.root, need)); err != nil {
+			return nil, fmt.Errorf("%s is missing: run make build first (make chaos does)", need)
+		}
+	}
+	if _, err := exec.LookPath("terraform"); err != nil {
+		return nil, errors.New("terraform >= 1.11 must be on PATH")
+	}
+	return c, nil
+}
+
+// overrideTF shortens the provider's polls: Terraform merges *_override.tf into the example's
+// empty provider block, so the runbook itself runs unchanged.
+const overrideTF = `# Written by make chaos: short polls against a sandbox whose jobs take a second.
+provider "appmigrate" {
+  poll_interval     = "200ms"
+  poll_max_interval = "1s"
+}
+`
+
+// result is one run's row.
+type result struct {
+	runbook      string
+	seed         int
+	dir          string
+	firstOK      bool
+	converged    bool   // an apply succeeded within the allowed re-applies
+	reapplies    int    // re-applies before the successful apply
+	planEmpty    string // yes, no (changes), error (the plan failed), - (not run)
+	objects      string
+	dupKinds     []string
+	lost         string
+	lostAny      bool
+	failedLog    string // the log to read first when the run failed
+	harnessError string // the harness itself failed (sandbox did not start, …)
+}
+
+func (r result) ok() bool {
+	return r.harnessError == "" && r.converged && r.planEmpty == "yes" && len(r.dupKinds) == 0 && !r.lostAny
+}
+
+func run(cfg *config, stdout io.Writer) int {
+	workRoot := filepath.Join(cfg.root, ".chaos")
+	if err := os.MkdirAll(workRoot, 0o755); err != nil {
+		fmt.Fprintf(os.Stderr, "chaos: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "chaos: profile %s, seeds 1..%d, up to %d re-applies, work dir %s\n\n", cfg.profile, cfg.seeds, cfg.maxReapplies, workRoot)
+	header := fmt.Sprintf("%-12s %4s  %-11s %-10s %-10s %-68s %-22s %s", "runbook", "seed", "first apply", "re-applies", "plan empty", "objects on the target", "duplicates", "lost")
+	fmt.Fprintln(stdout, header)
+	fmt.Fprintln(stdout, strings.Repeat("-", len(header)+10))
+	var results []result
+	for seed := 1; seed <= cfg.seeds; seed++ {
+		for _, rb := range cfg.runbooks {
+			r := runOne(cfg, rb, seed, filepath.Join(workRoot, fmt.Sprintf("%s-seed%d", rb.name, seed)))
+			results = append(results, r)
+			printRow(stdout, r)
+		}
+	}
+	return summarize(stdout, results)
+}
+
+func printRow(w io.Writer, r result) {
+	yn := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return "no"
+	}
+	re := strconv.Itoa(r.reapplies)
+	if !r.converged {
+		re = fmt.Sprintf(">%d", r.reapplies)
+	}
+	dup := strconv.Itoa(len(r.dupKinds))
+	if len(r.dupKinds) > 0 {
+		dup += " (" + strings.Join(r.dupKinds, " ") + ")"
+	}
+	fmt.Fprintf(w, "%-12s %4d  %-11s %-10s %-10s %-68s %-22s %s\n", r.runbook, r.seed, yn(r.firstOK), re, r.planEmpty, r.objects, dup, r.lost)
+	if r.harnessError != "" {
+		fmt.Fprintf(w, "    harness error: %s\n", r.harnessError)
+	}
+	if !r.ok() {
+		fmt.Fprintf(w, "    logs: %s (start with %s)\n", r.dir, r.failedLog)
+	}
+}
+
+func summarize(w io.Writer, results []result) int {
+	n := len(results)
+	var first, converged, empty, dups, lost, bad int
+	for _, r := range results {
+		if r.firstOK {
+			first++
+		}
+		if r.converged {
+			converged++
+		}
+		if r.planEmpty == "yes" {
+			empty++
+		}
+		if len(r.dupKinds) > 0 {
+			dups++
+		}
+		if r.lostAny {
+			lost++
+		}
+		if !r.ok() {
+			bad++
+		}
+	}
+	fmt.Fprintf(w, "\nsummary: first applies ok %d/%d, converged %d/%d, second plans empty %d/%d, runs with duplicates %d, runs with lost data %d\n",
+		first, n, converged, n, empty, n, dups, lost)
+	if bad > 0 {
+		fmt.Fprintf(w, "chaos: %d of %d runs failed\n", bad, n)
+		return 1
+	}
+	return 0
+}
+
+// runOne runs one runbook against a fresh sandbox with one seed.
+func runOne(cfg *config, rb runbook, seed int, dir string) (r result) {
+	r = result{runbook: rb.name, seed: seed, dir: dir, planEmpty: "-", objects: "-", lost: "-"}
+	fail := func(format string, args ...any) result {
+		r.harnessError = fmt.Sprintf(format, args...)
+		if r.failedLog == "" {
+			r.failedLog = filepath.Join(dir, "sandbox.log")
+		}
+		return r
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return fail("%v", err)
+	}
+	tfDir := filepath.Join(dir, "tf")
+	if err := copyTF(filepath.Join(cfg.root, "examples", rb.example), tfDir); err != nil {
+		return fail("copy the example: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(tfDir, "chaos_override.tf"), []byte(overrideTF), 0o644); err != nil {
+		return fail("%v", err)
+	}
+
+	sb, err := startSandbox(cfg, dir, seed)
+	if err != nil {
+		return fail("sandbox: %v", err)
+	}
+	defer sb.stop()
+
+	rc := filepath.Join(dir, "terraformrc")
+	if err := tfrun.WriteCLIConfig(rc, filepath.Join(cfg.root, "bin")); err != nil {
+		return fail("%v", err)
+	}
+	env := tfrun.Env(os.Environ(), sb.endpoints, tfrun.DefaultCredentials(), rc)
+	if err := writeEnvFile(filepath.Join(dir, "chaos.env"), env); err != nil {
+		return fail("%v", err)
+	}
+
+	tf := func(name string, args ...string) (int, error) {
+		return terraform(cfg, tfDir, env, filepath.Join(dir, name), args...)
+	}
+	for attempt := 0; attempt <= cfg.maxReapplies; attempt++ {
+		name := fmt.Sprintf("apply-%d", attempt+1)
+		code, err := tf(name, tfrun.ApplyArgs...)
+		if err != nil {
+			return fail("%s: %v", name, err)
+		}
+		if code == 0 {
+			r.converged, r.firstOK, r.reapplies = true, attempt == 0, attempt
+			break
+		}
+		r.reapplies = attempt + 1
+		r.failedLog = filepath.Join(dir, name+".log")
+	}
+	r.reapplies = min(r.reapplies, cfg.maxReapplies)
+	var outputs map[string]json.RawMessage
+	if r.converged {
+		code, err := tf("plan", tfrun.PlanArgs...)
+		switch {
+		case err != nil:
+			return fail("plan: %v", err)
+		case code == 0:
+			r.planEmpty = "yes"
+		case code == 2:
+			r.planEmpty = "no"
+			r.failedLog = filepath.Join(dir, "plan.log")
+		default: // the plan itself failed (the network is faulty for plans too)
+			r.planEmpty = "error"
+			r.failedLog = filepath.Join(dir, "plan.log")
+		}
+		if outputs, err = readOutputs(cfg, tfDir, env, dir); err != nil {
+			return fail("output: %v", err)
+		}
+	}
+
+	inv, err := getJSON[sandbox.Inventory](sb.base + "/_sandbox/inventory")
+	if err != nil {
+		return fail("inventory: %v", err)
+	}
+	if raw, err := json.MarshalIndent(inv, "", "  "); err == nil {
+		_ = os.WriteFile(filepath.Join(dir, "inventory.json"), raw, 0o644)
+	}
+	check := rb.check(sb.base, inv, outputs, r.converged)
+	r.objects, r.dupKinds, r.lost, r.lostAny = check.objects, check.duplicates, check.lost, check.lostAny
+	if r.failedLog == "" {
+		r.failedLog = filepath.Join(dir, "inventory.json")
+	}
+	return r
+}
+
+// copyTF copies the example's .tf files (not its state or lock files).
+func copyTF(from, to string) error {
+	if err := os.MkdirAll(to, 0o755); err != nil {
+		return err
+	}
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") {
+			continue
+		}
+		raw, err := os.ReadFile(filepath.Join(from, e.Name()))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(to, e.Name()), raw, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeEnvFile writes the run's APPMIGRATE_* and terraform settings as shell exports, so the
+// run can be repeated by hand: `source chaos.env; cd tf; terraform apply`.
+func writeEnvFile(path string, env []string) error {
+	var b strings.Builder
+	b.WriteString("# Written by make chaos: source it, then run terraform in ./tf (the sandbox must be running).\n")
+	for _, kv := range env {
+		name, value, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "APPMIGRATE_") || strings.HasPrefix(name, "TF_") || name == "CHECKPOINT_DISABLE" {
+			fmt.Fprintf(&b, "export %s='%s'\n", name, strings.ReplaceAll(value, "'", `'\''`))
+		}
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o600)
+}
+
+// terraform runs one command with its output in <logBase>.log and its TF_LOG=DEBUG log in
+// <logBase>.debug.log. A command that outlives -apply-timeout gets SIGINT (terraform stops its
+// providers gracefully), then SIGKILL for its whole process group a minute later.
+func terraform(cfg *config, dir string, env []string, logBase string, args ...string) (int, error) {
+	out, err := os.Create(logBase + ".log")
+	if err != nil {
+		return 0, err
+	}
+	defer out.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.applyTimeout)
+	defer cancel()
+	env = append(env[:len(env):len(env)], "TF_LOG=DEBUG", "TF_LOG_PATH="+logBase+".debug.log")
+	cmd := tfrun.Command(ctx, dir, env, out, args...)
+	ownProcessGroup(cmd)
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = time.Minute
+	started := time.Now()
+	err = cmd.Run()
+	if ctx.Err() != nil {
+		killProcessGroup(cmd)
+		fmt.Fprintf(out, "\nchaos: terraform %s stopped after %v (-apply-timeout)\n", args[0], time.Since(started).Round(time.Second))
+	}
+	code := tfrun.ExitCode(err)
+	if code == -1 && ctx.Err() == nil {
+		return 0, fmt.Errorf("terraform %s: %v", args[0], err)
+	}
+	if code == -1 {
+		code = 1 // timed out: a failed command, not a harness error
+	}
+	return code, nil
+}
+
+func readOutputs(cfg *config, dir string, env []string, workDir string) (map[string]json.RawMessage, error) {
+	if _, err := terraform(cfg, dir, env, filepath.Join(workDir, "output"), tfrun.OutputArgs...); err != nil {
+		return nil, err
+	}
+	raw, err := os.ReadFile(filepath.Join(workDir, "output.log"))
+	if err != nil {
+		return nil, err
+	}
+	var outs map[string]struct {
+		Value json.RawMessage `json:"value"`
+	}
+	if err := json.Unmarshal(raw, &outs); err != nil {
+		return nil, fmt.Errorf("output -json: %v", err)
+	}
+	values := make(map[string]json.RawMessage, len(outs))
+	for k, v := range outs {
+		values[k] = v.Value
+	}
+	return values, nil
+}
+
+// sandboxProc is the sandbox program serving one run.
+type sandboxProc struct {
+	cmd       *exec.Cmd
+	done      chan struct{}
+	base      string
+	endpoints sandbox.Endpoints
+	log       *os.File
+}
+
+// startSandbox starts bin/appmigrate-sandbox on a fresh data directory with the run's profile
+// and seed, and waits for its URLs.
+func startSandbox(cfg *config, dir string, seed int) (*sandboxProc, error) {
+	logf, err := os.Create(filepath.Join(dir, "sandbox.log"))
+	if err != nil {
+		return nil, err
+	}
+	urls := filepath.Join(dir, "urls.json")
+	cmd := exec.Command(filepath.Join(cfg.root, "bin", "appmigrate-sandbox"),
+		"--listen", "127.0.0.1:0", "--data-dir", filepath.Join(dir, "sandbox-data"),
+		"--fault-profile", cfg.profile, "--fault-seed", strconv.Itoa(seed), "--job-duration", "1s",
+		"--urls-file", urls, "--env-file", filepath.Join(dir, "sandbox.env"))
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		return nil, err
+	}
+	p := &sandboxProc{cmd: cmd, done: make(chan struct{}), log: logf}
+	go func() { _ = cmd.Wait(); close(p.done) }()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		raw, err := os.ReadFile(urls)
+		if err == nil && json.Unmarshal(raw, &p.endpoints) == nil && p.endpoints.BackendlessConsoleURL != "" {
+			break
+		}
+		select {
+		case <-p.done:
+			logf.Close()
+			return nil, fmt.Errorf("exited before listening; see %s", logf.Name())
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			p.stop()
+			return nil, errors.New("did not start within 30s")
+		}
+	}
+	p.base = strings.TrimSuffix(p.endpoints.BackendlessConsoleURL, "/backendless/console")
+	return p, nil
+}
+
+// stop ends the sandbox with SIGTERM (it flushes its state), or SIGKILL after 30s.
+func (p *sandboxProc) stop() {
+	defer p.log.Close()
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(30 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-p.done
+	}
+}
+
+// getJSON reads a control-surface answer (never faulted).
+func getJSON[T any](u string) (T, error) {
+	var v T
+	client := &http.Client{Timeout: 30 * time.Second}
+	resp, err := client.Get(u)
+	if err != nil {
+		return v, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
+		return v, fmt.Errorf("GET %s: %d %s", u, resp.StatusCode, body)
+	}
+	return v, json.NewDecoder(resp.Body).Decode(&v)
+}
+
+// checkResult is what a runbook's check found on the target.
+type checkResult struct {
+	objects    string
+	duplicates []string // "kind=count" for each kind above what one migration creates
+	lost       string
+	lostAny    bool
+}
+
+// runbook is one example and how to judge what it left on the target.
+type runbook struct {
+	name    string
+	example string
+	check   func(base string, inv sandbox.Inventory, outputs map[string]json.RawMessage, converged bool) checkResult
+}
+
+// The examples' defaults (examples/*/variables.tf) name what the checks look for.
+const (
+	bkTargetName   = "crm-v5"
+	bkLegacyAppID  = "A1B2C3D4-0000-4000-8000-000000000301"
+	bkLegacyName   = "crm"
+	bkVersion      = "v1"
+	mxTempName     = "calc-migration-temp"
+	mxSourceApp    = "calc"
+	mxTargetNode   = "calc-v4"
+	mxEnvironment  = "Production"
+	mxAppProjectID = "6f1a3c52-2b7e-4d0a-9c41-5a8e2f7b1c01"
+)
+
+var runbooks = map[string]runbook{
+	"backendless": {name: "backendless", example: "backendless-v3-to-v5", check: checkBackendless},
+	"mendix":      {name: "mendix", example: "mendix-cloud-v3-to-v4", check: checkMendix},
+}
+
+// counted is one kind of object with how many a single migration creates at most.
+type counted struct {
+	kind string
+	n    int
+	max  int
+}
+
+func judge(kinds []counted) (objects string, dups []string) {
+	var parts []string
+	for _, k := range kinds {
+		parts = append(parts, fmt.Sprintf("%s=%d", k.kind, k.n))
+		if k.n > k.max {
+			dups = append(dups, fmt.Sprintf("%s=%d", k.kind, k.n))
+		}
+	}
+	return strings.Join(parts, " "), dups
+}
+
+// outputsSay decodes one output into v; false when the output is missing.
+func outputsSay(outputs map[string]json.RawMessage, name string, v any) bool {
+	raw, ok := outputs[name]
+	return ok && json.Unmarshal(raw, v) == nil
+}
+
+// checkBackendless counts, on the 5.0 side, the apps named like the target, the files
+// uploaded into them, the completed imports and the 3.x archive jobs; and compares rows and
+// bytes twice: as the outputs report them, and as the sandbox holds them.
+func checkBackendless(base string, inv sandbox.Inventory, outputs map[string]json.RawMessage, converged bool) checkResult {
+	b := inv.Backendless
+	var targetID string
+	outputsSay(outputs, "target_app_id", &targetID)
+	var target *sandbox.BackendlessAppInventory
+	files, imports := 0, 0
+	for i, a := range b.Apps {
+		if a.Name != bkTargetName {
+			continue
+		}
+		files += len(a.Files)
+		imports += a.Imports.Completed
+		if a.ID == targetID || (targetID == "" && (target == nil || a.Rows > target.Rows)) {
+			target = &b.Apps[i]
+		}
+	}
+	archives := b.ArchiveJobs[bkLegacyName+"/"+bkVersion]
+	var c checkResult
+	c.objects, c.duplicates = judge([]counted{
+		{"apps", b.AppsByName[bkTargetName], 1},
+		{"files", files, 1},
+		{"imports", imports, 1},
+		{"archive_jobs", archives.Requested, 1},
+	})
+
+	// The sandbox's truth: every row of the 3.x version in the target app's tables.
+	lostRows, lostBytes := 0, int64(0)
+	legacy, err := getJSON[[]sandbox.LegacyApp](base + "/_sandbox/backendless3/apps")
+	if err != nil {
+		c.lost, c.lostAny = "unknown: "+err.Error(), true
+		return c
+	}
+	for _, a := range legacy {
+		if a.ID != bkLegacyAppID {
+			continue
+		}
+		for _, v := range a.Versions {
+			if v.Name != bkVersion {
+				continue
+			}
+			for table, rows := range v.Tables {
+				have := 0
+				if target != nil {
+					have = target.Tables[table]
+				}
+				lostRows += max(0, rows-have)
+			}
+		}
+	}
+	// Bytes: the files archive in the 3.x storage against the uploaded one (paths from the
+	// outputs, sizes from the sandbox).
+	var fa struct {
+		Source struct {
+			Path   string `json:"path"`
+			Bytes  int64  `json:"bytes"`
+			SHA256 string `json:"sha256"`
+		} `json:"source"`
+		Target struct {
+			Path   string `json:"path"`
+			Bytes  int64  `json:"bytes"`
+			SHA256 string `json:"sha256"`
+		} `json:"target"`
+	}
+	notes := []string{}
+	if outputsSay(outputs, "files_archive", &fa) && fa.Source.Path != "" {
+		src, err := getJSON[struct {
+			Size int64 `json:"size"`
+		}](base + "/_sandbox/backendless3/apps/" + bkLegacyAppID + "/versions/" + bkVersion + "/files/" + strings.TrimPrefix(fa.Source.Path, "/"))
+		if err == nil {
+			var have int64
+			if target != nil {
+				have = target.Files[strings.TrimPrefix(fa.Target.Path, "/")]
+			}
+			lostBytes = max(0, src.Size-have)
+		}
+		if fa.Source.SHA256 != fa.Target.SHA256 || fa.Source.Bytes != fa.Target.Bytes {
+			notes = append(notes, "outputs: files archive differs")
+		}
+	}
+	var tablesMatch, filesMatch bool
+	if converged {
+		if outputsSay(outputs, "tables_match", &tablesMatch) && !tablesMatch {
+			notes = append(notes, "outputs: tables_match=false")
+		}
+		if outputsSay(outputs, "files_archive_match", &filesMatch) && !filesMatch {
+			notes = append(notes, "outputs: files_archive_match=false")
+		}
+	}
+	c.lost = fmt.Sprintf("rows=%d bytes=%d", lostRows, lostBytes)
+	if len(notes) > 0 {
+		c.lost += " (" + strings.Join(notes, "; ") + ")"
+	}
+	c.lostAny = lostRows > 0 || lostBytes > 0 || len(notes) > 0
+	return c
+}
+
+// checkMendix counts the temporary projects created and left, the packages uploaded to the v4
+// node, the backups uploaded to and restored into its environment and the start jobs; and
+// compares the restored data with the v3 snapshot the runbook copies.
+func checkMendix(base string, inv sandbox.Inventory, outputs map[string]json.RawMessage, converged bool) checkResult {
+	m := inv.Mendix
+	node := m.Nodes[mxTargetNode]
+	env := node.Environments[mxEnvironment]
+	left := m.ProjectsByName[mxTempName]
+	maxLeft := 1 // while the run has not converged, the temporary app may still be there
+	if converged {
+		maxLeft = 0 // the final link deletes it
+	}
+	var c checkResult
+	c.objects, c.duplicates = judge([]counted{
+		{"projects", m.ProjectJobs.Completed, 1},
+		{"temp_left", left, maxLeft},
+		{"packages", node.UploadedPackages, 1},
+		{"snapshots", env.UploadedSnapshots, 1},
+		{"restores", env.Restores.Requested, 1},
+		{"starts", env.StartJobs.Requested, 1},
+	})
+
+	src, err := getJSON[sandbox.MendixArchiveDigest](base + "/_sandbox/mendix/apps/" + url.PathEscape(mxSourceApp) + "/environments/" + mxEnvironment + "/snapshots/latest/digest")
+	if err != nil {
+		c.lost, c.lostAny = "unknown: "+err.Error(), true
+		return c
+	}
+	// Nothing restored: everything is missing on v4.
+	lostRows, lostBytes := src.DBRows, src.Bytes
+	notes := []string{}
+	if r := env.Restored; r != nil {
+		lostRows = max(0, src.DBRows-r.DBRows)
+		lostBytes = max(0, src.Bytes-r.ArchiveBytes)
+		if r.ArchiveSHA256 != src.SHA256 {
+			notes = append(notes, "sandbox: restored archive SHA-256 differs")
+		}
+		if r.Files != src.Files || r.FileBytes != src.FileBytes {
+			notes = append(notes, fmt.Sprintf("sandbox: %d files / %d bytes restored of %d / %d", r.Files, r.FileBytes, src.Files, src.FileBytes))
+		}
+	}
+	if converged {
+		var backup struct {
+			Equal bool `json:"equal"`
+		}
+		if outputsSay(outputs, "backup_archive", &backup) && !backup.Equal {
+			notes = append(notes, "outputs: backup_archive.equal=false")
+		}
+		var eq struct {
+			Equal bool `json:"equal"`
+		}
+		if outputsSay(outputs, "constants", &eq) && !eq.Equal {
+			notes = append(notes, "outputs: constants.equal=false")
+		}
+		if outputsSay(outputs, "model_version", &eq) && !eq.Equal {
+			notes = append(notes, "outputs: model_version.equal=false")
+		}
+		if node.LinkedProjectID != mxAppProjectID {
+			notes = append(notes, "sandbox: the app is not linked to the v4 node")
+		}
+	}
+	c.lost = fmt.Sprintf("rows=%d bytes=%d", lostRows, lostBytes)
+	if len(notes) > 0 {
+		sort.Strings(notes)
+		c.lost += " (" + strings.Join(notes, "; ") + ")"
+	}
+	c.lostAny = lostRows > 0 || lostBytes > 0 || len(notes) > 0
+	return c
+}
