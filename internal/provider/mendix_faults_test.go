@@ -278,7 +278,9 @@ func TestAccMendixPackageTransfer_RefreshErrorsNeverDropThePackage(t *testing.T)
 		Steps: []resource.TestStep{
 			{Config: cfg},
 			{
-				PreConfig:   func() { env.sb.ScriptFault(http.MethodGet, "/mendix/deploy/api/1/apps/calc-v4/packages/", sandbox.Fault500, 5) },
+				PreConfig: func() {
+					env.sb.ScriptFault(http.MethodGet, "/mendix/deploy/api/1/apps/calc-v4/packages/", sandbox.Fault500, 5)
+				},
 				Config:      cfg,
 				ExpectError: regexp.MustCompile(`HTTP\s+500`),
 			},
