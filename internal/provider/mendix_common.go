@@ -205,6 +205,9 @@ type mxStep struct {
 	state   *tfsdk.State
 	private privateSetter
 	diags   *diag.Diagnostics
+	// onStop, when set, runs before a Ctrl-C saves the model: a step puts back the values the
+	// plan promised (Terraform checks a create or update that ends without an error against them).
+	onStop func()
 }
 
 // save records model with the resume point step ("" marks the step finished).
@@ -217,6 +220,9 @@ func (s mxStep) save(ctx context.Context, model any, step string) {
 // vendor started work: the model is saved with its resume point, Ctrl-C warns (untainted), the rest
 // is an error (tainted), as resume.go's interrupted says.
 func (s mxStep) stopped(ctx context.Context, model any, step, what, job string, err error) {
+	if stopRequested(ctx) && s.onStop != nil {
+		s.onStop()
+	}
 	interrupted(ctx, s.diags, s.state, s.private, model, step, what, job, err, reportMendix)
 }
 

@@ -215,6 +215,11 @@ func (r *mendixStartResource) start(ctx context.Context, m *mendixStartModel, re
 	}
 	appID, mode := m.AppID.ValueString(), m.Environment.ValueString()
 	what := fmt.Sprintf("Starting %s/%s", appID, mode)
+	// Ctrl-C saves the step with a warning, and Terraform then holds the saved values to the plan,
+	// which promises status = Running: the state keeps the promise, the refresh tells the truth,
+	// and the resume point makes the next apply finish the start.
+	planned := m.Status
+	step.onStop = func() { m.Status = planned }
 	if resumed && m.JobID.ValueString() != "" {
 		err := r.waitStarted(ctx, client, appID, mode, m.JobID.ValueString())
 		switch {
