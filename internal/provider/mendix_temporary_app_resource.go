@@ -84,7 +84,7 @@ func (r *mendixTemporaryAppResource) Schema(ctx context.Context, _ resource.Sche
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"summary": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("Optional app summary, at most %d characters, without any of `%s` (the Projects API's pattern). "+
+				MarkdownDescription: fmt.Sprintf("Optional app summary, at most %d characters, without any of %s (the Projects API's pattern). "+
 					"The provider appends its `marker` to it. Changing it creates a new app.", mxMaxSummary, mxSummaryForbidden),
 				Optional:      true,
 				Validators:    []validator.String{stringvalidator.LengthBetween(1, mxMaxSummary), stringvalidator.RegexMatches(mxSummaryPattern, "must not contain any of "+mxSummaryForbidden+" (Projects API)")},
@@ -133,7 +133,7 @@ func (r *mendixTemporaryAppResource) client(diags *diag.Diagnostics) *mendix.Cli
 // The Projects API's summary rules (projects-v2.yaml: maxLength 400 and a pattern), less the room
 // the marker takes.
 const (
-	mxSummaryForbidden = "& < > \" ' / = @ : ( ) [ ] { } + ! # $ % ^ * | ~ ` , ; ? \\"
+	mxSummaryForbidden = "& < > \" ' / = @ : ( ) [ ] { } + ! # $ % ^ * | ~ , ; ? \\ or a backtick"
 	mxMaxSummary       = 300
 	// mxMarkerPrefix starts every marker; what follows is a hash of the name, then a nonce.
 	mxMarkerPrefix = "appmigrate-tmp-"
