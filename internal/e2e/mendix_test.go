@@ -151,6 +151,19 @@ var mxCrashes = []mxCrash{
 		want:  mxWant{tempApps: -1, packages: 1, backups: -1, restores: -1, startJobs: -1},
 	},
 	{
+		// The body was sent in full, the server never acted on it: the next apply uploads once.
+		name: "PackageUploadSentNotProcessed", config: mxTransferConfig,
+		hold:  sandbox.HoldRule{Method: http.MethodPost, PathPrefix: "/mendix/deploy/api/v2/apps/calc-v4/packages/upload", When: sandbox.HoldBefore},
+		kills: []e2e.Kill{e2e.KillProvider},
+		want:  mxWant{tempApps: -1, packages: 1, backups: -1, restores: -1, startJobs: -1},
+	},
+	{
+		name: "BackupUploadSentNotProcessed", config: mxRestoreConfig,
+		hold:  sandbox.HoldRule{Method: http.MethodPost, PathPrefix: mxBackups("/snapshots/upload"), When: sandbox.HoldBefore},
+		kills: []e2e.Kill{e2e.Interrupt, e2e.KillTerraform},
+		want:  mxWant{tempApps: -1, packages: 1, backups: 1, restores: 1, startJobs: -1},
+	},
+	{
 		name: "BackupUploadProcessedAnswerHeld", config: mxRestoreConfig,
 		hold:  sandbox.HoldRule{Method: http.MethodPost, PathPrefix: mxBackups("/snapshots/upload"), When: sandbox.HoldAfter},
 		kills: []e2e.Kill{e2e.Interrupt, e2e.KillProvider},
