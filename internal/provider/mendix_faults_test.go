@@ -202,38 +202,57 @@ resource "appmigrate_mendix_node_link" "again" {
 `, mxSpareProject, mxV4Node)
 }
 
+// mxOutage is more failures in a row than a read's attempts and rounds (the transport's five,
+// four rounds): an outage that outlasts the refresh.
+const mxOutage = 100
+
+// checkFaultsMet asserts n scripted faults met requests with that prefix (the step really ran
+// through them).
+func checkFaultsMet(env *mxEnv, method, prefix string, n int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if got := env.sb.Faulted(method, prefix); got < n {
+			return fmt.Errorf("want %d faults met on %s %s, got %d", n, method, prefix, got)
+		}
+		return nil
+	}
+}
+
 func TestAccMendixBackupRestore_RefreshErrorsNeverDropTheRestore(t *testing.T) {
 	env := startMendixSandbox(t)
 	env.linkSpareApp(t)
 	cfg := restoreConfig(env, "api", "10m")
 	base := "/mendix/deploy/api/v2/apps/" + mxSpareProject + "/environments/" + mxV4ProdEnv
+	v4App := "/mendix/cloud/api/v4/apps/" + mxSpareProject
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: cfg, Check: checkRestoredLikeV3(env)},
 			{
-				// Five 500s in a row on the restore read: the refresh fails, and says so.
-				PreConfig:   func() { env.sb.ScriptFault(http.MethodGet, base+"/restores/", sandbox.Fault500, 5) },
-				Config:      cfg,
-				ExpectError: regexp.MustCompile(`HTTP\s+500`),
+				// Five 500s in a row on the restore read: the refresh rides them out.
+				PreConfig:        func() { env.sb.ScriptFault(http.MethodGet, base+"/restores/", sandbox.Fault500, 5) },
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            checkFaultsMet(env, http.MethodGet, base+"/restores/", 5),
 			},
 			{
 				// The final link retires the app the restore ran under: Backups v2 answers 404
-				// for it now, and Deploy v4 fails five times when asked why. The issue's case:
-				// that 500 once dropped the restore from state. It must not.
+				// for it now, and Deploy v4 keeps failing when asked why. The issue's case: such
+				// a 500 once dropped the restore from state. The refresh fails and keeps it.
 				PreConfig: func() {
+					env.sb.ClearFaults()
 					if err := env.sb.LinkMendixNode(mxV4Node, mxCalcProject); err != nil {
 						t.Fatal(err)
 					}
-					env.sb.ScriptFault(http.MethodGet, "/mendix/cloud/api/v4/apps/"+mxSpareProject, sandbox.Fault500, 5)
+					env.sb.ScriptFault(http.MethodGet, v4App, sandbox.Fault500, mxOutage)
 				},
 				Config:      cfg,
-				ExpectError: regexp.MustCompile(`HTTP\s+500`),
+				ExpectError: regexp.MustCompile(`(?s)Backups API v2 no longer shows it.*HTTP\s+500`),
 			},
 			{
 				// The outage over: the restore is kept as the record of a retired app, and
 				// nothing plans a second restore over the live data.
-				Config: cfg,
+				PreConfig: env.sb.ClearFaults,
+				Config:    cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(restoreAddr, plancheck.ResourceActionNoop),
 				}},
@@ -251,11 +270,18 @@ func TestAccMendixTemporaryApp_RefreshErrorsNeverDropTheApp(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: cfg},
 			{
-				PreConfig:   func() { env.sb.ScriptFault(http.MethodGet, "/mendix/cloud/api/v4/apps/", sandbox.Fault500, 5) },
+				PreConfig:        func() { env.sb.ScriptFault(http.MethodGet, "/mendix/cloud/api/v4/apps/", sandbox.Fault500, 5) },
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            checkFaultsMet(env, http.MethodGet, "/mendix/cloud/api/v4/apps/", 5),
+			},
+			{
+				PreConfig:   func() { env.sb.ScriptFault(http.MethodGet, "/mendix/cloud/api/v4/apps/", sandbox.Fault500, mxOutage) },
 				Config:      cfg,
 				ExpectError: regexp.MustCompile(`HTTP\s+500`),
 			},
 			{
+				PreConfig:        env.sb.ClearFaults,
 				Config:           cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check: func(*terraform.State) error {
@@ -273,18 +299,24 @@ func TestAccMendixPackageTransfer_RefreshErrorsNeverDropThePackage(t *testing.T)
 	env := startMendixSandbox(t)
 	env.linkSpareApp(t)
 	cfg := transferConfig(env)
+	pkgs := "/mendix/deploy/api/1/apps/calc-v4/packages/"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: cfg},
 			{
-				PreConfig: func() {
-					env.sb.ScriptFault(http.MethodGet, "/mendix/deploy/api/1/apps/calc-v4/packages/", sandbox.Fault500, 5)
-				},
+				PreConfig:        func() { env.sb.ScriptFault(http.MethodGet, pkgs, sandbox.Fault500, 5) },
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            checkFaultsMet(env, http.MethodGet, pkgs, 5),
+			},
+			{
+				PreConfig:   func() { env.sb.ScriptFault(http.MethodGet, pkgs, sandbox.Fault500, mxOutage) },
 				Config:      cfg,
 				ExpectError: regexp.MustCompile(`HTTP\s+500`),
 			},
 			{
+				PreConfig:        env.sb.ClearFaults,
 				Config:           cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check:            checkCounts(env, mxCounts{packages: 1, uploadedBackups: -1, restores: -1, startJobs: -1}),
