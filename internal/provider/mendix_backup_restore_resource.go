@@ -510,6 +510,7 @@ func (r *mendixBackupRestoreResource) upload(ctx context.Context, client *mendix
 	// A duplicated delivery makes a second backup with the same marker: keep one.
 	m.UploadedSnapshotID = types.StringNull()
 	if err := r.adoptUpload(ctx, client, m, marker, step.diags); err != nil {
+		m.UploadedSnapshotID = types.StringValue(up.SnapshotID)
 		return err
 	}
 	if m.UploadedSnapshotID.IsNull() {
