@@ -687,13 +687,21 @@ func (r *mendixBackupRestoreResource) waitRestore(ctx context.Context, client *m
 // v4 actually holds. §5.5: on an expired link, a new archive is requested.
 func (r *mendixBackupRestoreResource) archiveDigest(ctx context.Context, client *mendix.Client, projectID, envID, snapshotID string) (transport.Digest, error) {
 	newArchive := func(ctx context.Context) (string, error) {
-		a, err := client.CreateArchive(ctx, projectID, envID, snapshotID, mendix.DataFilesAndDatabase)
-		for tries := 1; transport.IsOutcomeUnknown(err) && tries < 3; tries++ {
-			// Backups v2 cannot list archives, so a request whose answer was lost cannot be found:
-			// ask for another. An archive is an expiring export of the backup and changes no data.
-			tflog.Info(ctx, "the answer to an archive request was lost; requesting another archive", map[string]any{"error": err.Error()})
-			a, err = client.CreateArchive(ctx, projectID, envID, snapshotID, mendix.DataFilesAndDatabase)
-		}
+		// Backups v2 cannot list archives, so a request whose answer was lost cannot be found:
+		// another is asked for, as a poll rides out an outage (an unknown outcome is transient).
+		// An archive is an expiring export of the backup and changes no data.
+		var a *mendix.Archive
+		_, err := transport.Poll(ctx, r.data.poll.options("an archive of backup "+snapshotID+" to be accepted"), func(ctx context.Context) (transport.Status, error) {
+			got, err := client.CreateArchive(ctx, projectID, envID, snapshotID, mendix.DataFilesAndDatabase)
+			if transport.IsOutcomeUnknown(err) {
+				tflog.Info(ctx, "the answer to an archive request was lost; requesting another archive", map[string]any{"error": err.Error()})
+			}
+			if err != nil {
+				return transport.Status{}, err
+			}
+			a = got
+			return transport.Status{State: got.State, Done: true}, nil
+		})
 		if err != nil {
 			return "", err
 		}

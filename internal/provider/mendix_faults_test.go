@@ -27,7 +27,8 @@ type mxFault struct {
 }
 
 func (f mxFault) String() string {
-	return fmt.Sprintf("%s_%s_x%d", f.method, f.fault, f.n)
+	segs := strings.Split(strings.Trim(f.path, "/"), "/")
+	return fmt.Sprintf("%s_%s_%s_x%d", f.method, segs[len(segs)-1], f.fault, f.n)
 }
 
 // createFaults are the ways a POST that creates something goes wrong on the way: before the
