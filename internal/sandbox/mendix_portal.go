@@ -355,7 +355,7 @@ func (s *Sandbox) UploadMendixBackup(environmentID string, r io.Reader) (string,
 	if err != nil {
 		return "", err
 	}
-	v, err := s.mxStartBackupUpload(environmentID, blob)
+	v, err := s.mxStartBackupUpload(environmentID, blob, "")
 	if err != nil {
 		return "", err
 	}
@@ -592,7 +592,7 @@ func (s *Sandbox) ctlMendixUploadBackup(w http.ResponseWriter, r *http.Request) 
 		writeSentinelError(w, err)
 		return
 	}
-	v, err := s.mxStartBackupUpload(envID, blob)
+	v, err := s.mxStartBackupUpload(envID, blob, "")
 	if err != nil {
 		writeSentinelError(w, err)
 		return
