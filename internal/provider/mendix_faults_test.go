@@ -31,10 +31,10 @@ func (f mxFault) String() string {
 	return fmt.Sprintf("%s_%s_%s_x%d", f.method, segs[len(segs)-1], f.fault, f.n)
 }
 
-// createFaults are the ways a POST that creates something goes wrong on the way: before the
+// mxCreateFaults are the ways a POST that creates something goes wrong on the way: before the
 // handler (nothing happened), after it (happened, answer lost or replaced by a 5xx), delivered
 // twice; uploads also lose their request body part-way.
-func createFaults(path string, upload bool) []mxFault {
+func mxCreateFaults(path string, upload bool) []mxFault {
 	fs := []sandbox.Fault{sandbox.FaultResetResponse, sandbox.Fault500After, sandbox.Fault502After, sandbox.FaultDropAnswer,
 		sandbox.FaultDuplicate, sandbox.Fault502, sandbox.Fault429}
 	if upload {
@@ -102,7 +102,7 @@ func runThroughFault(t *testing.T, env *mxEnv, f mxFault, cfg string, check reso
 }
 
 func TestAccMendixTemporaryApp_ThroughFaultsExactlyOneApp(t *testing.T) {
-	faults := append(createFaults("/mendix/projects/v2/projects", false),
+	faults := append(mxCreateFaults("/mendix/projects/v2/projects", false),
 		mxFault{http.MethodGet, "/mendix/projects/v2/projects/jobs/", sandbox.Fault500, 5},
 		mxFault{http.MethodGet, "/mendix/projects/v2/projects/jobs/", sandbox.FaultResetResponse, 3},
 		mxFault{http.MethodGet, "/mendix/projects/v2/accounts/", sandbox.FaultResetResponse, 2},
@@ -128,7 +128,7 @@ func TestAccMendixTemporaryApp_ThroughFaultsExactlyOneApp(t *testing.T) {
 }
 
 func TestAccMendixPackageTransfer_ThroughFaultsExactlyOnePackage(t *testing.T) {
-	faults := append(createFaults("/mendix/deploy/api/v2/apps/calc-v4/packages/upload", true),
+	faults := append(mxCreateFaults("/mendix/deploy/api/v2/apps/calc-v4/packages/upload", true),
 		mxFault{http.MethodGet, "/mendix/deploy/api/1/apps/calc-v4/packages", sandbox.FaultResetResponse, 3},
 		mxFault{http.MethodGet, "/mendix/deploy/api/v2/apps/calc-v4/jobs/", sandbox.Fault500, 5},
 		mxFault{http.MethodGet, mxStoragePrefix, sandbox.FaultResetResponse, 2},
@@ -145,7 +145,7 @@ func TestAccMendixPackageTransfer_ThroughFaultsExactlyOnePackage(t *testing.T) {
 
 func TestAccMendixBackupRestore_ThroughFaultsExactlyOneUploadAndOneRestore(t *testing.T) {
 	base := "/mendix/deploy/api/v2/apps/" + mxSpareProject + "/environments/" + mxV4ProdEnv
-	faults := append(createFaults(base+"/snapshots/upload", true), createFaults(base+"/restores", false)...)
+	faults := append(mxCreateFaults(base+"/snapshots/upload", true), mxCreateFaults(base+"/restores", false)...)
 	faults = append(faults,
 		mxFault{http.MethodGet, base + "/snapshots", sandbox.FaultResetResponse, 3},
 		mxFault{http.MethodPut, base + "/snapshots/", sandbox.FaultResetResponse, 2},
@@ -170,7 +170,7 @@ func TestAccMendixBackupRestore_ThroughFaultsExactlyOneUploadAndOneRestore(t *te
 
 func TestAccMendixEnvironmentStart_ThroughFaultsExactlyOneStartJob(t *testing.T) {
 	env0 := "/mendix/deploy/api/1/apps/calc-v4/environments/Production"
-	faults := append(createFaults(env0+"/start", false),
+	faults := append(mxCreateFaults(env0+"/start", false),
 		mxFault{http.MethodGet, env0 + "/start/", sandbox.Fault500, 5},
 		mxFault{http.MethodGet, env0 + "/start/", sandbox.FaultResetResponse, 2},
 		mxFault{http.MethodPost, env0 + "/settings", sandbox.FaultResetResponse, 1},
