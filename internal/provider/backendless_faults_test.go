@@ -273,13 +273,12 @@ resource "appmigrate_backendless_app" "target" {
 	}
 }
 
-// TestAccBackendless_RefreshThroughFiveServerErrorsKeepsState: a refresh whose reads fail five
-// times in a row (every attempt of one call) reports the error and keeps every resource; the
-// next plan, with the vendor back, is empty.
-func TestAccBackendless_RefreshThroughFiveServerErrorsKeepsState(t *testing.T) {
-	sb := startSandbox(t)
-	crm := fixtureCRM(t, sb)
-	cfg := importConfig(sb, crm, "refresh-v5", "", "") + `
+// A refresh whose reads fail five times in a row (every attempt of one round) rides it out with
+// the transport's outage rounds; an outage that outlasts them fails the refresh and keeps every
+// resource; the next plan, with the vendor back, is empty.
+func TestAccBackendless_RefreshRidesOutFiveServerErrorsAndALastingOutageKeepsState(t *testing.T) {
+	config := func(sb *sandbox.Sandbox, crm legacyApp) string {
+		return importConfig(sb, crm, "refresh-v5", "", "") + `
 resource "appmigrate_backendless_file_upload" "files" {
   app_id         = appmigrate_backendless_app.target.id
   source_app_id  = appmigrate_backendless_migration_archive.source.app_id
@@ -287,36 +286,39 @@ resource "appmigrate_backendless_file_upload" "files" {
   source_path    = appmigrate_backendless_migration_archive.source.files_archive_path
 }
 `
-	// n is five failures for each call of the refresh that reads through prefix (the app and
-	// the import both list the apps): every attempt of each of them fails.
-	for _, read := range []struct {
-		name, method, prefix string
-		n                    int
-	}{
-		{"apps", "GET", "/backendless/console/console/applications", 10},
-		{"legacy listing", "GET", legacyListingPath, 5},
-		{"files listing", "GET", "/backendless/api/", 5},
+	}
+	emptyPlan := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+	for _, read := range []struct{ name, method, prefix string }{
+		{"apps", "GET", "/backendless/console/console/applications"},
+		{"legacy listing", "GET", legacyListingPath},
+		{"files listing", "GET", "/backendless/api/"},
 	} {
 		t.Run(read.name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
+			sb := startSandbox(t) // one each: the subtests run in parallel and script faults
+			cfg := config(sb, fixtureCRM(t, sb))
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				Steps: []resource.TestStep{
 					{Config: cfg},
 					{
-						PreConfig:    func() { sb.ScriptFault(read.method, read.prefix, sandbox.Fault500, read.n) },
+						// Five 500s in a row outlast one round of attempts, not the outage rounds.
+						PreConfig:        func() { sb.ScriptFault(read.method, read.prefix, sandbox.Fault500, 5) },
+						Config:           cfg,
+						ConfigPlanChecks: emptyPlan,
+					},
+					{
+						// An outage that outlasts every round fails the refresh; the state stays.
+						PreConfig:    func() { sb.ClearFaults(); sb.ScriptFault(read.method, read.prefix, sandbox.Fault500, 1000) },
 						RefreshState: true,
 						ExpectError:  expectText("HTTP 500"),
 					},
 					{
-						PreConfig: sb.ClearFaults,
-						Config:    cfg,
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectEmptyPlan(),
-						}},
+						PreConfig:        sb.ClearFaults,
+						Config:           cfg,
+						ConfigPlanChecks: emptyPlan,
 					},
 				},
 			})
-			sb.ClearFaults()
 		})
 	}
 }

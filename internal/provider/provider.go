@@ -99,6 +99,7 @@ const (
 	defaultPollInterval    = 2 * time.Second
 	defaultPollMaxInterval = 30 * time.Second
 	defaultIdleTimeout     = transport.DefaultIdleTimeout
+	defaultOutageRounds    = 3
 )
 
 // Metadata sets the type name prefix `appmigrate`.
@@ -170,7 +171,8 @@ func (p *AppMigrateProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a failed call is retried. A read (and any call the vendor makes idempotent) is retried as a whole when the connection fails "+
 					"at any point, including while its answer is read, and on 429, 500, 502, 503, 504 and the vendor's documented \"retry later\" answers; never on a validation error. "+
-					"A call that creates something is retried only when the vendor's own reads prove the first attempt did not happen, and adopted when they prove it did. Default `%d`.", defaultMaxRetries),
+					"When every attempt met an outage, a call that may be repeated gets up to %d more rounds of attempts after pauses that double from 2 seconds up to `retry_max_wait`, so one bad minute does not fail a step. "+
+					"A call that creates something is retried only when the vendor's own reads prove the first attempt did not happen, and adopted when they prove it did. Default `%d`.", defaultOutageRounds, defaultMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
@@ -240,10 +242,13 @@ func (p *AppMigrateProvider) Configure(ctx context.Context, req provider.Configu
 			MaxBackoff:    retryMaxWait,
 			MaxRetryAfter: retryMaxWait,
 			IdleTimeout:   idle,
-			Logger:        tflogLogger{},
-			Redactor:      p.redactor,
-			Secrets:       secrets,
-			UserAgent:     "terraform-provider-appmigrate/" + p.version,
+			// A call that may be repeated gets up to three more rounds, after pauses that double
+			// from 2 s, when a whole round met an outage: one bad minute must not fail a step.
+			OutageRounds: defaultOutageRounds,
+			Logger:       tflogLogger{},
+			Redactor:     p.redactor,
+			Secrets:      secrets,
+			UserAgent:    "terraform-provider-appmigrate/" + p.version,
 		})
 	}
 

@@ -23,9 +23,8 @@ func newTestClient(t *testing.T, srv *httptest.Server, mutate ...func(*Config)) 
 	cfg := Config{
 		DeployURL: srv.URL + "/deploy", CloudURL: srv.URL + "/cloud/api/v4", ProjectsURL: srv.URL + "/projects/v2",
 		Username: testUser, APIKey: testAPIKey, PAT: testPAT,
-		HTTP: transport.New(transport.Options{MaxRetries: 2, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, MaxRetryAfter: 5 * time.Millisecond}),
-		// No rounds unless a test asks: the tests count the transport's own attempts.
-		Rounds: -1,
+		// No outage rounds unless a test asks (withRounds): the tests count the transport's own attempts.
+		HTTP: transport.New(quickTransport(0, 0)),
 	}
 	for _, m := range mutate {
 		m(&cfg)
@@ -35,6 +34,12 @@ func newTestClient(t *testing.T, srv *httptest.Server, mutate ...func(*Config)) 
 		t.Fatalf("New: %v", err)
 	}
 	return c
+}
+
+// quickTransport retries quickly, with rounds extra rounds after an outage, pausing pause.
+func quickTransport(rounds int, pause time.Duration) transport.Options {
+	return transport.Options{MaxRetries: 2, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, MaxRetryAfter: 5 * time.Millisecond,
+		OutageRounds: rounds, OutageRoundPause: pause}
 }
 
 // requireAPIKey fails the request unless it carries the Deploy API headers (§3.1) and no PAT.

@@ -245,7 +245,7 @@ func (c *Client) accountProjectsPath(ctx context.Context) (string, error) {
 		return "", err
 	}
 	op := "mendix: find the company's app listing (GET /projects, redirected)"
-	resp, err := c.send(ctx, &transport.Request{Name: op, Method: http.MethodGet, URL: c.base(apiProjects) + "/projects?limit=1", Header: h, Final: finalAnswer})
+	resp, err := c.http.Do(ctx, &transport.Request{Name: op, Method: http.MethodGet, URL: c.base(apiProjects) + "/projects?limit=1", Header: h, Final: finalAnswer})
 	if err != nil {
 		return "", err
 	}

@@ -13,9 +13,10 @@ import (
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
 )
 
-// withRounds gives a test client n rounds with a tiny pause.
+// withRounds gives a test client's transport n outage rounds with a tiny pause: the rounds live in
+// the transport, and these tests check that the Mendix client's calls use them as they should.
 func withRounds(n int) func(*Config) {
-	return func(c *Config) { c.Rounds, c.RoundPause = n, time.Millisecond }
+	return func(c *Config) { c.HTTP = transport.New(quickTransport(n, time.Millisecond)) }
 }
 
 func TestRounds_AReadRidesOutAnOutageLongerThanTheTransportsRetries(t *testing.T) {
@@ -76,7 +77,7 @@ func TestRounds_ARefusedConnectionIsNotWaitedOn(t *testing.T) {
 	addr := l.Addr().String()
 	_ = l.Close() // nothing listens there now
 	srv := &httptest.Server{URL: "http://" + addr}
-	c := newTestClient(t, srv, func(c *Config) { c.Rounds, c.RoundPause = 3, time.Hour })
+	c := newTestClient(t, srv, func(c *Config) { c.HTTP = transport.New(quickTransport(3, time.Hour)) })
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	_, err = c.Environment(ctx, "calc", "Production")

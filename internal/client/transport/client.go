@@ -96,8 +96,14 @@ type Options struct {
 	// long, in either direction; default 60s. A stalled server then gets a retry or a clear error
 	// instead of hanging plan or apply.
 	IdleTimeout time.Duration
-	MaxAnswer   int64  // largest answer read into memory (non-Stream requests); default 32 MiB
-	Logger      Logger // nil = no logging
+	// OutageRounds is how many more rounds of MaxRetries+1 attempts a call that may be repeated
+	// gets when a whole round met an outage (broken connections, 429, 5xx other than a Final
+	// refusal), after pauses that double from OutageRoundPause (default 2s, or MaxBackoff if
+	// shorter) up to MaxBackoff; 0 = none. Creates never.
+	OutageRounds     int
+	OutageRoundPause time.Duration
+	MaxAnswer        int64  // largest answer read into memory (non-Stream requests); default 32 MiB
+	Logger           Logger // nil = no logging
 	// Redactor is the registry of secret values to mask. Share one between the clients of a
 	// provider so a secret learned by one (a session key, a REST key) is masked in all of them.
 	Redactor   *Redactor
@@ -141,6 +147,12 @@ func New(opts Options) *Client {
 	}
 	if opts.MaxAnswer <= 0 {
 		opts.MaxAnswer = DefaultMaxAnswer
+	}
+	if opts.OutageRounds < 0 {
+		opts.OutageRounds = 0
+	}
+	if opts.OutageRoundPause <= 0 {
+		opts.OutageRoundPause = min(2*time.Second, opts.MaxBackoff)
 	}
 	red := opts.Redactor
 	if red == nil {
@@ -309,6 +321,7 @@ type exchange struct {
 	// verdict is an attempt's final error: retryablehttp runs the response handler and asks again
 	// even after CheckRetry has returned one, and the second answer must not lose it.
 	verdict error
+	rounds  int // extra rounds run after an outage (Options.OutageRounds)
 }
 
 func (c *Client) newExchange(ctx context.Context, cl call) *exchange {
@@ -377,22 +390,74 @@ func (x *exchange) run() (*http.Response, error) {
 		Backoff:        x.backoff,
 		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
 	}
-	resp, err := rc.Do(rreq)
+	resp, err := x.round(rc, rreq)
+	pause := x.c.opts.OutageRoundPause
+	for round := 1; round <= x.c.opts.OutageRounds && x.call.idempotent && x.outage(resp, err); round++ {
+		// Every attempt of this round met the outage: pause, then a fresh round, so one bad
+		// minute does not fail a step. Only calls that may be repeated; never a create.
+		if resp != nil {
+			drainAndClose(resp.Body)
+		}
+		fields := x.fields()
+		fields["round"], fields["pause"] = round, pause.String()
+		x.log(LevelDebug, "HTTP outage outlasted a round of retries; pausing before another", fields)
+		t := time.NewTimer(pause)
+		select {
+		case <-x.ctx.Done():
+			t.Stop()
+			return nil, x.fail(x.ctx.Err())
+		case <-t.C:
+		}
+		pause = min(pause*2, x.c.opts.MaxBackoff)
+		x.rounds = round
+		resp, err = x.round(rc, rreq)
+	}
 	if err != nil {
 		if resp != nil {
 			drainAndClose(resp.Body)
 		}
 		return nil, x.fail(err)
 	}
-	if !x.call.stream {
-		// The retries ran out on a retryable status: its body (an error page) was not read yet.
+	return resp, nil
+}
+
+// round is one retryablehttp.Do: MaxRetries+1 attempts at most. A refusal whose body was not
+// read in the loop (the retries ran out on a retryable status) is read here.
+func (x *exchange) round(rc *retryablehttp.Client, rreq *retryablehttp.Request) (*http.Response, error) {
+	resp, err := rc.Do(rreq)
+	if err == nil && !x.call.stream {
 		if _, ok := resp.Body.(*answerBody); !ok {
-			if err := x.bufferAnswer(resp, maxErrorBody); err != nil {
-				x.log(LevelDebug, "HTTP reading the last refusal failed", x.withError(err))
+			if berr := x.bufferAnswer(resp, maxErrorBody); berr != nil {
+				x.log(LevelDebug, "HTTP reading the last refusal failed", x.withError(berr))
 			}
 		}
 	}
-	return resp, nil
+	return resp, err
+}
+
+// outage reports a round that ended on weather rather than on an answer: a broken or stalled
+// connection, 429 or a 5xx that is not the vendor's documented permanent refusal. A refused
+// connection and an unknown host are configuration (a wrong URL), not weather.
+func (x *exchange) outage(resp *http.Response, err error) bool {
+	if err != nil {
+		var dns *net.DNSError
+		if x.ctx.Err() != nil || errors.Is(err, syscall.ECONNREFUSED) || (errors.As(err, &dns) && dns.IsNotFound) ||
+			IsOutcomeUnknown(err) || IsTookEffect(err) {
+			return false
+		}
+		return retryableError(err)
+	}
+	if resp == nil || !TransientStatus(resp.StatusCode) {
+		return false
+	}
+	if x.call.final != nil {
+		if ab, ok := resp.Body.(*answerBody); ok {
+			body := make([]byte, ab.Len())
+			_, _ = ab.ReadAt(body, 0)
+			return !x.call.final(resp.StatusCode, body)
+		}
+	}
+	return true
 }
 
 // answerBody is an answer already read into memory; Truncated says the server sent more than was kept.
@@ -777,7 +842,10 @@ func (x *exchange) fail(err error) error {
 	}
 	prefix += x.call.method + " " + x.redURL + ": "
 	attempts := ""
-	if x.attempt > 1 {
+	switch {
+	case x.rounds > 0:
+		attempts = fmt.Sprintf(" (gave up after %d rounds of up to %d attempts)", x.rounds+1, x.c.opts.MaxRetries+1)
+	case x.attempt > 1:
 		attempts = fmt.Sprintf(" (gave up after %d attempts)", x.attempt)
 	}
 	if ctxErr := x.ctx.Err(); ctxErr != nil {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -483,5 +484,66 @@ func TestRedactor_SharedBetweenClients(t *testing.T) {
 	}
 	if got := red.Redact("echo: SESSION-TOKEN-learned-by-a"); got != "echo: "+transport.Redacted {
 		t.Fatalf("Redact = %q", got)
+	}
+}
+
+func TestDo_OutageRoundsRideOutALongerOutageForReadsOnly(t *testing.T) {
+	var gets, posts atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			posts.Add(1)
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		}
+		if gets.Add(1) <= 7 { // more than two rounds of three attempts
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = io.WriteString(w, "{}")
+	}))
+	defer srv.Close()
+	c, logs := fastClient(transport.Options{MaxRetries: 2, OutageRounds: 2, OutageRoundPause: time.Millisecond})
+	resp, err := c.Do(context.Background(), &transport.Request{URL: srv.URL, Name: "test: read"})
+	if err != nil || resp.StatusCode != http.StatusOK || gets.Load() != 8 {
+		t.Fatalf("a read rides out the outage in its third round: %v after %d GETs\n%s", err, gets.Load(), logs)
+	}
+	_, err = c.Do(context.Background(), &transport.Request{Method: http.MethodPost, URL: srv.URL, Name: "test: create", Body: transport.BytesBody([]byte("{}"))})
+	if !transport.IsOutcomeUnknown(err) || posts.Load() != 1 {
+		t.Fatalf("a create is never sent again in a round: %v after %d POSTs", err, posts.Load())
+	}
+}
+
+func TestDo_OutageRoundsEndWithTheLastAnswer(t *testing.T) {
+	var gets atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		gets.Add(1)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = io.WriteString(w, `{"error":"down"}`)
+	}))
+	defer srv.Close()
+	c, _ := fastClient(transport.Options{MaxRetries: 1, OutageRounds: 2, OutageRoundPause: time.Millisecond})
+	resp, err := c.Do(context.Background(), &transport.Request{URL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusServiceUnavailable || string(body) != `{"error":"down"}` || gets.Load() != 6 {
+		t.Fatalf("got %d %q after %d GETs; want the last 503 with its body after 3 rounds of 2", resp.StatusCode, body, gets.Load())
+	}
+}
+
+func TestDo_OutageRoundsDoNotWaitOnARefusedConnection(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	c, _ := fastClient(transport.Options{MaxRetries: 1, OutageRounds: 3, OutageRoundPause: time.Hour})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err = c.Do(ctx, &transport.Request{URL: "http://" + addr + "/apps"})
+	if err == nil || ctx.Err() != nil {
+		t.Fatalf("a refused connection is configuration, not weather: want its error at once, got %v", err)
 	}
 }
