@@ -1,0 +1,77 @@
+// Package core is the vendor-neutral part of the sandbox: the HTTP server and its loopback
+// guard, the vendor mounts (one per emulated host, each answering errors in its host's style)
+// with the request log and its redaction, the store that keeps every record in the data
+// directory, asynchronous jobs that survive a restart, blobs for large contents, the fault
+// injector and holds, fixture dispatch, the inventory plumbing and the /_sandbox/ control
+// surface.
+//
+// It knows no vendor. A vendor package (internal/sandbox/backendless,
+// internal/sandbox/mendix) implements Vendor; New calls its Attach, where it registers its
+// mounts and routes (Core.Mount), job kinds (RegisterJobKind), control routes
+// (HandleControl) and its Section: its records, its section of the fixture and of the
+// inventory. Vendor handlers then use the exported methods: Read and Update for records,
+// SubmitJob, PutBlob / OpenBlob / DeleteBlob, BaseURL, Logf, and the JSON and error helpers.
+// Package sandbox assembles the core with both vendors.
+//
+// # Faults
+//
+// Each vendor request gets at most one fault; the n-th request's fault depends only on the seed
+// and n. By name (FaultRule, the control surface):
+//
+//	500 502 503       answered before the handler runs: nothing happened
+//	429               answered with Retry-After
+//	reset_request     the connection closes part-way through the request body; the handler never runs
+//	reset_response    the handler runs; the connection closes part-way through the answer's body
+//	reset             scripted: the request body of an upload, else the answer; at random: either
+//	                  (even odds) when the request has a body, else the answer
+//	slow              served after SlowDelay
+//	duplicate         delivered twice, as a retrying proxy does: the handler runs twice (the body is
+//	                  replayed from memory or a temporary file in the data directory) and the client
+//	                  sees the second answer; POSTs only unless a rule names another method
+//	500_after 502_after 503_after
+//	                  the handler runs (the side effect happens), then the answer is replaced
+//	drop_answer       the handler runs, then the connection closes without a response byte
+//	trickle           headers at once, then the body one byte every TrickleInterval
+//	stall             the request is read and never answered, until the client gives up or Close
+//
+// # Holds
+//
+// Hold freezes matching vendor requests at a precise point so a crash test can kill the
+// provider there: "before" (the request is read whole, the handler has not run) or "after" (the
+// handler ran, its answer waits before the first byte). Held, WaitHeld and ReleaseHolds watch
+// and end them; a client hanging up ends its hold (a before-held request is then never served)
+// and Close ends every hold. Over HTTP: POST /_sandbox/holds {"method","path_prefix","when",
+// "count"}, GET /_sandbox/holds[?wait=N&timeout=30s], DELETE /_sandbox/holds.
+//
+// # Inventory
+//
+// Each Section may count its objects (Section.Inventory); GET /_sandbox/inventory answers one
+// JSON object with each section's count under its name, in the order the vendors attached,
+// and "jobs": every job by kind and state (JobsByKind). JobCounts is the per-object count of
+// jobs the vendors use.
+//
+// # Control surface
+//
+// /_sandbox/ is the sandbox's own API for tests, scripts and people: GET health, GET endpoints
+// (Options.Endpoints), GET|POST|DELETE faults, GET|POST|DELETE holds, GET inventory, GET
+// requests?method=&path_prefix= (count and faulted), GET jobs and jobs/{id}; vendors add their
+// "what a person does by hand" routes with HandleControl. It has no authentication: the sandbox
+// only ever listens on loopback (CheckLoopback). Faults and holds apply to the vendor mounts
+// only, never to /_sandbox/.
+//
+// # Fixture format
+//
+// A fixture seeds an empty data directory; a directory that already holds state ignores it
+// (it is still checked, so a broken fixture fails at start). It is one JSON object with one
+// key per vendor section; each vendor checks its own section (see the vendor packages) and an
+// unknown top-level key is refused, so that typos surface:
+//
+//	{
+//	  "backendless": { ... },   see package backendless
+//	  "mendix":      { ... }    see package mendix
+//	}
+//
+// A missing or null section seeds that vendor with nothing; a nil fixture (Options.Fixture)
+// seeds every vendor from its own default section (Section.DefaultFixture), which
+// AssembleFixture joins into the default fixture document.
+package core

@@ -1,0 +1,158 @@
+package mendix
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/sandbox/core"
+)
+
+// Mount points of the Mendix hosts below the sandbox URL.
+const (
+	mountMendixDeploy   = "/mendix/deploy"   // deploy.mendix.com (/api/1 and /api/v2 below it)
+	mountMendixCloud    = "/mendix/cloud"    // cloud.home.mendix.com (/api/v4 below it)
+	mountMendixProjects = "/mendix/projects" // projects-api.home.mendix.com (/v2 below it)
+	mountMendixStorage  = "/mendix/storage"  // pre-signed download URLs (storage.go)
+)
+
+// Exported mount points, for the sandbox's Endpoints.
+const (
+	DeployMount   = mountMendixDeploy
+	CloudMount    = mountMendixCloud
+	ProjectsMount = mountMendixProjects
+	StorageMount  = mountMendixStorage
+)
+
+// sectionName keys the Mendix part of the fixture, the state and the inventory.
+const sectionName = "mendix"
+
+//go:embed fixture_default.json
+var defaultFixture []byte
+
+// DefaultFixture returns the "mendix" section of the embedded default fixture (a copy).
+func DefaultFixture() []byte { return append([]byte(nil), defaultFixture...) }
+
+// Mendix emulates the Mendix hosts on a core.Core: deploy.mendix.com, cloud.home.mendix.com,
+// projects-api.home.mendix.com and the object storage their download links point at, with the
+// records, jobs and /_sandbox/ routes of the Cloud v3 → v4 runbook. Its exported methods are
+// what a Portal user does by hand.
+type Mendix struct {
+	*core.Core
+	records *mendixState
+	store   store
+}
+
+// New returns the Mendix vendor, to be attached by core.New.
+func New() *Mendix {
+	s := &Mendix{records: &mendixState{}}
+	s.store = store{s: s}
+	return s
+}
+
+// Attach registers the Mendix hosts, job kinds, control routes and section on c.
+func (s *Mendix) Attach(c *core.Core) error {
+	s.Core = c
+	// The Build API's examples end paths with "/"; the deploy host accepts both spellings.
+	deploy := c.Mount(core.MountSpec{Prefix: mountMendixDeploy, ErrorBody: mendixDeployErrorBody, TrimTrailingSlash: true})
+	s.routeMendixDeploy(deploy)
+	cloud := c.Mount(core.MountSpec{Prefix: mountMendixCloud, ErrorBody: mendixV4ErrorBody})
+	s.routeMendixCloud(cloud)
+	projects := c.Mount(core.MountSpec{Prefix: mountMendixProjects, ErrorBody: mxProjectsErrorBodyFor})
+	s.routeMendixProjects(projects)
+	storage := c.Mount(core.MountSpec{Prefix: mountMendixStorage, WriteError: s3ErrorWriter, RedactPath: redactStoragePath})
+	s.routeMendixStorage(storage)
+
+	for kind, fn := range map[string]func(context.Context, *Mendix, *core.JobRun) error{
+		mxJobSnapshot: mxRunSnapshot, mxJobArchive: mxRunArchive, mxJobRestore: mxRunRestore,
+		mxJobUpload: mxRunBackupUpload, mxJobPackage: mxProcessPackage, mxJobStart: mxRunStart,
+		mxJobProject: mxRunCreateProject,
+	} {
+		c.RegisterJobKind(kind, func(ctx context.Context, run *core.JobRun) error { return fn(ctx, s, run) })
+	}
+
+	s.routeMendixControl()
+
+	c.AddSection(core.Section{
+		Name:           sectionName,
+		State:          s.records,
+		Normalize:      s.records.normalize,
+		DefaultFixture: defaultFixture,
+		CheckFixture:   s.checkFixture,
+		Inventory:      func(tx *core.Tx) any { return s.InventoryIn(tx) },
+	})
+	return nil
+}
+
+// checkFixture checks the "mendix" section and returns what seeds it.
+func (s *Mendix) checkFixture(raw json.RawMessage) (func(tx *core.Tx) error, error) {
+	fx, err := parseMendixFixture(raw)
+	if err != nil {
+		return nil, err
+	}
+	return func(tx *core.Tx) error {
+		seedMendix(&state{Mendix: s.records, tx: tx}, fx, time.Now().UTC().Truncate(time.Millisecond))
+		return nil
+	}, nil
+}
+
+// Inventory counts the Mendix objects now (the "mendix" section of the sandbox's inventory).
+func (s *Mendix) Inventory() MendixInventory {
+	var inv MendixInventory
+	s.store.read(func(st *state) { inv = st.mendixInventory() })
+	return inv
+}
+
+// InventoryIn is Inventory inside a transaction the caller holds, so it can be counted together
+// with other sections.
+func (s *Mendix) InventoryIn(tx *core.Tx) MendixInventory {
+	return (&state{Mendix: s.records, tx: tx}).mendixInventory()
+}
+
+// mendixDeployErrorBody follows mendix-cloud-api.md §6: Deploy v1/v2 document an upper-case
+// code and a message but not the JSON field names. modeled: errorCode / errorMessage.
+func mendixDeployErrorBody(status int, msg string) any {
+	return map[string]string{"errorCode": strings.ToUpper(strings.ReplaceAll(http.StatusText(status), " ", "_")), "errorMessage": msg}
+}
+
+// mendixV4ErrorBody follows mendix-cloud-api.md §6: Deploy v4 and Projects v2 wrap errors as
+// {"error": {"code": <http int>, "message": str}}.
+func mendixV4ErrorBody(status int, msg string) any {
+	return map[string]any{"error": map[string]any{"code": status, "message": msg}}
+}
+
+// redactStoragePath hides the token of a pre-signed URL (/<token>/<file name>): it is the
+// credential.
+func redactStoragePath(sub string) string {
+	parts := strings.SplitN(sub, "/", 3)
+	if len(parts) >= 2 && parts[1] != "" {
+		parts[1] = "***"
+	}
+	return strings.Join(parts, "/")
+}
+
+// state is what a handler sees inside a store transaction: the Mendix records, and the core's
+// transaction for the jobs.
+type state struct {
+	Mendix *mendixState
+	tx     *core.Tx
+}
+
+// store runs handlers on the Mendix records inside the core's transactions.
+type store struct {
+	s *Mendix
+}
+
+// read runs fn with the records locked for reading; fn must not keep pointers into them.
+func (st store) read(fn func(st *state)) {
+	st.s.Read(func(tx *core.Tx) { fn(&state{Mendix: st.s.records, tx: tx}) })
+}
+
+// update runs fn with the records locked for writing and saves what it changed; when fn fails,
+// every record goes back to its last saved value.
+func (st store) update(fn func(st *state) error) error {
+	return st.s.Update(func(tx *core.Tx) error { return fn(&state{Mendix: st.s.records, tx: tx}) })
+}
