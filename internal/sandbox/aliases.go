@@ -27,6 +27,20 @@ type (
 	JobState = core.JobState
 	// JobCounts counts the jobs of one kind for one object (core.JobCounts).
 	JobCounts = core.JobCounts
+	// Route is one vendor call the sandbox serves, with its tag (core.Route).
+	Route = core.Route
+	// Tag says what a route rests on: DOCUMENTED, SDK, INFERRED or MODELED (core.Tag).
+	Tag = core.Tag
+	// RefusedCall is a vendor call documented-only mode refused (core.RefusedCall).
+	RefusedCall = core.RefusedCall
+)
+
+// Route tags (see core.Tag).
+const (
+	Documented = core.Documented
+	SDK        = core.SDK
+	Inferred   = core.Inferred
+	Modeled    = core.Modeled
 )
 
 // Faults a test can script or the random injector can pick (see core.Fault).

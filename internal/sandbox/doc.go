@@ -25,9 +25,14 @@
 // the clients send. Sandbox embeds the core and both vendors, so their exported methods are
 // the Sandbox's.
 //
-// The core's documentation describes faults, holds, the inventory, the control surface and the
-// top-level fixture shape; each vendor's describes its routes, its control routes and its
-// fixture section.
+// The core's documentation describes faults, holds, route tags and documented-only mode, the
+// inventory, the control surface and the top-level fixture shape; each vendor's describes its
+// routes with their tags, its control routes and its fixture section.
+//
+// Every vendor route carries the tag the vendor reference notes give it (DOCUMENTED, SDK,
+// INFERRED) or MODELED; Routes and GET /_sandbox/routes list them. Options.DocumentedOnly
+// (appmigrate-sandbox --documented-only) refuses every call not tagged DOCUMENTED or SDK and
+// counts it (Refused), so a test proves a runbook needs nothing but the documented APIs.
 //
 // # Inventory
 //

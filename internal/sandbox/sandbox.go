@@ -19,6 +19,11 @@ type Options struct {
 	JobDuration time.Duration
 	Faults      FaultOptions
 	Logf        func(format string, args ...any) // optional request log (never prints secrets)
+	// DocumentedOnly refuses every vendor call whose route is not tagged DOCUMENTED or SDK
+	// (403 in the host's error style, "not a documented call (tag X): refused in
+	// documented-only mode", counted by Refused); /_sandbox/ routes are never refused. A run
+	// that completes this way needs nothing but the vendors' documented APIs.
+	DocumentedOnly bool
 }
 
 // Sandbox is a running emulator: the core with both vendors attached. The methods of the core
@@ -36,7 +41,7 @@ func New(opts Options) (*Sandbox, error) {
 	bk, mx := backendless.New(), mendix.New()
 	c, err := core.New(core.Options{
 		DataDir: opts.DataDir, Fixture: opts.Fixture, JobDuration: opts.JobDuration,
-		Faults: opts.Faults, Logf: opts.Logf,
+		Faults: opts.Faults, Logf: opts.Logf, DocumentedOnly: opts.DocumentedOnly,
 		Endpoints: func(base string) any { return EndpointsAt(base) },
 	}, bk, mx)
 	if err != nil {

@@ -23,8 +23,13 @@ const (
 	LegacyMount  = mountBackendlessLegacy
 )
 
-// sectionName keys the Backendless part of the fixture, the state and the inventory.
+// sectionName keys the Backendless part of the fixture, the state, the inventory and the
+// route table.
 const sectionName = "backendless"
+
+// reference is the vendor notes every route's reference section is in (the notes are kept
+// outside this repository; handlers cite their sections as §n).
+const reference = "backendless-console-api.md"
 
 //go:embed fixture_default.json
 var defaultFixture []byte
@@ -51,13 +56,19 @@ func New() *Backendless {
 // Attach registers the Backendless hosts, job kinds, control routes and section on c.
 func (s *Backendless) Attach(c *core.Core) error {
 	s.Core = c
-	console := c.Mount(core.MountSpec{Prefix: mountBackendlessConsole, ErrorBody: backendlessErrorBody, RedactPath: redactBackendlessConsolePath})
+	host := func(prefix string, redact func(string) string) core.MountSpec {
+		return core.MountSpec{
+			Vendor: sectionName, Reference: reference, Prefix: prefix,
+			ErrorBody: backendlessErrorBody, RedactPath: redact,
+		}
+	}
+	console := c.Mount(host(mountBackendlessConsole, redactBackendlessConsolePath))
 	s.routeBackendlessConsole(console)
 	s.routeBackendlessConsoleMigration(console)
-	api := c.Mount(core.MountSpec{Prefix: mountBackendlessAPI, ErrorBody: backendlessErrorBody, RedactPath: redactBackendlessAPIPath})
-	s.routeBackendlessAPI(api)
-	legacy := c.Mount(core.MountSpec{Prefix: mountBackendlessLegacy, ErrorBody: backendlessErrorBody})
-	s.routeBackendless3(legacy)
+	s.routeBackendlessAPI(c.Mount(host(mountBackendlessAPI, redactBackendlessAPIPath)))
+	legacy := host(mountBackendlessLegacy, nil)
+	legacy.Serve, legacy.Resolve = http.HandlerFunc(s.bk3Serve), bk3PathRoute
+	s.routeBackendless3(c.Mount(legacy))
 
 	c.RegisterJobKind(bk3ArchiveJobKind, func(ctx context.Context, run *core.JobRun) error { return bk3ArchiveWork(ctx, s, run) })
 	c.RegisterJobKind(bkImportJobKind, func(ctx context.Context, run *core.JobRun) error { return bkImportWork(ctx, s, run) })

@@ -220,16 +220,16 @@ func (s *Backendless) bkDeleteApp(owner, id string) error {
 // routeBackendlessConsole registers the console routes. Route shapes follow
 // backendless-console-api.md §2: developer-level /console/..., app-level /{appId}/console/....
 func (s *Backendless) routeBackendlessConsole(mux *core.Mount) {
-	mux.HandleFunc("POST /console/home/login", s.bkLogin)
-	mux.Handle("GET /console/home/myaccount", s.bkAuth(s.bkMyAccount))
-	mux.Handle("DELETE /console/home/logout", s.bkAuth(s.bkLogout))
-	mux.Handle("GET /console/applications", s.bkAuth(s.bkListApps))
-	mux.Handle("POST /console/applications", s.bkAuth(s.bkPostApp))
-	mux.Handle("PUT /{appId}/console/application", s.bkAuth(s.bkRenameApp))
-	mux.Handle("DELETE /{appId}/console/application", s.bkAuth(s.bkDeleteAppRoute))
-	mux.Handle("GET /{appId}/console/appsettings", s.bkAuth(s.bkAppSettings))
+	mux.Route(core.SDK, "§3.1", "POST /console/home/login", s.bkLogin)
+	mux.Route(core.SDK, "§3.1", "GET /console/home/myaccount", s.bkAuth(s.bkMyAccount))
+	mux.Route(core.SDK, "§3.1", "DELETE /console/home/logout", s.bkAuth(s.bkLogout))
+	mux.Route(core.SDK, "§4 Step 3", "GET /console/applications", s.bkAuth(s.bkListApps))
+	mux.Route(core.SDK, "§4 Step 3", "POST /console/applications", s.bkAuth(s.bkPostApp))
+	mux.Route(core.SDK, "§4 Step 3", "PUT /{appId}/console/application", s.bkAuth(s.bkRenameApp))
+	mux.Route(core.SDK, "§4 Step 3", "DELETE /{appId}/console/application", s.bkAuth(s.bkDeleteAppRoute))
+	mux.Route(core.SDK, "§3.2", "GET /{appId}/console/appsettings", s.bkAuth(s.bkAppSettings))
 	// backendless-console-api.md §6: console 404 answers carry no body.
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { core.WriteEmpty(w, http.StatusNotFound) })
+	mux.NotFound(func(w http.ResponseWriter, r *http.Request) { core.WriteEmpty(w, http.StatusNotFound) })
 }
 
 // bkProfile is the developer profile body (backendless-console-api.md §3.1: the 2016 SDK read name
@@ -338,8 +338,8 @@ type bkCaller struct {
 
 // bkAuth requires backendless-console-api.md §3.1's auth-key header of a live session on every
 // console call but login.
-func (s *Backendless) bkAuth(next http.HandlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+func (s *Backendless) bkAuth(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
 		tok := r.Header.Get("auth-key")
 		var c bkCaller
 		if tok != "" {
@@ -362,7 +362,7 @@ func (s *Backendless) bkAuth(next http.HandlerFunc) http.Handler {
 			return
 		}
 		next(w, r.WithContext(context.WithValue(r.Context(), bkCallerKey{}, c)))
-	})
+	}
 }
 
 func caller(r *http.Request) bkCaller {

@@ -8,9 +8,11 @@
 //
 // The status of each call: DOCUMENTED (Backendless' docs), SDK (Backendless' own SDKs use the
 // route), INFERRED (reasoned from those), MODELED (no vendor API exists; designed here in the
-// vendor's style — verify these against a live account before relying on them).
-// docs/resources/backendless_*.md list the calls the provider makes with the same tags; errors
-// are {"code", "message"} JSON except console 404s, which carry no body.
+// vendor's style — verify these against a live account before relying on them). Each route is
+// registered with its tag and its section of backendless-console-api.md (core.Mount.Route), so
+// the route table and documented-only mode follow this list; every GET also answers HEAD,
+// tagged INFERRED. docs/resources/backendless_*.md list the calls the provider makes with the
+// same tags; errors are {"code", "message"} JSON except console 404s, which carry no body.
 //
 // 3.x client REST at /backendless3/api, headers application-id, secret-key and
 // application-type: REST on every call but the public download (a wrong or missing one, or an
@@ -18,7 +20,7 @@
 //
 //	GET    /{version}/files/{dir}?pattern=&sub=&pagesize=&offset=   INFERRED listing (pagesize ≤ 100; a file path answers its bytes)
 //	DELETE /{version}/files/{path}                                  INFERRED → {"deletionTime"}
-//	GET    /{appId}/{version}/files/{path}                          DOCUMENTED public download, Range and HEAD
+//	GET    /{appId}/{version}/files/{path}                          DOCUMENTED public download, Range (HEAD: INFERRED)
 //	POST   /{version}/migration-to-4/archive                        MODELED → 202 {"jobId","status"}; 409 code 6100 while one runs
 //	GET    /{version}/migration-to-4/archive/{jobId}                MODELED job status
 //
@@ -34,7 +36,7 @@
 // appsettings; a wrong one is 401 code 2002):
 //
 //	POST   /files/{path}?overwrite=          DOCUMENTED upload, multipart part file, streamed → {"fileURL"}; exists → 400 code 6016
-//	GET    /files/{path}                     DOCUMENTED download (Range, HEAD); a directory or trailing slash lists it
+//	GET    /files/{path}                     DOCUMENTED download (Range; HEAD INFERRED); a directory or trailing slash lists it
 //	GET    /files/{path}?action=exists       SDK → true | false
 //	GET    /files/{dir}?action=count         SDK → a number (files; countDirectories=true adds directories)
 //	DELETE /files/{path}                     DOCUMENTED → {"deletionTime"}; missing → 404 code 6007

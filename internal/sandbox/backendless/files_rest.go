@@ -75,14 +75,17 @@ func bkAppFiles(appID string) bkTreeLocator {
 
 // routeBackendlessAPI registers the Files and Data routes the runbook needs.
 func (s *Backendless) routeBackendlessAPI(mux *core.Mount) {
-	// GET patterns serve HEAD too. The slash-less root is registered explicitly: ServeMux would
-	// otherwise redirect it to a URL without the mount prefix.
-	mux.HandleFunc("GET /{appId}/{key}/files", s.bkAPIFilesGet)
-	mux.HandleFunc("GET /{appId}/{key}/files/{path...}", s.bkAPIFilesGet)
-	mux.HandleFunc("POST /{appId}/{key}/files/{path...}", s.bkAPIUpload)
-	mux.HandleFunc("DELETE /{appId}/{key}/files/{path...}", s.bkAPIDelete)
-	mux.HandleFunc("GET /{appId}/{key}/data/{table}/count", s.bkAPICount)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	// The slash-less root is registered explicitly: ServeMux would otherwise redirect it to a URL
+	// without the mount prefix. A trailing slash or a directory answers its listing (§4 Step 6).
+	for _, files := range []string{"/{appId}/{key}/files", "/{appId}/{key}/files/{path...}"} {
+		mux.Route(core.Documented, "§4 Step 4, §4 Step 6", "GET "+files, s.bkAPIFilesGet)
+		mux.Route(core.SDK, "§5", "GET "+files+"?action=exists", s.bkAPIFilesGet)
+		mux.Route(core.SDK, "§4 Step 6", "GET "+files+"?action=count", s.bkAPIFilesGet)
+	}
+	mux.Route(core.Documented, "§4 Step 4", "POST /{appId}/{key}/files/{path...}", s.bkAPIUpload)
+	mux.Route(core.Documented, "§5", "DELETE /{appId}/{key}/files/{path...}", s.bkAPIDelete)
+	mux.Route(core.Documented, "§5.1", "GET /{appId}/{key}/data/{table}/count", s.bkAPICount)
+	mux.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeBkError(w, http.StatusNotFound, bkCodeNotServed, fmt.Sprintf("sandbox: %s %s is not a 5.x route this sandbox serves", r.Method, mountBackendlessAPI+redactBackendlessAPIPath(r.URL.Path)))
 	})
 }
@@ -288,11 +291,12 @@ func (s *Backendless) bkAPICount(w http.ResponseWriter, r *http.Request) {
 // routeBackendlessConsoleMigration registers the console routes the 5.0 half of the runbook
 // reads and the modeled import.
 func (s *Backendless) routeBackendlessConsoleMigration(mux *core.Mount) {
-	mux.Handle("GET /{appId}/console/data/tables", s.bkAuth(s.bkConsoleTables))
-	mux.Handle("GET /{appId}/console/files/directory/view", s.bkAuth(s.bkConsoleDirView))
-	mux.Handle("GET /{appId}/console/files/directory/view/{path...}", s.bkAuth(s.bkConsoleDirView))
-	mux.Handle("GET /{appId}/console/files/download/{path...}", s.bkAuth(s.bkConsoleDownload))
-	mux.Handle("POST /{appId}/console/import/{type}", s.bkAuth(s.bkConsoleImport))
+	mux.Route(core.SDK, "§5.1", "GET /{appId}/console/data/tables", s.bkAuth(s.bkConsoleTables))
+	mux.Route(core.SDK, "§4 Step 6", "GET /{appId}/console/files/directory/view", s.bkAuth(s.bkConsoleDirView))
+	mux.Route(core.SDK, "§4 Step 6", "GET /{appId}/console/files/directory/view/{path...}", s.bkAuth(s.bkConsoleDirView))
+	mux.Route(core.SDK, "§4 Step 2, §4 Step 6", "GET /{appId}/console/files/download/{path...}", s.bkAuth(s.bkConsoleDownload))
+	// modeled: the route family is the Console SDK's, the import type and its body are ours.
+	mux.Route(core.Modeled, "§4 Step 5", "POST /{appId}/console/import/{type}", s.bkAuth(s.bkConsoleImport))
 }
 
 // bkTableView is one entry of the console's table list.

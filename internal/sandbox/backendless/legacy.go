@@ -92,31 +92,60 @@ func errBk3WrongAppInfo() *bkError {
 // --- the 3.x client REST host: mounted at /backendless3/api, which stands for api.backendless.com
 // as 3.x apps used it (backendless-console-api.md §2: version name first in the path) ---
 
-// routeBackendless3 serves the 3.x routes. One handler parses the path itself: the public
-// download /{appId}/{version}/files/... and the header-authenticated /{version}/files/... overlap
-// in ways http.ServeMux patterns cannot tell apart.
+// The 3.x route patterns (below the mount; bk3PathRoute names the one of a path).
+const (
+	bk3RouteFiles      = "/{version}/files/{path...}"
+	bk3RouteArchive    = "/{version}/" + bk3ArchiveDir + "/archive"
+	bk3RouteArchiveJob = "/{version}/" + bk3ArchiveDir + "/archive/{jobId}"
+	bk3RoutePublic     = "/{appId}/{version}/files/{path...}"
+)
+
+// routeBackendless3 lists the 3.x routes. One handler, bk3Serve, parses the path itself: the
+// public download /{appId}/{version}/files/... and the header-authenticated /{version}/files/...
+// overlap in ways http.ServeMux patterns cannot tell apart, so bk3PathRoute names the route of
+// a path for both the handler and the route table.
 func (s *Backendless) routeBackendless3(mux *core.Mount) {
-	mux.HandleFunc("/", s.bk3Serve)
+	mux.Route(core.Inferred, "§4 Step 2", "GET "+bk3RouteFiles, nil)
+	mux.Route(core.Inferred, "§4 Step 2", "DELETE "+bk3RouteFiles, nil)
+	mux.Route(core.Modeled, "§4 Step 1", "POST "+bk3RouteArchive, nil)
+	mux.Route(core.Modeled, "§4 Step 1", "GET "+bk3RouteArchiveJob, nil)
+	mux.Route(core.Documented, "§2, §4 Step 2", "GET "+bk3RoutePublic, nil)
+}
+
+// bk3PathRoute names the 3.x route of a path below the mount, "" for none.
+func bk3PathRoute(p string) string {
+	segs := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	switch {
+	case len(segs) >= 2 && segs[1] == "files":
+		return bk3RouteFiles
+	case len(segs) == 3 && segs[1] == bk3ArchiveDir && segs[2] == "archive":
+		return bk3RouteArchive
+	case len(segs) == 4 && segs[1] == bk3ArchiveDir && segs[2] == "archive":
+		return bk3RouteArchiveJob
+	case len(segs) >= 3 && segs[2] == "files":
+		return bk3RoutePublic
+	}
+	return ""
 }
 
 func (s *Backendless) bk3Serve(w http.ResponseWriter, r *http.Request) {
 	segs := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
-	switch {
-	case len(segs) >= 2 && segs[1] == "files":
+	switch bk3PathRoute(r.URL.Path) {
+	case bk3RouteFiles:
 		s.bk3FilesRoute(w, r, segs[0], strings.Join(segs[2:], "/"))
-	case len(segs) == 3 && segs[1] == bk3ArchiveDir && segs[2] == "archive":
+	case bk3RouteArchive:
 		if r.Method != http.MethodPost {
 			bkMethodNotAllowed(w, "POST")
 			return
 		}
 		s.bk3PostArchive(w, r, segs[0])
-	case len(segs) == 4 && segs[1] == bk3ArchiveDir && segs[2] == "archive":
+	case bk3RouteArchiveJob:
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			bkMethodNotAllowed(w, "GET")
 			return
 		}
 		s.bk3ArchiveStatusRoute(w, r, segs[0], segs[3])
-	case len(segs) >= 3 && segs[2] == "files":
+	case bk3RoutePublic:
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			bkMethodNotAllowed(w, "GET")
 			return

@@ -37,7 +37,11 @@ func (s *Core) routeControl() {
 	mux.HandleFunc("GET /_sandbox/requests", func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		m, p := q.Get("method"), q.Get("path_prefix")
-		WriteJSON(w, http.StatusOK, map[string]int{"count": s.Requests(m, p), "faulted": s.Faulted(m, p)})
+		WriteJSON(w, http.StatusOK, map[string]int{"count": s.Requests(m, p), "faulted": s.Faulted(m, p), "refused": s.Refused(m, p)})
+	})
+	mux.HandleFunc("GET /_sandbox/routes", s.ctlRoutes)
+	mux.HandleFunc("GET /_sandbox/refused", func(w http.ResponseWriter, r *http.Request) {
+		WriteJSON(w, http.StatusOK, refusedView{DocumentedOnly: s.opts.DocumentedOnly, Count: s.Refused("", ""), Calls: s.RefusedCalls()})
 	})
 
 	mux.HandleFunc("GET /_sandbox/jobs", func(w http.ResponseWriter, r *http.Request) {
@@ -77,6 +81,28 @@ func (s *Core) ctlEndpoints(w http.ResponseWriter, r *http.Request) {
 		base = "http://" + r.Host
 	}
 	WriteJSON(w, http.StatusOK, s.opts.Endpoints(base))
+}
+
+// ctlRoutes is GET /_sandbox/routes[?vendor=&tag=]: the route table, optionally one vendor's
+// or one tag's rows.
+func (s *Core) ctlRoutes(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	vendor, tag := q.Get("vendor"), Tag(strings.ToUpper(q.Get("tag")))
+	out := []Route{}
+	for _, rt := range s.Routes() {
+		if (vendor == "" || rt.Vendor == vendor) && (tag == "" || rt.Tag == tag) {
+			out = append(out, rt)
+		}
+	}
+	WriteJSON(w, http.StatusOK, out)
+}
+
+// refusedView is GET /_sandbox/refused: whether documented-only mode is on, how many calls it
+// refused and the first of them.
+type refusedView struct {
+	DocumentedOnly bool          `json:"documented_only"`
+	Count          int           `json:"count"`
+	Calls          []RefusedCall `json:"calls"`
 }
 
 // ctlScriptFault is POST /_sandbox/faults {"method","path_prefix","fault","count"}; fault is a

@@ -22,6 +22,10 @@ type Options struct {
 	JobDuration time.Duration
 	Faults      FaultOptions
 	Logf        func(format string, args ...any) // optional request log (never prints secrets)
+	// DocumentedOnly refuses every vendor call whose route is not tagged DOCUMENTED or SDK
+	// (403 in the host's error style, counted by Refused), so a run proves it needs nothing
+	// but the vendors' documented APIs. /_sandbox/ routes are never refused.
+	DocumentedOnly bool
 	// Endpoints, when set, answers GET /_sandbox/endpoints for a sandbox served at base.
 	Endpoints func(base string) any
 }
@@ -51,6 +55,7 @@ type Core struct {
 	jobKinds map[string]JobFunc
 	faults   *faultInjector
 	holds    *holdSet
+	refused  refusals
 	mounts   []*Mount
 	control  *http.ServeMux
 	sections []*Section

@@ -50,11 +50,31 @@
 // and "jobs": every job by kind and state (JobsByKind). JobCounts is the per-object count of
 // jobs the vendors use.
 //
+// # Routes, tags and documented-only mode
+//
+// Every vendor call is registered with Mount.Route under the tag its vendor reference notes
+// give it: DOCUMENTED (the vendor's published docs), SDK (the vendor's own open-source SDK uses
+// it), INFERRED (reasoned from those) or MODELED (no vendor API: designed here for a step the
+// vendor offers only in its web console; the vendor packages' "modeled:" comments describe
+// them), with the section of the notes it comes from. A GET route answers HEAD too, listed as
+// its own call and tagged INFERRED, because no reference documents HEAD. Calls that differ
+// only by a query parameter (?action=exists) are routes of their own. Routes (GET
+// /_sandbox/routes[?vendor=&tag=]) is the table: vendor, host, method, pattern, query, tag,
+// reference.
+//
+// With Options.DocumentedOnly the sandbox refuses every vendor call whose route is not tagged
+// DOCUMENTED or SDK, before faults and holds: 403 in the host's error style, with the message
+// "<call> is not a documented call (tag X): refused in documented-only mode (reference: ...)".
+// Refused and RefusedCalls (GET /_sandbox/refused, and "refused" in GET /_sandbox/requests)
+// count them, so a test can assert that a run made no call outside the documented APIs. A
+// path no route serves is answered as usual; /_sandbox/ is never refused.
+//
 // # Control surface
 //
 // /_sandbox/ is the sandbox's own API for tests, scripts and people: GET health, GET endpoints
 // (Options.Endpoints), GET|POST|DELETE faults, GET|POST|DELETE holds, GET inventory, GET
-// requests?method=&path_prefix= (count and faulted), GET jobs and jobs/{id}; vendors add their
+// requests?method=&path_prefix= (count, faulted and refused), GET routes, GET refused, GET
+// jobs and jobs/{id}; vendors add their
 // "what a person does by hand" routes with HandleControl. It has no authentication: the sandbox
 // only ever listens on loopback (CheckLoopback). Faults and holds apply to the vendor mounts
 // only, never to /_sandbox/.

@@ -318,6 +318,14 @@ func (fi *faultInjector) decide(k reqKey, hasBody bool) Fault {
 	return f
 }
 
+// countOnly counts a request that is answered without a fault decision (a refusal), drawing
+// nothing: the random faults of the requests that are served do not move.
+func (fi *faultInjector) countOnly(k reqKey) {
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	fi.counts[k]++
+}
+
 func (fi *faultInjector) scriptedLocked(k reqKey) Fault {
 	for i, r := range fi.scripts {
 		method := r.Method

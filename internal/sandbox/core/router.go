@@ -15,10 +15,14 @@ const controlPrefix = "/_sandbox"
 
 // MountSpec describes one vendor host served below a path prefix of the sandbox.
 type MountSpec struct {
+	// Vendor names the vendor (the route table groups by it); Reference names the vendor's
+	// reference notes, which each route's reference section is in.
+	Vendor    string
+	Reference string
 	// Prefix is where the host is mounted, e.g. "/backendless/console".
 	Prefix string
-	// ErrorBody renders an error in the host's own style: injected faults use it, so a client's
-	// error decoding is exercised on faults too.
+	// ErrorBody renders an error in the host's own style: injected faults and refusals use it,
+	// so a client's error decoding is exercised on them too.
 	ErrorBody func(status int, msg string) any
 	// WriteError, when set, replaces ErrorBody for hosts that do not answer JSON (object
 	// storage).
@@ -28,32 +32,44 @@ type MountSpec struct {
 	RedactPath func(sub string) string
 	// TrimTrailingSlash serves "/x/" as "/x", for hosts whose own examples write both.
 	TrimTrailingSlash bool
+	// Serve and Resolve are for a host whose paths http.ServeMux patterns cannot tell apart:
+	// Serve answers every request of the mount, Resolve names the route pattern of a path below
+	// the mount ("" for none), and the routes are registered without handlers.
+	Serve   http.Handler
+	Resolve func(path string) string
 }
 
 // Mount is one vendor host: its routes see paths below the prefix, as the vendor host would.
 type Mount struct {
-	spec MountSpec
-	mux  *http.ServeMux
+	spec       MountSpec
+	mux        *http.ServeMux
+	routes     []*Route
+	registered map[string]bool // "METHOD /path" patterns handed to mux
+	notFound   http.HandlerFunc
 }
 
-// Mount adds a vendor host; call it from Vendor.Attach.
-func (c *Core) Mount(spec MountSpec) *Mount {
+// Mount adds a vendor host; call it from Vendor.Attach, then add its routes with Route.
+func (s *Core) Mount(spec MountSpec) *Mount {
 	if spec.RedactPath == nil {
 		spec.RedactPath = func(sub string) string { return sub }
 	}
-	m := &Mount{spec: spec, mux: http.NewServeMux()}
-	c.mounts = append(c.mounts, m)
+	if (spec.Serve == nil) != (spec.Resolve == nil) {
+		panic("sandbox: mount " + spec.Prefix + ": Serve and Resolve go together")
+	}
+	m := &Mount{spec: spec, mux: http.NewServeMux(), registered: map[string]bool{}}
+	if spec.Serve == nil {
+		m.mux.HandleFunc("/", m.mux404)
+	}
+	s.mounts = append(s.mounts, m)
 	return m
 }
 
 // Prefix is where the host is mounted.
 func (m *Mount) Prefix() string { return m.spec.Prefix }
 
-// Handle serves pattern (http.ServeMux syntax, a path below the prefix) with h.
-func (m *Mount) Handle(pattern string, h http.Handler) { m.mux.Handle(pattern, h) }
-
-// HandleFunc serves pattern (http.ServeMux syntax, a path below the prefix) with h.
-func (m *Mount) HandleFunc(pattern string, h http.HandlerFunc) { m.mux.HandleFunc(pattern, h) }
+// NotFound sets what answers a path no route serves, in the host's style; by default a 404
+// through ErrorBody.
+func (m *Mount) NotFound(h http.HandlerFunc) { m.notFound = h }
 
 // WriteError answers an error in the host's own style.
 func (m *Mount) WriteError(w http.ResponseWriter, status int, msg string) {
@@ -66,6 +82,9 @@ func (m *Mount) WriteError(w http.ResponseWriter, status int, msg string) {
 
 // handler is what the mount serves: its routes, below the prefix.
 func (m *Mount) handler() http.Handler {
+	if m.spec.Serve != nil {
+		return m.spec.Serve
+	}
 	if m.spec.TrimTrailingSlash {
 		return trimTrailingSlash(m.mux)
 	}
@@ -75,17 +94,22 @@ func (m *Mount) handler() http.Handler {
 // trimTrailingSlash lets ".../x/" reach the ".../x" route.
 func trimTrailingSlash(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if len(r.URL.Path) > 1 && strings.HasSuffix(r.URL.Path, "/") {
-			r2 := new(http.Request)
-			*r2 = *r
-			u := *r.URL
-			u.Path = strings.TrimRight(u.Path, "/")
-			u.RawPath = ""
-			r2.URL = &u
-			r = r2
-		}
-		h.ServeHTTP(w, r)
+		h.ServeHTTP(w, trimmed(r))
 	})
+}
+
+// trimmed is r with its path's trailing slashes removed.
+func trimmed(r *http.Request) *http.Request {
+	if len(r.URL.Path) <= 1 || !strings.HasSuffix(r.URL.Path, "/") {
+		return r
+	}
+	r2 := new(http.Request)
+	*r2 = *r
+	u := *r.URL
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	r2.URL = &u
+	return r2
 }
 
 // LooksLikeToken matches session tokens and UUID-shaped keys: long runs of hex and dashes.
@@ -144,7 +168,7 @@ func (s *Core) buildHandler() http.Handler {
 		rec := &statusWriter{ResponseWriter: w}
 		logPath := r.URL.Path
 		fault := FaultNone
-		held := ""
+		held, refused := "", ""
 		switch {
 		case under(r.URL.Path, controlPrefix):
 			control.ServeHTTP(rec, r)
@@ -161,6 +185,15 @@ func (s *Core) buildHandler() http.Handler {
 			}
 			logPath = m.spec.Prefix + m.spec.RedactPath(sub)
 			key := reqKey{method: r.Method, mount: m.spec.Prefix, sub: sub}
+			if s.opts.DocumentedOnly {
+				if rt := m.resolve(below(m.spec.Prefix, sub, r)); rt != nil && !rt.Tag.OnDocumentedAPI() {
+					// Refused before faults and holds: the call is not served at all.
+					s.faults.countOnly(key)
+					s.refuse(rec, m, rt, key, logPath)
+					refused = " [refused: " + string(rt.Tag) + "]"
+					break
+				}
+			}
 			fault = s.faults.decide(key, hasBody(r))
 			next := stripPrefix(m.spec.Prefix, sub, m.handler())
 			if t := s.holds.catch(r.Method, logPath, key); t != nil {
@@ -194,7 +227,7 @@ func (s *Core) buildHandler() http.Handler {
 		case rec.status == 0:
 			status = "no answer"
 		}
-		note := held
+		note := held + refused
 		if fault != FaultNone {
 			note += " [fault " + fault.String() + "]"
 		}
@@ -221,20 +254,25 @@ func findMount(mounts []*Mount, path string) *Mount {
 // stripPrefix hands h the request as the vendor host would see it: the path below the mount.
 func stripPrefix(prefix, sub string, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r2 := new(http.Request)
-		*r2 = *r
-		u := *r.URL
-		u.Path = sub
-		if u.RawPath != "" {
-			if rp, ok := strings.CutPrefix(u.RawPath, prefix); ok && rp != "" {
-				u.RawPath = rp
-			} else {
-				u.RawPath = ""
-			}
-		}
-		r2.URL = &u
-		h.ServeHTTP(w, r2)
+		h.ServeHTTP(w, below(prefix, sub, r))
 	})
+}
+
+// below is r as the vendor host mounted at prefix sees it: with the path sub.
+func below(prefix, sub string, r *http.Request) *http.Request {
+	r2 := new(http.Request)
+	*r2 = *r
+	u := *r.URL
+	u.Path = sub
+	if u.RawPath != "" {
+		if rp, ok := strings.CutPrefix(u.RawPath, prefix); ok && rp != "" {
+			u.RawPath = rp
+		} else {
+			u.RawPath = ""
+		}
+	}
+	r2.URL = &u
+	return r2
 }
 
 // statusWriter remembers the status for the log. Unwrap lets http.ResponseController reach the

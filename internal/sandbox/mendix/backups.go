@@ -25,18 +25,18 @@ import (
 // weeks to months depending on the plan; the docs' example shows three months.
 const mxSnapshotLifetime = 90 * 24 * time.Hour
 
-func (s *Mendix) routeMendixBackupsV2(_ *core.Mount, h func(string, http.HandlerFunc)) {
+func (s *Mendix) routeMendixBackupsV2(_ *core.Mount, h func(core.Tag, string, string, http.HandlerFunc)) {
 	const env = "/api/v2/apps/{projectId}/environments/{envId}"
-	h("GET "+env+"/snapshots", s.mxV2ListSnapshots)
-	h("POST "+env+"/snapshots", s.mxV2CreateSnapshot)
-	h("POST "+env+"/snapshots/upload", s.mxV2UploadSnapshot)
-	h("GET "+env+"/snapshots/{snapshotId}", s.mxV2GetSnapshot)
-	h("PUT "+env+"/snapshots/{snapshotId}", s.mxV2UpdateSnapshot)
-	h("DELETE "+env+"/snapshots/{snapshotId}", s.mxV2DeleteSnapshot)
-	h("POST "+env+"/snapshots/{snapshotId}/archives", s.mxV2CreateArchive)
-	h("GET "+env+"/snapshots/{snapshotId}/archives/{archiveId}", s.mxV2GetArchive)
-	h("POST "+env+"/restores", s.mxV2CreateRestore)
-	h("GET "+env+"/restores/{restoreId}", s.mxV2GetRestore)
+	h(core.Documented, "§5.5", "GET "+env+"/snapshots", s.mxV2ListSnapshots)
+	h(core.Documented, "§5.5", "POST "+env+"/snapshots", s.mxV2CreateSnapshot)
+	h(core.Modeled, "§5.5", "POST "+env+"/snapshots/upload", s.mxV2UploadSnapshot)
+	h(core.Documented, "§5.5", "GET "+env+"/snapshots/{snapshotId}", s.mxV2GetSnapshot)
+	h(core.Documented, "§5.5", "PUT "+env+"/snapshots/{snapshotId}", s.mxV2UpdateSnapshot)
+	h(core.Documented, "§5.5", "DELETE "+env+"/snapshots/{snapshotId}", s.mxV2DeleteSnapshot)
+	h(core.Documented, "§5.5", "POST "+env+"/snapshots/{snapshotId}/archives", s.mxV2CreateArchive)
+	h(core.Documented, "§5.5", "GET "+env+"/snapshots/{snapshotId}/archives/{archiveId}", s.mxV2GetArchive)
+	h(core.Documented, "§5.5", "POST "+env+"/restores", s.mxV2CreateRestore)
+	h(core.Documented, "§5.5", "GET "+env+"/restores/{restoreId}", s.mxV2GetRestore)
 }
 
 // mxV2EnvFor resolves <ProjectId>/<EnvironmentId>: an environment of the node the app is

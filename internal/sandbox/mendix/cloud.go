@@ -18,13 +18,15 @@ import (
 
 func (s *Mendix) routeMendixCloud(mux *core.Mount) {
 	writeErr := func(w http.ResponseWriter, _ *http.Request, err error) { writeMxV4Err(w, err) }
-	h := func(pattern string, fn http.HandlerFunc) { mux.HandleFunc(pattern, s.mxPATAuth(fn, writeErr)) }
-	h("GET /api/v4/apps", s.mxV4ListApps)
-	h("GET /api/v4/apps/{appId}", s.mxV4GetApp)
-	h("GET /api/v4/apps/{appId}/environments", s.mxV4ListEnvs)
-	h("GET /api/v4/apps/{appId}/environments/{environmentId}", s.mxV4GetEnv)
-	h("POST /api/v4/apps/{appId}/node", s.mxV4LinkNode)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	h := func(tag core.Tag, ref, pattern string, fn http.HandlerFunc) {
+		mux.Route(tag, ref, pattern, s.mxPATAuth(fn, writeErr))
+	}
+	h(core.Documented, "§5.1", "GET /api/v4/apps", s.mxV4ListApps)
+	h(core.Documented, "§5.1", "GET /api/v4/apps/{appId}", s.mxV4GetApp)
+	h(core.Documented, "§5.1", "GET /api/v4/apps/{appId}/environments", s.mxV4ListEnvs)
+	h(core.Documented, "§5.1", "GET /api/v4/apps/{appId}/environments/{environmentId}", s.mxV4GetEnv)
+	h(core.Modeled, "§5.8", "POST /api/v4/apps/{appId}/node", s.mxV4LinkNode)
+	mux.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeMxV4Err(w, newMxErr(http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("sandbox: %s %s is not a Deploy API v4 route", r.Method, mountMendixCloud+r.URL.Path)))
 	})
 }

@@ -20,29 +20,31 @@ import (
 // bodies are PascalCase except Backups v2, which is snake_case (§4).
 
 func (s *Mendix) routeMendixDeploy(mux *core.Mount) {
-	h := func(pattern string, fn http.HandlerFunc) { mux.HandleFunc(pattern, s.mxAPIKeyAuth(fn)) }
+	h := func(tag core.Tag, ref, pattern string, fn http.HandlerFunc) {
+		mux.Route(tag, ref, pattern, s.mxAPIKeyAuth(fn))
+	}
 	const env = "/api/1/apps/{appId}/environments/{mode}"
-	h("GET /api/1/apps", s.mxListApps)
-	h("GET /api/1/apps/{appId}", s.mxGetApp)
-	h("GET /api/1/apps/{appId}/environments", s.mxListEnvs)
-	h("GET "+env, s.mxGetEnv)
-	h("GET "+env+"/package", s.mxGetDeployedPackage)
-	h("POST "+env+"/transport", s.mxTransport)
-	h("POST "+env+"/start", s.mxStart)
-	h("GET "+env+"/start/{jobId}", s.mxStartStatus)
-	h("POST "+env+"/stop", s.mxStop)
-	h("GET "+env+"/settings", s.mxGetSettings)
-	h("POST "+env+"/settings", s.mxPostSettings)
-	h("GET "+env+"/snapshots", s.mxV1ListSnapshots)
-	h("GET "+env+"/snapshots/{snapshotId}", s.mxV1GetSnapshot)
-	h("GET /api/1/apps/{appId}/packages", s.mxListPackages)
-	h("GET /api/1/apps/{appId}/packages/{packageId}", s.mxGetPackage)
-	h("DELETE /api/1/apps/{appId}/packages/{packageId}", s.mxDeletePackage)
-	h("POST /api/v2/apps/{appId}/packages/upload", s.mxUploadPackage)
-	h("GET /api/v2/apps/{appId}/jobs/{jobId}", s.mxV2Job)
+	h(core.Documented, "§5.1", "GET /api/1/apps", s.mxListApps)
+	h(core.Documented, "§5.1", "GET /api/1/apps/{appId}", s.mxGetApp)
+	h(core.Documented, "§5.1", "GET /api/1/apps/{appId}/environments", s.mxListEnvs)
+	h(core.Documented, "§5.1", "GET "+env, s.mxGetEnv)
+	h(core.Documented, "§5.2", "GET "+env+"/package", s.mxGetDeployedPackage)
+	h(core.Documented, "§5.3", "POST "+env+"/transport", s.mxTransport)
+	h(core.Documented, "§5.3", "POST "+env+"/start", s.mxStart)
+	h(core.Documented, "§5.3", "GET "+env+"/start/{jobId}", s.mxStartStatus)
+	h(core.Documented, "§5.3", "POST "+env+"/stop", s.mxStop)
+	h(core.Documented, "§5.6", "GET "+env+"/settings", s.mxGetSettings)
+	h(core.Documented, "§5.6", "POST "+env+"/settings", s.mxPostSettings)
+	h(core.Documented, "§5.4", "GET "+env+"/snapshots", s.mxV1ListSnapshots)
+	h(core.Documented, "§5.4", "GET "+env+"/snapshots/{snapshotId}", s.mxV1GetSnapshot)
+	h(core.Documented, "§5.2", "GET /api/1/apps/{appId}/packages", s.mxListPackages)
+	h(core.Documented, "§5.2", "GET /api/1/apps/{appId}/packages/{packageId}", s.mxGetPackage)
+	h(core.Documented, "§5.2", "DELETE /api/1/apps/{appId}/packages/{packageId}", s.mxDeletePackage)
+	h(core.Documented, "§5.2", "POST /api/v2/apps/{appId}/packages/upload", s.mxUploadPackage)
+	h(core.Documented, "§5.2", "GET /api/v2/apps/{appId}/jobs/{jobId}", s.mxV2Job)
 	s.routeMendixBackupsV2(mux, h)
 	// Unknown routes answer before authentication, in the host's error style.
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	mux.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeMxDeployError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("sandbox: %s %s is not a Deploy, Build or Backups API route", r.Method, mountMendixDeploy+r.URL.Path))
 	})
 }

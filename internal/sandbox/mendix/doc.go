@@ -6,7 +6,11 @@
 //
 // # Mendix Cloud v3 → v4
 //
-// docs/resources/mendix_*.md list the calls the provider makes and their status. Each host
+// docs/resources/mendix_*.md list the calls the provider makes and their status. Each route is
+// registered with its tag and its section of mendix-cloud-api.md (core.Mount.Route), as listed
+// below: DOCUMENTED or MODELED (Backups API v1 is DOCUMENTED, deprecated; its use on a v3 node is
+// INFERRED in the notes); every GET also answers HEAD, tagged INFERRED, the download links
+// included (the docs fetch them with a plain GET). Each host
 // keeps its own base path, auth and casing: deploy.mendix.com takes
 // Mendix-Username + Mendix-ApiKey (a wrong or missing pair is 401 {"errorCode": "UNAUTHORIZED"})
 // and answers errors as {"errorCode", "errorMessage"} (the field names are MODELED; the codes are

@@ -27,8 +27,13 @@ const (
 	StorageMount  = mountMendixStorage
 )
 
-// sectionName keys the Mendix part of the fixture, the state and the inventory.
+// sectionName keys the Mendix part of the fixture, the state, the inventory and the route
+// table.
 const sectionName = "mendix"
+
+// reference is the vendor notes every route's reference section is in (the notes are kept
+// outside this repository; handlers cite their sections as §n).
+const reference = "mendix-cloud-api.md"
 
 //go:embed fixture_default.json
 var defaultFixture []byte
@@ -57,14 +62,14 @@ func New() *Mendix {
 func (s *Mendix) Attach(c *core.Core) error {
 	s.Core = c
 	// The Build API's examples end paths with "/"; the deploy host accepts both spellings.
-	deploy := c.Mount(core.MountSpec{Prefix: mountMendixDeploy, ErrorBody: mendixDeployErrorBody, TrimTrailingSlash: true})
-	s.routeMendixDeploy(deploy)
-	cloud := c.Mount(core.MountSpec{Prefix: mountMendixCloud, ErrorBody: mendixV4ErrorBody})
-	s.routeMendixCloud(cloud)
-	projects := c.Mount(core.MountSpec{Prefix: mountMendixProjects, ErrorBody: mxProjectsErrorBodyFor})
-	s.routeMendixProjects(projects)
-	storage := c.Mount(core.MountSpec{Prefix: mountMendixStorage, WriteError: s3ErrorWriter, RedactPath: redactStoragePath})
-	s.routeMendixStorage(storage)
+	host := func(spec core.MountSpec) *core.Mount {
+		spec.Vendor, spec.Reference = sectionName, reference
+		return c.Mount(spec)
+	}
+	s.routeMendixDeploy(host(core.MountSpec{Prefix: mountMendixDeploy, ErrorBody: mendixDeployErrorBody, TrimTrailingSlash: true}))
+	s.routeMendixCloud(host(core.MountSpec{Prefix: mountMendixCloud, ErrorBody: mendixV4ErrorBody}))
+	s.routeMendixProjects(host(core.MountSpec{Prefix: mountMendixProjects, ErrorBody: mxProjectsErrorBodyFor}))
+	s.routeMendixStorage(host(core.MountSpec{Prefix: mountMendixStorage, WriteError: s3ErrorWriter, RedactPath: redactStoragePath}))
 
 	for kind, fn := range map[string]func(context.Context, *Mendix, *core.JobRun) error{
 		mxJobSnapshot: mxRunSnapshot, mxJobArchive: mxRunArchive, mxJobRestore: mxRunRestore,

@@ -21,13 +21,13 @@ import (
 // {"error": {"message", "detail", "code", "instance", "invalid-params"}} (§6).
 
 func (s *Mendix) routeMendixProjects(mux *core.Mount) {
-	h := func(pattern string, fn http.HandlerFunc) {
-		mux.HandleFunc(pattern, s.mxPATAuth(fn, writeMxProjectsErr))
+	h := func(tag core.Tag, ref, pattern string, fn http.HandlerFunc) {
+		mux.Route(tag, ref, pattern, s.mxPATAuth(fn, writeMxProjectsErr))
 	}
-	h("POST /v2/projects", s.mxCreateProject)
-	h("GET /v2/projects/jobs/{jobId}", s.mxProjectJob)
-	h("DELETE /v2/projects/{projectId}", s.mxDeleteProject)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	h(core.Documented, "§5.8", "POST /v2/projects", s.mxCreateProject)
+	h(core.Documented, "§5.8", "GET /v2/projects/jobs/{jobId}", s.mxProjectJob)
+	h(core.Documented, "§5.8", "DELETE /v2/projects/{projectId}", s.mxDeleteProject)
+	mux.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeMxProjectsErr(w, r, newMxErr(http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("sandbox: %s %s is not a Projects API v2 route", r.Method, mountMendixProjects+r.URL.Path)))
 	})
 }

@@ -68,8 +68,9 @@ func (m *mendixState) archiveTTL() time.Duration {
 
 // routeMendixStorage serves the links: GET (and HEAD) with Range support, nothing else.
 func (s *Mendix) routeMendixStorage(mux *core.Mount) {
-	mux.HandleFunc("GET /{token}/{name...}", s.mxServeStorage)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	// §5.2 and §5.5: the links are fetched with a plain GET; HEAD is not documented.
+	mux.Route(core.Documented, "§5.2, §5.5", "GET /{token}/{name...}", s.mxServeStorage)
+	mux.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			writeS3Error(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.", nil)
 			return
