@@ -152,7 +152,7 @@ func TestRun_ServesPrintsTheProviderBlockAndStopsCleanly(t *testing.T) {
 	if !strings.Contains(stderr.String(), "POST /backendless/console/console/home/login -> 200") {
 		t.Errorf("request log missing: %s", stderr.String())
 	}
-	if _, err := os.Stat(filepath.Join(dir, "state.json")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "state.db")); err != nil {
 		t.Errorf("no state in the data dir: %v", err)
 	}
 }

@@ -77,6 +77,7 @@ func (s *Backendless) DeleteBackendlessApp(id string) error { return s.bkDeleteA
 func (s *Backendless) ExpireBackendlessSessions() error {
 	return s.store.update(func(st *state) error {
 		st.Backendless.Sessions = []*bkSession{}
+		st.tx.TouchAll(sectionName, collSessions)
 		return nil
 	})
 }

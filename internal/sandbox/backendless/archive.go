@@ -412,10 +412,11 @@ func bk3ArchiveWork(ctx context.Context, s *Backendless, run *core.JobRun) error
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	var replaced []string
 	err = s.store.update(func(st *state) error {
-		_, v := st.bk3Version(p.AppID, p.Version)
+		a, v := st.bk3Version(p.AppID, p.Version)
 		if v == nil {
 			return fmt.Errorf("3.x app %s version %s no longer exists", p.AppID, p.Version)
 		}
+		st.touch(collLegacy, a.ID)
 		for path, ref := range map[string]bkBlobRef{p.DataArchive: data, p.FilesArchive: files} {
 			old, err := v.Files.put(path, &bkFile{Blob: ref.ID, Size: ref.Size, SHA256: ref.SHA256, Created: now, Updated: now})
 			if err != nil {

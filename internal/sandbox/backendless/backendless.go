@@ -79,6 +79,7 @@ func (s *Backendless) Attach(c *core.Core) error {
 	c.AddSection(core.Section{
 		Name:           sectionName,
 		State:          s.records,
+		Collections:    s.records.collections(),
 		Normalize:      s.records.normalize,
 		DefaultFixture: defaultFixture,
 		CheckFixture:   s.checkFixture,

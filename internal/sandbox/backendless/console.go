@@ -187,6 +187,7 @@ func (s *Backendless) bkCreateApp(owner, name, zone string) (bkApp, error) {
 		}
 		a := newBkApp(dev.Login, name, zone, time.Now().UTC().Truncate(time.Millisecond))
 		st.Backendless.Apps = append(st.Backendless.Apps, a)
+		st.touch(collApps, a.ID)
 		created = *a
 		return nil
 	})
@@ -205,6 +206,7 @@ func (s *Backendless) bkDeleteApp(owner, id string) error {
 			return errBkAppNotFound(id)
 		}
 		st.Backendless.Apps = slices.Delete(st.Backendless.Apps, i, i+1)
+		st.touch(collApps, id)
 		orphans = st.bkDropAppData(id)
 		return nil
 	})
@@ -294,6 +296,7 @@ func (s *Backendless) bkLogin(w http.ResponseWriter, r *http.Request) {
 	tok := core.RandomHex(20)
 	err := s.store.update(func(st *state) error {
 		st.Backendless.Sessions = append(st.Backendless.Sessions, &bkSession{TokenSHA256: tokenHash(tok), Login: dev.Login, Created: time.Now().UTC()})
+		st.touch(collSessions, tokenHash(tok))
 		pruneSessions(st, dev.Login)
 		return nil
 	})
@@ -323,6 +326,7 @@ func pruneSessions(st *state, login string) {
 	st.Backendless.Sessions = slices.DeleteFunc(st.Backendless.Sessions, func(ss *bkSession) bool {
 		if drop > 0 && ss.Login == login {
 			drop--
+			st.touch(collSessions, ss.TokenSHA256)
 			return true
 		}
 		return false
@@ -383,6 +387,7 @@ func (s *Backendless) bkLogout(w http.ResponseWriter, r *http.Request) {
 	h := tokenHash(caller(r).token)
 	_ = s.store.update(func(st *state) error {
 		st.Backendless.Sessions = slices.DeleteFunc(st.Backendless.Sessions, func(ss *bkSession) bool { return ss.TokenSHA256 == h })
+		st.touch(collSessions, h)
 		return nil
 	})
 	core.WriteJSON(w, http.StatusOK, struct{}{})
@@ -487,6 +492,7 @@ func (s *Backendless) bkRenameApp(w http.ResponseWriter, r *http.Request) {
 		if err := st.bkCheckNameFree(a.Owner, name, a.ID); err != nil {
 			return err
 		}
+		st.touch(collApps, a.ID)
 		a.Name = name
 		out = a.view()
 		return nil

@@ -32,7 +32,8 @@ const (
 const bkMaxPageSize = 100
 
 // bkFileTree is one file storage: a 5.0 app's, or a 3.x app version's. Bytes live in blobs; the
-// tree keeps names, blob ids and digests only, because state.json is rewritten on every change.
+// tree keeps names, blob ids and digests only: it is part of a store record, written whole when
+// the app's files change.
 type bkFileTree struct {
 	Files map[string]*bkFile   `json:"files"` // clean path ("dir/name.ext") → file
 	Dirs  map[string]time.Time `json:"dirs"`  // clean path → created; the root "" always exists

@@ -34,6 +34,9 @@ func (st *state) bkAppDataFor(id string, create bool) *bkAppData {
 		return nil
 	}
 	d := st.Backendless.AppData[id]
+	if create {
+		st.touch(collAppData, id) // created here, or changed by the caller
+	}
 	if d == nil && create {
 		d = &bkAppData{}
 		d.Data.normalize()
@@ -50,6 +53,7 @@ func (st *state) bkDropAppData(id string) []string {
 	if d == nil {
 		return nil
 	}
+	st.touch(collAppData, id)
 	delete(st.Backendless.AppData, id)
 	return append(d.Files.blobs(), d.Data.blobs()...)
 }

@@ -76,10 +76,13 @@ func (st *state) bk3Version(appID, version string) (*bk3App, *bk3Version) {
 
 // bk3Files locates a 3.x version's file storage.
 func bk3Files(appID, version string) bkTreeLocator {
-	return func(st *state, _ bool) (*bkFileTree, error) {
-		_, v := st.bk3Version(appID, version)
+	return func(st *state, write bool) (*bkFileTree, error) {
+		a, v := st.bk3Version(appID, version)
 		if v == nil {
 			return nil, errBkFileNotFound()
+		}
+		if write {
+			st.touch(collLegacy, a.ID)
 		}
 		return &v.Files, nil
 	}

@@ -66,6 +66,33 @@ func (b *backendlessState) normalize() {
 	b.normalizeMigration()
 }
 
+// The collections of the Backendless section: one record per developer (by login), session (by
+// token hash), 5.0 app (by id), 5.0 app's files and tables (by app id) and 3.x app (by app id).
+const (
+	collDevelopers = "developers"
+	collSessions   = "sessions"
+	collApps       = "apps"
+	collAppData    = "app_data"
+	collLegacy     = "legacy_apps"
+)
+
+// collections keeps every field of b in the store.
+func (b *backendlessState) collections() []core.Collection {
+	return []core.Collection{
+		core.Slice(collDevelopers, &b.Developers, func(d *bkDeveloper) string { return d.Login }),
+		core.Slice(collSessions, &b.Sessions, func(ss *bkSession) string { return ss.TokenSHA256 }),
+		core.Slice(collApps, &b.Apps, func(a *bkApp) string { return a.ID }),
+		core.Map(collAppData, &b.AppData),
+		core.Slice(collLegacy, &b.Legacy, func(a *bk3App) string { return a.ID }),
+	}
+}
+
+// touch declares, inside store.update, the records of a collection the update creates, changes
+// or deletes (core.Tx.Touch): the store writes those and nothing else.
+func (st *state) touch(collection string, ids ...string) {
+	st.tx.Touch(sectionName, collection, ids...)
+}
+
 // state is what a handler sees inside a store transaction: the Backendless records, and the
 // core's transaction for the jobs.
 type state struct {

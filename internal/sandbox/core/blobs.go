@@ -11,7 +11,7 @@ import (
 )
 
 // BlobDir holds large contents (files, archives, packages, backups) one file per blob, outside
-// state.json: archives reach gigabytes and must stream, never sit in memory or in the JSON.
+// the store: archives reach gigabytes and must stream, never sit in memory or in a record.
 const BlobDir = "blobs"
 
 // blobIDBytes is the random part of a blob id; 16 bytes make collisions irrelevant.

@@ -110,7 +110,7 @@ func New(opts Options, vendors ...Vendor) (*Core, error) {
 	s.store, err = openStore(opts.DataDir, s.sections, func(tx *Tx) error {
 		seeded = true
 		return seeds(tx)
-	})
+	}, s.Logf)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +185,7 @@ func (s *Core) BaseURL(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
-// Close stops the listener, waits for jobs to checkpoint, and flushes state. Unfinished jobs
+// Close stops the listener, waits for jobs to checkpoint, and closes the store. Unfinished jobs
 // stay recorded and resume in the next sandbox on the same DataDir. Close is idempotent.
 func (s *Core) Close() error {
 	s.mu.Lock()

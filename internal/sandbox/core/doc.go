@@ -50,6 +50,24 @@
 // and "jobs": every job by kind and state (JobsByKind). JobCounts is the per-object count of
 // jobs the vendors use.
 //
+// # Store
+//
+// Every record lives in memory, for fast reads, and in the data directory's embedded database
+// (bbolt, state.db), one key per record: a vendor's Section lists its Collections (Slice, Map,
+// Value over its State's fields), the core keeps the jobs. An Update declares the records it
+// creates, changes or deletes (Tx.Touch, Tx.TouchAll), and the store writes exactly those in one
+// database transaction, so a change writes what changed, not the whole state; when the update
+// fails, or the write does, the declared records go back to their saved values. In test
+// binaries every Update is checked: a record that changed without being declared panics with
+// its name, so a forgotten Touch fails the tests instead of losing data at the next restart.
+// Records keep their order (a slice is reloaded in the order its records were added), so a
+// restart on the same data directory finds every app, job and blob as it was, and jobs in
+// flight resume. A second sandbox on the same directory is refused while the first runs.
+//
+// A data directory written by an earlier sandbox (one state.json rewritten on every change) is
+// imported once, when it is first opened: the records go into state.db, the file is kept as
+// state.json.imported, and the log says so. Blobs (BlobDir) stay files, one per blob.
+//
 // # Routes, tags and documented-only mode
 //
 // Every vendor call is registered with Mount.Route under the tag its vendor reference notes

@@ -19,8 +19,9 @@ type testVendor struct {
 func (v *testVendor) Attach(c *Core) error {
 	registerTestJobKinds(c)
 	c.AddSection(Section{
-		Name:  "test",
-		State: &v.records,
+		Name:        "test",
+		State:       &v.records,
+		Collections: []Collection{Value("notes", &v.records.Notes)},
 		Normalize: func() {
 			if v.records.Notes == nil {
 				v.records.Notes = []string{}

@@ -169,6 +169,7 @@ func (r *jobRunner) resumeAll() error {
 			if j.Done() {
 				continue
 			}
+			tx.touchJob(j.ID)
 			if _, ok := r.s.jobKinds[j.Kind]; !ok {
 				j.State, j.Message, j.Updated = JobFailed, fmt.Sprintf("job kind %q is not served by this sandbox version", j.Kind), now
 				continue
@@ -239,6 +240,7 @@ func (r *jobRunner) run(id string, start, due time.Time) {
 		if j == nil {
 			return nil
 		}
+		tx.touchJob(id)
 		if err != nil {
 			j.State, j.Message = JobFailed, err.Error()
 		} else {
@@ -269,6 +271,7 @@ func (r *jobRunner) mutate(id string, fn func(j *Job)) error {
 		if j == nil {
 			return fmt.Errorf("sandbox: job %s: %w", id, ErrNotFound)
 		}
+		tx.touchJob(id)
 		fn(j)
 		j.Updated = time.Now().UTC()
 		return nil

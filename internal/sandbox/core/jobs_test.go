@@ -167,7 +167,7 @@ func TestJobs_OfAKindThisVersionDoesNotServeFailOnResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	j, _ := s1.jobs.submit("test.echo", nil)
-	_ = s1.store.update(func(tx *Tx) error { tx.Job(j.ID).Kind = "from.the.future"; return nil })
+	_ = s1.store.update(func(tx *Tx) error { tx.Job(j.ID).Kind = "from.the.future"; tx.touchJob(j.ID); return nil })
 	_ = s1.Close()
 
 	s2 := newTestSandbox(t, Options{DataDir: dir})

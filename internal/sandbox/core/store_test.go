@@ -17,7 +17,7 @@ func TestState_NewRequiresDataDirAndRejectsCorruptState(t *testing.T) {
 		t.Fatal("New without DataDir succeeded")
 	}
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, stateFile), []byte("{garbage"), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, legacyStateFile), []byte("{garbage"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := newCore(Options{DataDir: dir}); err == nil || !strings.Contains(err.Error(), "not valid JSON") {
@@ -32,11 +32,16 @@ func TestStore_FailedUpdateLeavesNoHalfChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if err := s.Update(func(*Tx) error { v.records.Notes = append(v.records.Notes, "kept"); return nil }); err != nil {
+	if err := s.Update(func(tx *Tx) error {
+		v.records.Notes = append(v.records.Notes, "kept")
+		tx.Touch("test", "notes", "value")
+		return nil
+	}); err != nil {
 		t.Fatal(err)
 	}
 	boom := errors.New("boom")
-	err = s.Update(func(*Tx) error {
+	err = s.Update(func(tx *Tx) error {
+		tx.Touch("test", "notes", "value")
 		v.records.Notes = append(v.records.Notes, "half")
 		v.records.Notes[0] = "changed"
 		return boom

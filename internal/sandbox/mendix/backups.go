@@ -280,6 +280,7 @@ func (s *Mendix) mxV2CreateSnapshot(w http.ResponseWriter, r *http.Request) {
 		}
 		sn.EnvID = e.ID
 		st.Mendix.Snapshots = append(st.Mendix.Snapshots, sn)
+		st.touch(collSnapshots, sn.ID)
 		return nil
 	})
 	if err != nil {
@@ -291,6 +292,7 @@ func (s *Mendix) mxV2CreateSnapshot(w http.ResponseWriter, r *http.Request) {
 		if x == nil {
 			return nil, false
 		}
+		st.touch(collSnapshots, x.ID)
 		x.JobID = jobID
 		return st.mxV2SnapshotView(x).asCreated(), true
 	})
@@ -344,6 +346,7 @@ func mxRunSnapshot(_ context.Context, s *Mendix, run *core.JobRun) error {
 		if sn == nil || sn.State != "" {
 			return nil
 		}
+		st.touch(collSnapshots, sn.ID)
 		_, e := st.Mendix.envByID(sn.EnvID)
 		model := ""
 		if e != nil {
@@ -410,6 +413,7 @@ func (s *Mendix) mxV2UpdateSnapshot(w http.ResponseWriter, r *http.Request) {
 		if merr != nil {
 			return merr
 		}
+		st.touch(collSnapshots, sn.ID)
 		sn.Comment = in.Comment
 		out = st.mxV2SnapshotView(sn)
 		return nil
@@ -430,7 +434,14 @@ func (s *Mendix) mxV2DeleteSnapshot(w http.ResponseWriter, r *http.Request) {
 			return merr
 		}
 		st.Mendix.Snapshots = slices.DeleteFunc(st.Mendix.Snapshots, func(x *mxSnapshot) bool { return x == sn })
-		st.Mendix.Archives = slices.DeleteFunc(st.Mendix.Archives, func(a *mxArchive) bool { return a.SnapshotID == sn.ID })
+		st.touch(collSnapshots, sn.ID)
+		st.Mendix.Archives = slices.DeleteFunc(st.Mendix.Archives, func(a *mxArchive) bool {
+			if a.SnapshotID != sn.ID {
+				return false
+			}
+			st.touch(collArchives, a.ID)
+			return true
+		})
 		for _, id := range []string{sn.Content.Blob.BlobID, sn.Content.Parts.DB.BlobID, sn.Content.Parts.Files.BlobID} {
 			if id != "" && !st.Mendix.blobInUse(id) {
 				blobs = append(blobs, id)
@@ -501,6 +512,7 @@ func (s *Mendix) mxStartBackupUpload(envID string, blob mxBlobRef) (mxV2Snapshot
 			return newMxErr(http.StatusNotFound, "ENVIRONMENT_NOT_FOUND", "Environment not found.")
 		}
 		st.Mendix.Snapshots = append(st.Mendix.Snapshots, sn)
+		st.touch(collSnapshots, sn.ID)
 		return nil
 	})
 	if err != nil {
@@ -512,6 +524,7 @@ func (s *Mendix) mxStartBackupUpload(envID string, blob mxBlobRef) (mxV2Snapshot
 		if x == nil {
 			return nil, false
 		}
+		st.touch(collSnapshots, x.ID)
 		x.JobID = jobID
 		return st.mxV2SnapshotView(x).asCreated(), true
 	})
@@ -554,6 +567,7 @@ func mxRunBackupUpload(_ context.Context, s *Mendix, run *core.JobRun) error {
 		if sn == nil {
 			return nil
 		}
+		st.touch(collSnapshots, sn.ID)
 		sn.Finished = time.Now().UTC()
 		if reason != "" {
 			sn.State, sn.StatusMessage = mxStateFailed, "Extraction failed: "+reason
@@ -600,6 +614,7 @@ func (s *Mendix) mxV2CreateArchive(w http.ResponseWriter, r *http.Request) {
 		}
 		a.SnapshotID, a.EnvID = sn.ID, e.ID
 		st.Mendix.Archives = append(st.Mendix.Archives, a)
+		st.touch(collArchives, a.ID)
 		return nil
 	})
 	if err != nil {
@@ -612,6 +627,7 @@ func (s *Mendix) mxV2CreateArchive(w http.ResponseWriter, r *http.Request) {
 		if x == nil {
 			return nil, false
 		}
+		st.touch(collArchives, x.ID)
 		x.JobID = jobID
 		return st.mxV2ArchiveView(x, base).asCreated(), true
 	})
@@ -673,6 +689,7 @@ func mxRunArchive(_ context.Context, s *Mendix, run *core.JobRun) error {
 		if x == nil {
 			return nil
 		}
+		st.touch(collArchives, x.ID)
 		now := time.Now().UTC()
 		x.Finished = now
 		if reason != "" {
@@ -686,7 +703,7 @@ func mxRunArchive(_ context.Context, s *Mendix, run *core.JobRun) error {
 			name = mxSnapshotFileName(sn, n.Subdomain, e.Mode, part)
 		}
 		x.FileName = name
-		x.Token = st.Mendix.mintURLLocked(mxURL{FileName: name, ContentType: mxPartContentType(part), SnapshotID: x.SnapshotID, Part: part}, st.Mendix.archiveTTL(), now)
+		x.Token = st.mintURL(mxURL{FileName: name, ContentType: mxPartContentType(part), SnapshotID: x.SnapshotID, Part: part}, st.Mendix.archiveTTL(), now)
 		x.State, x.StatusMessage = mxStateCompleted, "Done preparing download archive"
 		return nil
 	})
@@ -764,6 +781,7 @@ func (s *Mendix) mxV2CreateRestore(w http.ResponseWriter, r *http.Request) {
 		}
 		rs.SnapshotID, rs.SourceEnvID, rs.TargetEnvID = sn.ID, sn.EnvID, e.ID
 		st.Mendix.Restores = append(st.Mendix.Restores, rs)
+		st.touch(collRestores, rs.ID)
 		return nil
 	})
 	if err != nil {
@@ -775,6 +793,7 @@ func (s *Mendix) mxV2CreateRestore(w http.ResponseWriter, r *http.Request) {
 		if x == nil {
 			return nil, false
 		}
+		st.touch(collRestores, x.ID)
 		x.JobID = jobID
 		return st.mxV2RestoreView(x).asCreated(), true
 	})
@@ -815,10 +834,14 @@ func mxRunRestore(_ context.Context, s *Mendix, run *core.JobRun) error {
 		if x == nil {
 			return nil
 		}
+		st.touch(collRestores, x.ID)
 		now := time.Now().UTC()
 		x.Finished = now
 		sn := st.Mendix.snapshot(x.SnapshotID)
-		_, e := st.Mendix.envByID(x.TargetEnvID)
+		n, e := st.Mendix.envByID(x.TargetEnvID)
+		if n != nil {
+			st.touch(collNodes, n.ID)
+		}
 		switch {
 		case reason != "":
 		case sn == nil:

@@ -346,8 +346,10 @@ func (s *Mendix) mxLink(nodeID, projectID string) (mxV4LinkResult, error) {
 		}
 		if !strings.EqualFold(n.LinkedProjectID, a.ProjectID) {
 			if old := st.Mendix.linkedNode(a.ProjectID); old != nil {
+				st.touch(collNodes, old.ID)
 				old.LinkedProjectID, old.LinkedAt = "", time.Time{}
 			}
+			st.touch(collNodes, n.ID)
 			n.LinkedProjectID, n.LinkedAt = a.ProjectID, time.Now().UTC().Truncate(time.Millisecond)
 		}
 		out = mxV4LinkResult{AppID: a.ProjectID, NodeID: n.ID, Subdomain: n.Subdomain, LinkedAt: isoTime(n.LinkedAt)}

@@ -223,7 +223,7 @@ func (s *Mendix) mxPackageView(r *http.Request, pkgID string, withURL bool) (mxV
 		}
 		out = mxV1PackageView(p)
 		if withURL && p.Status == mxPkgSucceeded {
-			tok := st.Mendix.mintURLLocked(mxURL{FileName: p.Name, ContentType: "application/octet-stream", PackageID: p.ID}, mxPackageURLTTL, time.Now())
+			tok := st.mintURL(mxURL{FileName: p.Name, ContentType: "application/octet-stream", PackageID: p.ID}, mxPackageURLTTL, time.Now())
 			out.URL = &mxV1PkgURL{Location: s.BaseURL(r) + mxStoragePath(tok, p.Name), TTL: int(mxPackageURLTTL / time.Second)}
 		}
 		return nil
@@ -333,6 +333,7 @@ func (s *Mendix) mxDeletePackage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		st.Mendix.Packages = slices.DeleteFunc(st.Mendix.Packages, func(q *mxPackage) bool { return q == p })
+		st.touch(collPackages, p.ID)
 		if !st.Mendix.blobInUse(p.Blob.BlobID) {
 			blob = p.Blob.BlobID
 		}
@@ -389,6 +390,7 @@ func (s *Mendix) mxUploadPackage(w http.ResponseWriter, r *http.Request) {
 			return newMxErr(http.StatusNotFound, "APP_NOT_FOUND", "App not found")
 		}
 		st.Mendix.Packages = append(st.Mendix.Packages, p)
+		st.touch(collPackages, p.ID)
 		return nil
 	})
 	if err != nil {
@@ -403,6 +405,7 @@ func (s *Mendix) mxUploadPackage(w http.ResponseWriter, r *http.Request) {
 	}
 	_ = s.store.update(func(st *state) error {
 		if q := st.Mendix.pkg(p.ID); q != nil {
+			st.touch(collPackages, q.ID)
 			q.JobID = job.ID
 		}
 		return nil
@@ -468,6 +471,7 @@ func mxProcessPackage(_ context.Context, s *Mendix, run *core.JobRun) error {
 		if q == nil {
 			return nil
 		}
+		st.touch(collPackages, q.ID)
 		if reason != "" {
 			q.Status, q.StatusMessage = mxPkgFailed, reason
 			return nil
@@ -553,6 +557,7 @@ func (s *Mendix) mxTransport(w http.ResponseWriter, r *http.Request) {
 		case mxPkgFailed:
 			return newMxErr(http.StatusForbidden, "NOT ALLOWED", "Cannot transport - MDA processing failed, try uploading again with a valid MDA.")
 		}
+		st.touch(collNodes, n.ID)
 		e.PackageID = p.ID
 		if e.Status == mxStatusEmpty {
 			e.Status = mxStatusStopped
@@ -638,10 +643,11 @@ func (s *Mendix) mxStart(w http.ResponseWriter, r *http.Request) {
 	}
 	params := mxStartJobParams{Claim: core.RandomHex(12)}
 	err := s.store.update(func(st *state) error {
-		_, e, merr := st.mxEnvFor(r.PathValue("appId"), r.PathValue("mode"))
+		n, e, merr := st.mxEnvFor(r.PathValue("appId"), r.PathValue("mode"))
 		if merr != nil {
 			return merr
 		}
+		st.touch(collNodes, n.ID)
 		switch {
 		case e.PackageID == "":
 			return newMxErr(http.StatusInternalServerError, "NO_MDA_HAS_BEEN_DEPLOYED", "Cannot start app. There is no MDA deployed.")
@@ -667,7 +673,8 @@ func (s *Mendix) mxStart(w http.ResponseWriter, r *http.Request) {
 	job, err := s.SubmitJob(mxJobStart, params)
 	if err != nil {
 		_ = s.store.update(func(st *state) error {
-			if _, e := st.Mendix.envByID(params.EnvID); e != nil && e.StartJobID == params.Claim {
+			if n, e := st.Mendix.envByID(params.EnvID); e != nil && e.StartJobID == params.Claim {
+				st.touch(collNodes, n.ID)
 				e.StartJobID = ""
 			}
 			return nil
@@ -687,7 +694,10 @@ func mxRunStart(_ context.Context, s *Mendix, run *core.JobRun) error {
 	}
 	var out mxStartOutcome
 	err := s.store.update(func(st *state) error {
-		_, e := st.Mendix.envByID(p.EnvID)
+		n, e := st.Mendix.envByID(p.EnvID)
+		if n != nil {
+			st.touch(collNodes, n.ID)
+		}
 		switch {
 		case e == nil:
 			out = mxStartOutcome{Code: "START_FAILED", Message: "Cannot start app: the environment no longer exists"}
@@ -767,10 +777,11 @@ func (s *Mendix) mxStartStatus(w http.ResponseWriter, r *http.Request) {
 // empty environment succeeds too.
 func (s *Mendix) mxStop(w http.ResponseWriter, r *http.Request) {
 	err := s.store.update(func(st *state) error {
-		_, e, merr := st.mxEnvFor(r.PathValue("appId"), r.PathValue("mode"))
+		n, e, merr := st.mxEnvFor(r.PathValue("appId"), r.PathValue("mode"))
 		if merr != nil {
 			return merr
 		}
+		st.touch(collNodes, n.ID)
 		if e.Status == mxStatusRunning {
 			e.Status = mxStatusStopped
 		}
@@ -918,10 +929,11 @@ func (s *Mendix) mxPostSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	var out mxV1Settings
 	err := s.store.update(func(st *state) error {
-		_, e, merr := st.mxEnvFor(r.PathValue("appId"), r.PathValue("mode"))
+		n, e, merr := st.mxEnvFor(r.PathValue("appId"), r.PathValue("mode"))
 		if merr != nil {
 			return merr
 		}
+		st.touch(collNodes, n.ID)
 		if merr := mxApplySettings(e, in.Constants, in.ScheduledEvents, in.CustomSettings); merr != nil {
 			return merr
 		}
@@ -1006,7 +1018,7 @@ func (s *Mendix) mxV1GetSnapshot(w http.ResponseWriter, r *http.Request) {
 		now, ttl := time.Now(), st.Mendix.archiveTTL()
 		link := func(part string) string {
 			name := mxSnapshotFileName(sn, n.Subdomain, e.Mode, part)
-			tok := st.Mendix.mintURLLocked(mxURL{FileName: name, ContentType: mxPartContentType(part), SnapshotID: sn.ID, Part: part}, ttl, now)
+			tok := st.mintURL(mxURL{FileName: name, ContentType: mxPartContentType(part), SnapshotID: sn.ID, Part: part}, ttl, now)
 			return base + mxStoragePath(tok, name)
 		}
 		out = mxV1SnapshotLinks{FilesOnly: link(mxPartFiles), DatabaseOnly: link(mxPartDB), DatabaseAndFiles: link(mxPartFull)}

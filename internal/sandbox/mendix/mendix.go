@@ -84,6 +84,7 @@ func (s *Mendix) Attach(c *core.Core) error {
 	c.AddSection(core.Section{
 		Name:           sectionName,
 		State:          s.records,
+		Collections:    s.records.collections(),
 		Normalize:      s.records.normalize,
 		DefaultFixture: defaultFixture,
 		CheckFixture:   s.checkFixture,
@@ -137,6 +138,43 @@ func redactStoragePath(sub string) string {
 		parts[1] = "***"
 	}
 	return strings.Join(parts, "/")
+}
+
+// The collections of the Mendix section: one record per user, app, node (with its
+// environments), package, snapshot, archive, restore and storage link, and the archive link
+// lifetime.
+const (
+	collUsers         = "users"
+	collApps          = "apps"
+	collNodes         = "nodes"
+	collPackages      = "packages"
+	collSnapshots     = "snapshots"
+	collArchives      = "archives"
+	collRestores      = "restores"
+	collURLs          = "urls"
+	collArchiveURLTTL = "archive_url_ttl_seconds"
+)
+
+// collections keeps every field of m in the store.
+func (m *mendixState) collections() []core.Collection {
+	return []core.Collection{
+		core.Slice(collUsers, &m.Users, func(u *mxUser) string { return u.Username }),
+		core.Slice(collApps, &m.Apps, func(a *mxApp) string { return a.ProjectID }),
+		core.Slice(collNodes, &m.Nodes, func(n *mxNode) string { return n.ID }),
+		core.Slice(collPackages, &m.Packages, func(p *mxPackage) string { return p.ID }),
+		core.Slice(collSnapshots, &m.Snapshots, func(sn *mxSnapshot) string { return sn.ID }),
+		core.Slice(collArchives, &m.Archives, func(a *mxArchive) string { return a.ID }),
+		core.Slice(collRestores, &m.Restores, func(r *mxRestore) string { return r.ID }),
+		core.Slice(collURLs, &m.URLs, func(u *mxURL) string { return u.Token }),
+		core.Value(collArchiveURLTTL, &m.ArchiveURLTTLSeconds),
+	}
+}
+
+// touch declares, inside store.update, the records of a collection the update creates, changes
+// or deletes (core.Tx.Touch): the store writes those and nothing else. In a read it does
+// nothing.
+func (st *state) touch(collection string, ids ...string) {
+	st.tx.Touch(sectionName, collection, ids...)
 }
 
 // state is what a handler sees inside a store transaction: the Mendix records, and the core's

@@ -384,10 +384,11 @@ func (s *Mendix) mxCheckV4Env(environmentID string) error {
 // new. Like the API, the change takes effect at the next start.
 func (s *Mendix) SetMendixEnvironmentSetting(appID, mode string, kind MendixSettingKind, name, value string) error {
 	return s.store.update(func(st *state) error {
-		_, e, err := st.envBySubdomainMode(appID, mode)
+		n, e, err := st.envBySubdomainMode(appID, mode)
 		if err != nil {
 			return err
 		}
+		st.touch(collNodes, n.ID)
 		in := []mxSettingIn{{Name: name, Value: &value}}
 		var merr *mxErr
 		switch kind {
@@ -421,6 +422,7 @@ func (s *Mendix) ExpireMendixDownloadURLs() error {
 		past := time.Now().Add(-time.Second)
 		for _, u := range st.Mendix.URLs {
 			if u.Expires.After(past) {
+				st.touch(collURLs, u.Token)
 				u.Expires = past
 			}
 		}
@@ -437,6 +439,7 @@ func (s *Mendix) SetMendixArchiveURLTTL(ttl time.Duration) error {
 	}
 	return s.store.update(func(st *state) error {
 		st.Mendix.ArchiveURLTTLSeconds = int(ttl / time.Second)
+		st.touch(collArchiveURLTTL, core.ValueID)
 		return nil
 	})
 }
@@ -449,10 +452,11 @@ func (s *Mendix) ScriptMendixStartFailure(appID, mode, code string) error {
 		return fmt.Errorf("sandbox: start failure code %q: want an upper-case vendor code such as MISSING_CONSTANT: %w", code, core.ErrInvalid)
 	}
 	return s.store.update(func(st *state) error {
-		_, e, err := st.envBySubdomainMode(appID, mode)
+		n, e, err := st.envBySubdomainMode(appID, mode)
 		if err != nil {
 			return err
 		}
+		st.touch(collNodes, n.ID)
 		e.NextStartFailure = code
 		return nil
 	})

@@ -116,6 +116,7 @@ func mxRunCreateProject(_ context.Context, s *Mendix, run *core.JobRun) error {
 		if st.Mendix.app(p.ProjectID) != nil {
 			return nil
 		}
+		st.touch(collApps, p.ProjectID)
 		st.Mendix.Apps = append(st.Mendix.Apps, &mxApp{
 			ProjectID: p.ProjectID, Name: p.Name, Summary: p.Summary, TechnicalContact: p.Contact,
 			Created: time.Now().UTC().Truncate(time.Millisecond),
@@ -183,6 +184,7 @@ func (s *Mendix) mxDeleteProject(w http.ResponseWriter, r *http.Request) {
 			return newMxErr(http.StatusConflict, "CONFLICT", fmt.Sprintf("The app is linked to the licensed Mendix Cloud node %q (%s); link a different app to that node first", n.ID, n.Subdomain))
 		}
 		st.Mendix.Apps = slices.DeleteFunc(st.Mendix.Apps, func(x *mxApp) bool { return x == a })
+		st.touch(collApps, a.ProjectID)
 		return nil
 	})
 	if err != nil {

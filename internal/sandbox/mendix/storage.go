@@ -40,15 +40,27 @@ func mxStoragePath(token, fileName string) string {
 	return mountMendixStorage + "/" + token + "/" + url.PathEscape(fileName)
 }
 
-// mintURLLocked records a new link for src valid for ttl and returns its token.
-func (m *mendixState) mintURLLocked(src mxURL, ttl time.Duration, now time.Time) string {
-	m.URLs = slices.DeleteFunc(m.URLs, func(u *mxURL) bool { return now.Sub(u.Expires) > mxURLGrace })
+// mintURL records a new link for src valid for ttl and returns its token (inside store.update).
+func (st *state) mintURL(src mxURL, ttl time.Duration, now time.Time) string {
+	m := st.Mendix
+	m.URLs = slices.DeleteFunc(m.URLs, func(u *mxURL) bool {
+		gone := now.Sub(u.Expires) > mxURLGrace
+		if gone {
+			st.touch(collURLs, u.Token)
+		}
+		return gone
+	})
 	if len(m.URLs) >= mxMaxURLs {
-		m.URLs = slices.Delete(m.URLs, 0, len(m.URLs)-mxMaxURLs+1)
+		drop := len(m.URLs) - mxMaxURLs + 1
+		for _, u := range m.URLs[:drop] {
+			st.touch(collURLs, u.Token)
+		}
+		m.URLs = slices.Delete(m.URLs, 0, drop)
 	}
 	src.Token = core.RandomHex(20)
 	src.Expires = now.Add(ttl)
 	m.URLs = append(m.URLs, &src)
+	st.touch(collURLs, src.Token)
 	return src.Token
 }
 
@@ -227,6 +239,7 @@ func (s *Mendix) mxPackageBlob(id string) (mxBlobRef, error) {
 	})
 	return s.mxEnsureBlob(func(st *state) *mxBlobRef {
 		if q := st.Mendix.pkg(id); q != nil {
+			st.touch(collPackages, q.ID)
 			return &q.Blob
 		}
 		return nil
@@ -247,6 +260,7 @@ func (s *Mendix) mxSnapshotBlob(id, part string) (mxBlobRef, error) {
 			if sn == nil {
 				return nil
 			}
+			st.touch(collSnapshots, sn.ID)
 			switch part {
 			case mxPartDB:
 				return &sn.Content.Parts.DB
