@@ -1,26 +1,20 @@
 package sandbox
 
 import (
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/sandbox/core"
 )
 
-// fleetUUID is a deterministic UUID-shaped id for member i's object label.
-func fleetUUID(section, label string, i int) string {
-	h := sha256.Sum256([]byte(section + "/" + label + "/" + strconv.Itoa(i)))
-	h[6] = h[6]&0x0f | 0x40
-	h[8] = h[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
-}
+// fleetUUID is the id {uuid:label} stands for in member i of a section's first fleet.
+func fleetUUID(section, label string, i int) string { return core.FleetUUID(section, 0, label, i) }
 
-// expandedFleetFixture is a rehearsal fleet written out member by member: n Backendless 3.x
-// apps (crm-001 …) and n Mendix apps (Calc 001 …), each on a licensed v3 node with an empty v4
-// node to migrate to.
+// expandedFleetFixture is fleetFixture written out member by member, with the same ids.
 func expandedFleetFixture(n int) []byte {
 	var legacy, mxApps, nodes []map[string]any
 	for i := 1; i <= n; i++ {
@@ -84,6 +78,56 @@ func expandedFleetFixture(n int) []byte {
 		panic(err)
 	}
 	return raw
+}
+
+// fleetFixture is a rehearsal fleet: n Backendless 3.x apps (crm-001 …) and n Mendix apps
+// (Calc 001 …), each on a licensed v3 node with an empty v4 node to migrate to, generated from
+// one template per vendor.
+func fleetFixture(n int) []byte {
+	return []byte(fmt.Sprintf(`{
+  "backendless": {
+    "developers": [{"login": "dev@example.com", "password": "sandbox-password", "name": "Sandbox Developer"}],
+    "fleets": [{
+      "count": %[1]d,
+      "legacy_apps": [{
+        "app_id": "{UUID:app}", "name": "crm-{n:3}", "secret_key": "LEGACY-REST-SECRET-crm-{n:3}", "owner": "dev@example.com",
+        "versions": [{
+          "name": "v1",
+          "tables": [{"name": "Person", "columns": [{"name": "name", "type": "STRING"}, {"name": "age", "type": "INT"}],
+                      "generate_rows": {"count": 20, "seed": "{n}"}}],
+          "users": [{"email": "ada@example.com", "name": "Ada"}],
+          "files": [{"path": "docs/readme.txt", "content": "hello crm-{n:3}"}]
+        }]
+      }]
+    }]
+  },
+  "mendix": {
+    "users": [{"username": "dev@example.com", "name": "Sandbox Developer", "api_key": "SANDBOX-MX-APIKEY", "pat": "SANDBOX-MX-PAT"}],
+    "fleets": [{
+      "count": %[1]d,
+      "apps": [{"project_id": "{uuid:project}", "name": "Calc {n:3}", "created": "2021-03-01T09:00:00Z"}],
+      "nodes": [
+        {"id": "node-v3-calc-{n:3}", "cloud": "v3", "subdomain": "calc-{n:3}", "linked_project_id": "{uuid:project}",
+         "environments": [{
+           "mode": "Production", "environment_id": "{uuid:v3-production}", "production": true, "status": "Running",
+           "package": {"package_id": "{uuid:package}", "name": "Main line-1.0.0.{n}.mda", "version": "1.0.0.{n}",
+                       "model_version": "1.0.0.{n}", "mendix_version": "9.24.0", "size_bytes": 65536, "seed": "{n}",
+                       "constants": [{"name": "MyFirstModule.ApiUrl", "data_type": "String", "default_value": ""}],
+                       "scheduled_events": [{"name": "MyFirstModule.NightlyCleanup"}]},
+           "constants": [{"name": "MyFirstModule.ApiUrl", "value": "https://calc-{n:3}.example.com"}],
+           "scheduled_events": [{"name": "MyFirstModule.NightlyCleanup", "value": "Enabled"}],
+           "snapshots": [{"snapshot_id": "{uuid:snapshot}", "comment": "Nightly", "state": "Completed", "seed": "{n}",
+                          "db_tables": 2, "db_rows": 100, "files": 2, "file_bytes": 4096}]
+         }]},
+        {"id": "node-v4-calc-{n:3}", "cloud": "v4", "subdomain": "calc-{n:3}-v4",
+         "environments": [
+           {"mode": "Production", "environment_id": "{uuid:v4-production}", "production": true},
+           {"mode": "Acceptance", "environment_id": "{uuid:v4-acceptance}", "production": false}
+         ]}
+      ]
+    }]
+  }
+}`, n))
 }
 
 // writtenBytes is how many bytes this process has handed to write system calls so far

@@ -16,7 +16,7 @@ const fleetSize = 200
 func BenchmarkStore_MutationIn200AppFleet(b *testing.B) {
 	// Measure what users run: without the test binaries' check of each update's declarations.
 	defer core.VerifyDeclaredChanges(core.VerifyDeclaredChanges(false))
-	s, err := New(Options{DataDir: b.TempDir(), JobDuration: -1, Fixture: expandedFleetFixture(fleetSize)})
+	s, err := New(Options{DataDir: b.TempDir(), JobDuration: -1, Fixture: fleetFixture(fleetSize)})
 	if err != nil {
 		b.Fatal(err)
 	}

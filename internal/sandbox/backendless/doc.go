@@ -128,6 +128,25 @@
 // location, e.g. backendless.legacy_apps[0].versions[1].tables[2]: unknown key "colums". Rows
 // and file bytes are written to blobs when the data directory is seeded.
 //
+// A fleet of 3.x apps ("fleets", see package core: count and templates with {n}, {n:3},
+// {uuid:label}, {UUID:label}) is written once for all its members:
+//
+//	"fleets": [{
+//	  "count": 200,
+//	  "legacy_apps": [{
+//	    "app_id": "{UUID:app}", "name": "crm-{n:3}", "secret_key": "LEGACY-REST-SECRET-crm-{n:3}",
+//	    "owner": "dev@example.com",
+//	    "versions": [{"name": "v1",
+//	      "tables": [{"name": "Person", "columns": [{"name": "name", "type": "STRING"}],
+//	                  "generate_rows": {"count": 20, "seed": "{n}"}}],
+//	      "files": [{"path": "docs/readme.txt", "content": "hello crm-{n:3}"}]}]
+//	  }],
+//	  "apps": [{"owner": "dev@example.com", "name": "crm-{n:3}-v5"}]
+//	}]
+//
+// gives crm-001 … crm-200 with their own ids, secret keys and rows (and, with "apps", their 5.0
+// targets already created). The inventory counts the 3.x apps (legacy_apps).
+//
 // The embedded default section (DefaultFixture, the file fixture_default.json next to this one;
 // appmigrate-sandbox --print-default-fixture prints the whole default fixture) holds two developers, dev@example.com /
 // sandbox-password and other@example.com / other-password, no 5.0 apps, and two 3.x apps owned

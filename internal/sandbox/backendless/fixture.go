@@ -39,6 +39,10 @@ type fixtureApp struct {
 // checkFixture decodes and checks the "backendless" section, so a typo fails at start with the
 // key's name rather than as a mysterious 401 later, and returns what seeds it.
 func (s *Backendless) checkFixture(raw json.RawMessage) (func(tx *core.Tx) error, error) {
+	raw, err := core.ExpandFleets(sectionName, raw)
+	if err != nil {
+		return nil, err
+	}
 	var fx fixtureBackendless
 	if raw != nil {
 		dec := json.NewDecoder(bytes.NewReader(raw))

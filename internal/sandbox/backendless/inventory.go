@@ -15,6 +15,8 @@ type BackendlessInventory struct {
 	AppsByName map[string]int `json:"apps_by_name"`
 	// Apps are the 5.0 apps, oldest first.
 	Apps []BackendlessAppInventory `json:"apps"`
+	// LegacyApps counts the 3.x apps (the source).
+	LegacyApps int `json:"legacy_apps"`
 	// ArchiveJobs counts migration-archive jobs per 3.x "<app name>/<version>".
 	ArchiveJobs map[string]core.JobCounts `json:"archive_jobs"`
 }
@@ -37,6 +39,7 @@ type BackendlessAppInventory struct {
 
 func (st *state) backendlessInventory() BackendlessInventory {
 	b := BackendlessInventory{AppsByName: map[string]int{}, Apps: []BackendlessAppInventory{}, ArchiveJobs: map[string]core.JobCounts{}}
+	b.LegacyApps = len(st.Backendless.Legacy)
 	apps := slices.Clone(st.Backendless.Apps)
 	slices.SortStableFunc(apps, func(x, y *bkApp) int { return x.Created.Compare(y.Created) })
 	index := map[string]int{}

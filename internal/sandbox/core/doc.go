@@ -112,4 +112,27 @@
 // A missing or null section seeds that vendor with nothing; a nil fixture (Options.Fixture)
 // seeds every vendor from its own default section (Section.DefaultFixture), which
 // AssembleFixture joins into the default fixture document.
+//
+// # Fleets
+//
+// Every vendor section may describe many similar apps compactly with "fleets" (ExpandFleets): a
+// fleet is a count and, under any of the section's list keys, templates of its entries. Member
+// n = 1 … count of the fleet is each template with its placeholders replaced, appended to that
+// list after the entries written out there, so the vendor checks and seeds it like any other
+// entry (an error names the expanded list's index: fleet members follow the written entries):
+//
+//	"fleets": [{
+//	  "count": 200,
+//	  "apps":  [{"project_id": "{uuid:project}", "name": "Calc {n:3}"}],
+//	  "nodes": [{"id": "node-v3-{n:3}", "subdomain": "calc-{n:3}", "linked_project_id": "{uuid:project}", ...}]
+//	}]
+//
+//	{n}            the member's number; a string that is exactly "{n}" becomes the number (a seed)
+//	{n:3}          the number zero-padded to 3 digits: 001, 002, …
+//	{uuid:label}   a lower-case UUID, the same wherever the member uses the label and different
+//	               for every member, label and fleet; it depends on nothing else (FleetUUID), so
+//	               the same fixture gives the same ids everywhere
+//	{UUID:label}   the same UUID in upper case
+//
+// A count is 1 to 10,000. The vendor packages show a fleet of their own apps.
 package core

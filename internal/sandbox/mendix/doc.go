@@ -116,6 +116,26 @@
 //	  }]
 //	}
 //
+// A fleet of apps with their nodes ("fleets", see package core: count and templates with {n},
+// {n:3}, {uuid:label}, {UUID:label}) is written once for all its members; a label names the
+// same id throughout a member, which links its app, nodes and environments:
+//
+//	"fleets": [{
+//	  "count": 200,
+//	  "apps": [{"project_id": "{uuid:project}", "name": "Calc {n:3}"}],
+//	  "nodes": [
+//	    {"id": "node-v3-calc-{n:3}", "cloud": "v3", "subdomain": "calc-{n:3}",
+//	     "linked_project_id": "{uuid:project}",
+//	     "environments": [{"mode": "Production", "environment_id": "{uuid:v3-production}",
+//	       "production": true, "status": "Running",
+//	       "package": {"package_id": "{uuid:package}", "name": "Main line-1.0.0.{n}.mda",
+//	                   "model_version": "1.0.0.{n}", "mendix_version": "9.24.0", "seed": "{n}"},
+//	       "snapshots": [{"snapshot_id": "{uuid:snapshot}", "state": "Completed", "seed": "{n}"}]}]},
+//	    {"id": "node-v4-calc-{n:3}", "cloud": "v4", "subdomain": "calc-{n:3}-v4",
+//	     "environments": [{"mode": "Production", "environment_id": "{uuid:v4-production}", "production": true}]}
+//	  ]
+//	}]
+//
 // status is Empty (no package), Stopped or Running; a package's constants and events are its
 // model, the environment's lists set values (events Enabled | Disabled). Snapshot states are
 // Completed, Running (never finishes: its links answer 500) or Failed; list them oldest first.

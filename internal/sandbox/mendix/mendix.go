@@ -95,6 +95,10 @@ func (s *Mendix) Attach(c *core.Core) error {
 
 // checkFixture checks the "mendix" section and returns what seeds it.
 func (s *Mendix) checkFixture(raw json.RawMessage) (func(tx *core.Tx) error, error) {
+	raw, err := core.ExpandFleets(sectionName, raw)
+	if err != nil {
+		return nil, err
+	}
 	fx, err := parseMendixFixture(raw)
 	if err != nil {
 		return nil, err
