@@ -180,12 +180,14 @@ func (p *AppMigrateProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 				Validators:          []validator.String{durationValidator{min: time.Second}},
 			},
 			"poll_interval": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("First wait between two status checks of an asynchronous job, as a Go duration. Default `%s`.", defaultPollInterval),
-				Optional:            true,
-				Validators:          []validator.String{durationValidator{min: 10 * time.Millisecond}},
+				MarkdownDescription: fmt.Sprintf("Shortest wait between two status checks of an asynchronous job, as a Go duration. The wait grows with the job's age: "+
+					"a tenth of the time since the job started, never shorter than `poll_interval` nor longer than `poll_max_interval` (±10%% jitter), "+
+					"so a finished job is noticed within `poll_interval` while it is young and within a tenth of its duration when it runs longer. Default `%s`.", defaultPollInterval),
+				Optional:   true,
+				Validators: []validator.String{durationValidator{min: 10 * time.Millisecond}},
 			},
 			"poll_max_interval": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("Longest wait between two status checks; waits grow from `poll_interval` up to this. Default `%s`.", defaultPollMaxInterval),
+				MarkdownDescription: fmt.Sprintf("Longest wait between two status checks (see `poll_interval` for the schedule): a job of several hours is asked about once per this interval. Default `%s`.", defaultPollMaxInterval),
 				Optional:            true,
 				Validators:          []validator.String{durationValidator{min: 10 * time.Millisecond}},
 			},

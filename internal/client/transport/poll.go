@@ -29,14 +29,25 @@ type Status struct {
 	Message string
 	Done    bool
 	Failed  bool
+	// Hint is the vendor's own suggestion of when to look again (a Retry-After on the status
+	// answer, an ETA in the job), honoured within [Initial, Max]; 0 = none.
+	Hint time.Duration
 }
 
 // PollOptions configures Poll.
+//
+// The wait before each look grows with the job's age: Fraction of the time since Since (default
+// 10%), never shorter than Initial nor longer than Max, with ±10% jitter so many resources do not
+// poll in step. A job is thus seen finished within about Initial while it is young, and within
+// Fraction of its duration when it runs longer, at a cost of roughly 1/Fraction looks per tenfold
+// of its duration, then one per Max.
 type PollOptions struct {
-	Job     string        // what is awaited, named in errors: "Backendless migration archive for app X v1"
-	Initial time.Duration // first wait, default 1s
-	Max     time.Duration // cap, default 30s
-	Clock   Clock         // default SystemClock
+	Job      string        // what is awaited, named in errors: "Backendless migration archive for app X v1"
+	Initial  time.Duration // shortest wait, default 1s
+	Max      time.Duration // longest wait, default 30s
+	Fraction float64       // share of the job's age waited before the next look, default 0.1
+	Since    time.Time     // when the job started, if known earlier than the first look; default: now
+	Clock    Clock         // default SystemClock
 	// TransientBudget is how long checks may keep failing with transient errors (IsTransient: a
 	// network failure that outlasted the request's own retries, a 5xx) before the wait gives up;
 	// default 5 minutes. A job that runs for hours should not fail because the network blinked.
@@ -51,9 +62,12 @@ const (
 	DefaultPollInitial = time.Second
 	// DefaultPollMax keeps long jobs from being asked about more than twice a minute.
 	DefaultPollMax = 30 * time.Second
+	// DefaultPollFraction makes the lag between a job finishing and the provider seeing it at
+	// most a tenth of the job's duration once it outlives Initial.
+	DefaultPollFraction = 0.1
 )
 
-// Poll calls check until it reports Done or Failed, waiting with jittered exponential backoff capped at Max.
+// Poll calls check until it reports Done or Failed, waiting between looks as PollOptions says.
 // check is called once immediately. A check error is returned at once (wrapped with the job name).
 // Failed → *JobFailedError. ctx ending → *DeadlineError (wrapping ctx.Err()).
 func Poll(ctx context.Context, opts PollOptions, check func(ctx context.Context) (Status, error)) (Status, error) {
@@ -73,7 +87,23 @@ func Poll(ctx context.Context, opts PollOptions, check func(ctx context.Context)
 	if opts.TransientBudget <= 0 {
 		opts.TransientBudget = DefaultTransientBudget
 	}
+	if opts.Fraction <= 0 || opts.Fraction > 1 {
+		opts.Fraction = DefaultPollFraction
+	}
 	start := clock.Now()
+	since := opts.Since
+	if since.IsZero() || since.After(start) {
+		since = start
+	}
+	// next is the wait before the next look: a share of the job's age, within [Initial, Max],
+	// or the vendor's hint within the same bounds.
+	next := func(hint time.Duration) time.Duration {
+		d := time.Duration(float64(clock.Now().Sub(since)) * opts.Fraction)
+		if hint > 0 {
+			d = hint
+		}
+		return jitter(min(max(d, opts.Initial), opts.Max), opts.Initial, opts.Max)
+	}
 	var (
 		last        Status
 		lastErr     error
@@ -83,7 +113,6 @@ func Poll(ctx context.Context, opts PollOptions, check func(ctx context.Context)
 		return last, &DeadlineError{Job: opts.Job, LastState: last.State, LastMessage: last.Message,
 			Waited: clock.Now().Sub(start), Err: ctx.Err(), LastError: lastErr}
 	}
-	wait := opts.Initial
 	for {
 		// Checked before every look: a fake clock's channel is always ready, so select alone could keep polling.
 		if ctx.Err() != nil {
@@ -111,9 +140,8 @@ func Poll(ctx context.Context, opts PollOptions, check func(ctx context.Context)
 			select {
 			case <-ctx.Done():
 				return deadline()
-			case <-clock.After(jitter(wait, opts.Max)):
+			case <-clock.After(next(0)):
 			}
-			wait = min(wait*2, opts.Max)
 			continue
 		}
 		last = st
@@ -126,16 +154,16 @@ func Poll(ctx context.Context, opts PollOptions, check func(ctx context.Context)
 		select {
 		case <-ctx.Done():
 			return deadline()
-		case <-clock.After(jitter(wait, opts.Max)):
+		case <-clock.After(next(st.Hint)):
 		}
-		wait = min(wait*2, opts.Max)
 	}
 }
 
-// jitter spreads d by ±20% so many resources polling the same vendor do not synchronise; never above hi.
-func jitter(d, hi time.Duration) time.Duration {
-	f := 0.8 + 0.4*rand.Float64()
-	return min(time.Duration(float64(d)*f), hi)
+// jitter spreads d by ±10% so many resources polling the same vendor do not synchronise; never
+// outside [lo, hi].
+func jitter(d, lo, hi time.Duration) time.Duration {
+	f := 0.9 + 0.2*rand.Float64()
+	return min(max(time.Duration(float64(d)*f), lo), hi)
 }
 
 // JobFailedError reports a job that reached a failed terminal state.

@@ -139,34 +139,75 @@ func TestPoll_DeadlineBeforeAnyState(t *testing.T) {
 	}
 }
 
-func TestPoll_BackoffGrowsAndIsCapped(t *testing.T) {
+func TestPoll_WaitsGrowWithTheJobsAgeWithinBounds(t *testing.T) {
 	clock := transporttest.NewFakeClock(epoch)
-	check, _ := script(append(make([]transport.Status, 12), transport.Status{Done: true})...)
+	check, _ := script(append(make([]transport.Status, 60), transport.Status{Done: true})...)
 	opts := transport.PollOptions{Job: "j", Initial: time.Second, Max: 10 * time.Second, Clock: clock}
 	if _, err := transport.Poll(context.Background(), opts, check); err != nil {
 		t.Fatal(err)
 	}
 	waits := clock.Waits()
-	if len(waits) != 12 {
-		t.Fatalf("waits = %v, want 12", waits)
+	if len(waits) != 60 {
+		t.Fatalf("%d waits, want 60", len(waits))
 	}
-	base := time.Second
+	age := time.Duration(0)
 	for i, w := range waits {
-		lo := time.Duration(float64(base) * 0.8)
-		hi := min(time.Duration(float64(base)*1.2), opts.Max)
+		base := min(max(age/10, opts.Initial), opts.Max)
+		lo := max(time.Duration(float64(base)*0.9), opts.Initial)
+		hi := min(time.Duration(float64(base)*1.1), opts.Max)
 		if w < lo || w > hi {
-			t.Errorf("wait %d = %s, want within [%s, %s] (base %s)", i, w, lo, hi, base)
+			t.Fatalf("wait %d at age %s = %s, want within [%s, %s]", i, age, w, lo, hi)
 		}
-		base = min(base*2, opts.Max)
+		age += w
 	}
-	for _, w := range waits[5:] {
-		if w < 8*time.Second {
-			t.Errorf("late waits should sit near the cap: %v", waits)
-			break
+	if waits[0] > 1100*time.Millisecond || waits[len(waits)-1] < 9*time.Second {
+		t.Fatalf("waits should start at Initial and reach the cap: %v", waits)
+	}
+}
+
+func TestPoll_LagIsATenthOfALongJob(t *testing.T) {
+	// A job that finishes after d is seen within max(Initial, d/10) (plus jitter), for any d.
+	for _, d := range []time.Duration{5 * time.Second, 90 * time.Second, 10 * time.Minute, 2 * time.Hour} {
+		clock := transporttest.NewFakeClock(epoch)
+		looks := 0
+		opts := transport.PollOptions{Job: "j", Initial: time.Second, Max: 30 * time.Minute, Clock: clock}
+		_, err := transport.Poll(context.Background(), opts, func(context.Context) (transport.Status, error) {
+			looks++
+			return transport.Status{Done: clock.Now().Sub(epoch) >= d}, nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
+		lag := clock.Now().Sub(epoch) - d
+		if limit := time.Duration(float64(max(d/10, time.Second)) * 1.1); lag > limit {
+			t.Errorf("job of %s seen %s late, want at most %s", d, lag, limit)
+		}
+		t.Logf("job of %s: seen %s late after %d looks", d, lag, looks)
 	}
-	if got := clock.Now().Sub(epoch); got < 60*time.Second {
-		t.Errorf("fake time advanced %s, want the sum of the waits", got)
+}
+
+func TestPoll_SinceCountsTheJobsAgeFromItsStart(t *testing.T) {
+	clock := transporttest.NewFakeClock(epoch)
+	check, _ := script(transport.Status{}, transport.Status{Done: true})
+	opts := transport.PollOptions{Job: "j", Initial: time.Second, Max: time.Hour, Since: epoch.Add(-100 * time.Second), Clock: clock}
+	if _, err := transport.Poll(context.Background(), opts, check); err != nil {
+		t.Fatal(err)
+	}
+	if w := clock.Waits()[0]; w < 9*time.Second || w > 11*time.Second {
+		t.Fatalf("a job started 100s ago is next looked at in about 10s, got %s", w)
+	}
+}
+
+func TestPoll_VendorHintIsHonouredWithinBounds(t *testing.T) {
+	clock := transporttest.NewFakeClock(epoch)
+	check, _ := script(transport.Status{Hint: 7 * time.Second}, transport.Status{Hint: time.Hour}, transport.Status{Done: true})
+	opts := transport.PollOptions{Job: "j", Initial: time.Second, Max: 20 * time.Second, Clock: clock}
+	if _, err := transport.Poll(context.Background(), opts, check); err != nil {
+		t.Fatal(err)
+	}
+	w := clock.Waits()
+	if w[0] < 6300*time.Millisecond || w[0] > 7700*time.Millisecond || w[1] < 18*time.Second || w[1] > 20*time.Second {
+		t.Fatalf("waits %v: want about the 7s hint, then the 1h hint capped at 20s", w)
 	}
 }
 
