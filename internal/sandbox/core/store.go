@@ -176,8 +176,9 @@ type store struct {
 	entries  []*collEntry
 	byName   map[string]*collEntry
 
-	mu   sync.RWMutex
-	jobs map[string]*Job
+	mu     sync.RWMutex
+	jobs   map[string]*Job
+	closed bool // after close, updates are refused and reads see the last state
 
 	// check makes every Update prove it declared what it changed: image holds the encoding of
 	// every record as last saved. On in test binaries (testing.Testing).
@@ -471,6 +472,9 @@ func (s *store) read(fn func(tx *Tx)) {
 func (s *store) update(fn func(tx *Tx) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.closed {
+		return errClosing
+	}
 	tx := &Tx{s: s, write: true, touched: map[*collEntry]map[string]bool{}, all: map[*collEntry]bool{}}
 	if err := fn(tx); err != nil {
 		s.rollbackLocked(tx)
@@ -649,6 +653,7 @@ func (s *store) verifyDeclared(tx *Tx) map[*collEntry]map[string][]byte {
 func (s *store) close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.closed = true
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("sandbox: close %s: %w", dbFile, err)
 	}

@@ -223,3 +223,25 @@ func TestStore_ASectionFieldNoCollectionKeepsIsRefused(t *testing.T) {
 	}})
 	t.Fatal("registered")
 }
+
+func TestStore_AnUpdateAfterCloseIsRefusedAndReadsStillWork(t *testing.T) {
+	s, v := openShelf(t, t.TempDir())
+	if err := s.Update(func(tx *Tx) error {
+		v.st.Count = 1
+		tx.Touch("shelf", "count", ValueID)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Update(func(tx *Tx) error { v.st.Count = 2; tx.Touch("shelf", "count", ValueID); return nil }); !errors.Is(err, errClosing) {
+		t.Fatalf("update after close: %v", err)
+	}
+	s.Read(func(*Tx) {
+		if v.st.Count != 1 {
+			t.Fatalf("count %d", v.st.Count)
+		}
+	})
+}
