@@ -1,4 +1,14 @@
 # Proof that nothing was lost: the same numbers on both sides.
+#
+# A step that is unfinished (interrupted, tainted, or just imported with `terraform import`) has
+# null results; the outputs then show what is known, and the *_match outputs say false, instead of
+# failing every plan with "Iteration over null value".
+locals {
+  source_tables   = appmigrate_backendless_migration_archive.source.tables != null ? appmigrate_backendless_migration_archive.source.tables : {}
+  target_tables   = appmigrate_backendless_data_import.data.tables != null ? appmigrate_backendless_data_import.data.tables : {}
+  imported_tables = try(data.appmigrate_backendless_migration_log.import.tables, null) != null ? data.appmigrate_backendless_migration_log.import.tables : {}
+  upload          = appmigrate_backendless_file_upload.files
+}
 
 # The whole proof as one short table: `terraform output -raw proof`. The outputs below hold the
 # same values as data.
@@ -27,10 +37,10 @@ output "proof" {
 
 locals {
   proof_counts = concat(
-    [for table, rows in appmigrate_backendless_migration_archive.source.tables : {
+    [for table, rows in local.source_tables : {
       what   = "rows in table ${table}"
       source = rows
-      target = lookup(appmigrate_backendless_data_import.data.tables, table, null)
+      target = lookup(local.target_tables, table, null)
     }],
     [
       {
@@ -70,19 +80,19 @@ output "target_app_id" {
 output "tables" {
   description = "Rows per table: in the 3.x data archive's manifest (source), reported by the migration log (imported) and counted in the 5.0 app (target)."
   value = {
-    for table, rows in appmigrate_backendless_migration_archive.source.tables : table => {
+    for table, rows in local.source_tables : table => {
       source   = rows
-      imported = lookup(data.appmigrate_backendless_migration_log.import.tables, table, null)
-      target   = lookup(appmigrate_backendless_data_import.data.tables, table, null)
+      imported = lookup(local.imported_tables, table, null)
+      target   = lookup(local.target_tables, table, null)
     }
   }
 }
 
 output "tables_match" {
   description = "True when every table of the 3.x version has exactly as many rows in the 5.0 app."
-  value = alltrue([
-    for table, rows in appmigrate_backendless_migration_archive.source.tables :
-    lookup(appmigrate_backendless_data_import.data.tables, table, -1) == rows
+  value = length(local.source_tables) > 0 && alltrue([
+    for table, rows in local.source_tables :
+    lookup(local.target_tables, table, -1) == rows
   ])
 }
 
@@ -105,9 +115,10 @@ output "files_archive" {
 output "files_archive_match" {
   description = "True when the files archive has the same size and SHA-256 on both sides."
   value = (
-    appmigrate_backendless_file_upload.files.source_sha256 == appmigrate_backendless_file_upload.files.sha256 &&
-    appmigrate_backendless_file_upload.files.source_bytes == appmigrate_backendless_file_upload.files.bytes &&
-    appmigrate_backendless_file_upload.files.bytes == appmigrate_backendless_migration_archive.source.files_archive_size
+    local.upload.sha256 != null && local.upload.bytes != null &&
+    local.upload.source_sha256 == local.upload.sha256 &&
+    local.upload.source_bytes == local.upload.bytes &&
+    local.upload.bytes == appmigrate_backendless_migration_archive.source.files_archive_size
   )
 }
 
@@ -127,5 +138,5 @@ output "data_archive" {
 
 output "migration_log_tail" {
   description = "The last lines of the migration log."
-  value       = data.appmigrate_backendless_migration_log.import.tail
+  value       = try(data.appmigrate_backendless_migration_log.import.tail, [])
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -16,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/backendless"
 )
@@ -23,6 +25,22 @@ import (
 // Runbook step (Backendless 3.x → 5.0, step 5): "Create an application in the version 5 of the
 // Backendless." The runbook recommends a blank, new app, so an existing app of the same name is
 // never adopted silently: the user imports it on purpose.
+//
+// The one exception is an app this step itself made and lost track of. Backendless gives a create
+// no idempotency key and answers a second create of a name with "name already taken" (code 8009),
+// so the app is told by what the console shows of it:
+//
+//   - Lost answer or duplicate delivery: Create's own lookup, right before its POST, found the
+//     name free; after the POST an app of that name is listed. The console lists only the apps of
+//     the signed-in developer account, so it is an app of this account made in that instant. It
+//     must also be in the planned zone and blank (no table, no file in its root, no migration log)
+//     as a new app is. The only other way to get such an app is a second actor creating exactly
+//     this name in this account within the same second, and that app would be just as new and
+//     empty: nothing of anyone's is taken over.
+//   - An earlier apply killed (SIGKILL, Ctrl-C) between its POST and saving state: no record is
+//     left, so an app of that name is taken over only when it is blank, in the planned zone and
+//     was created less than appAdoptWindow ago by the console's clock. An older or used app of the
+//     same name still stops the plan with the "import it" diagnostic.
 
 var (
 	_ resource.Resource                = &backendlessAppResource{}
@@ -33,7 +51,15 @@ var (
 
 const backendlessAppType = "appmigrate_backendless_app"
 
+// appAdoptWindow is how recently an app found without a record must have been created for Create
+// to take it as the one an interrupted earlier apply of this step made: long enough for a re-run
+// after a crash, short enough that an app someone made for another purpose is not taken over.
+const appAdoptWindow = time.Hour
+
 // NewBackendlessAppResource returns the appmigrate_backendless_app resource.
+// backendlessAppTimeouts are the step's timeouts and their defaults.
+var backendlessAppTimeouts = stepTimeouts{Create: 10 * time.Minute, Read: 5 * time.Minute, Update: 5 * time.Minute, Delete: 5 * time.Minute}
+
 func NewBackendlessAppResource() resource.Resource { return &backendlessAppResource{} }
 
 type backendlessAppResource struct{ configured }
@@ -54,7 +80,9 @@ func (r *backendlessAppResource) Metadata(_ context.Context, req resource.Metada
 func (r *backendlessAppResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A Backendless 5.x application: the target of a 3.x → 5.0 migration (runbook step \"Create an application in the version 5 of the Backendless\"). " +
-			"Create looks the name up first and refuses to adopt an existing app; import it instead. Destroy refuses while `deletion_protection` is true.",
+			"Create looks the name up first and refuses to adopt an existing app; import it instead. The one exception is the app an interrupted or unanswered create of this resource made itself: " +
+			"an app of that name that is blank, in the planned zone and created within the last hour (or that appeared right after this create's own POST) is taken over rather than reported as taken. " +
+			"Destroy refuses while `deletion_protection` is true.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The application id Backendless assigned (`appId`).",
@@ -85,7 +113,7 @@ func (r *backendlessAppResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+			"timeouts": backendlessAppTimeouts.attribute(ctx),
 		},
 	}
 }
@@ -115,14 +143,52 @@ func (r *backendlessAppResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if state != nil && state.Name.Equal(plan.Name) && state.Zone.Equal(plan.Zone) {
 		return
 	}
-	existing, err := client.FindAppByName(ctx, plan.Name.ValueString())
+	existing, err := rideOut(ctx, r.data.poll, "looking up Backendless app "+plan.Name.String(), func(ctx context.Context) (*backendless.App, error) {
+		return client.FindAppByName(ctx, plan.Name.ValueString())
+	})
 	if err != nil {
 		addError(&resp.Diagnostics, "Checking whether Backendless app "+plan.Name.String()+" already exists", err)
 		return
 	}
-	if existing != nil && (state == nil || existing.ID != state.ID.ValueString() || !state.Zone.Equal(plan.Zone)) {
-		resp.Diagnostics.Append(nameTakenDiag(path.Root("name"), existing))
+	if existing == nil || (state != nil && existing.ID == state.ID.ValueString() && state.Zone.Equal(plan.Zone)) {
+		return
 	}
+	if state == nil && !plan.Zone.IsUnknown() {
+		leftover, err := r.leftover(ctx, client, existing, plan.Zone.ValueString())
+		if err != nil {
+			addError(&resp.Diagnostics, "Checking whether Backendless app "+plan.Name.String()+" is one an interrupted apply created", err)
+			return
+		}
+		if leftover {
+			resp.Diagnostics.AddAttributeWarning(path.Root("name"), "Backendless app will be adopted",
+				fmt.Sprintf("An app named %q (id %s) exists, created %s and still blank: an earlier apply that was interrupted before it could record the app most likely created it. "+
+					"Apply takes it over instead of creating a second one.", existing.Name, existing.ID, existing.Created.Format(time.RFC3339)))
+			return
+		}
+	}
+	resp.Diagnostics.Append(nameTakenDiag(path.Root("name"), existing))
+}
+
+// leftover reports whether app is one an interrupted earlier apply of this step created (see the
+// top of this file): in zone, created less than appAdoptWindow ago, and blank.
+func (r *backendlessAppResource) leftover(ctx context.Context, client *backendless.Client, app *backendless.App, zone string) (bool, error) {
+	age := r.data.poll.clock.Now().Sub(app.Created)
+	if app.Created.IsZero() || age > appAdoptWindow || age < -appAdoptWindow || !sameZone(app.Zone, zone) {
+		return false, nil
+	}
+	content, err := client.ReadAppContent(ctx, app.ID)
+	if err != nil {
+		return false, err
+	}
+	return content.Blank(), nil
+}
+
+// sameZone compares zones; an app listed without one is in the console's default cluster, US (§2).
+func sameZone(appZone, planned string) bool {
+	if appZone == "" {
+		appZone = "US"
+	}
+	return strings.EqualFold(appZone, planned)
 }
 
 func (r *backendlessAppResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -132,28 +198,120 @@ func (r *backendlessAppResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, 10*time.Minute, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, backendlessAppTimeouts.Create, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	defer cancel()
 
-	name := plan.Name.ValueString()
+	name, zone := plan.Name.ValueString(), plan.Zone.ValueString()
 	// Checked again at apply: another run may have taken the name since the plan.
-	existing, err := client.FindAppByName(ctx, name)
+	existing, err := rideOut(ctx, r.data.poll, "looking up Backendless app "+plan.Name.String(), func(ctx context.Context) (*backendless.App, error) {
+		return client.FindAppByName(ctx, name)
+	})
 	if err != nil {
 		addError(&resp.Diagnostics, "Looking up Backendless app "+plan.Name.String(), err)
 		return
 	}
 	if existing != nil {
-		resp.Diagnostics.Append(nameTakenDiag(path.Root("name"), existing))
+		leftover, err := r.leftover(ctx, client, existing, zone)
+		if err != nil {
+			addError(&resp.Diagnostics, "Checking whether Backendless app "+plan.Name.String()+" is one an interrupted apply created", err)
+			return
+		}
+		if !leftover {
+			resp.Diagnostics.Append(nameTakenDiag(path.Root("name"), existing))
+			return
+		}
+		resp.Diagnostics.AddWarning("Adopted a Backendless app an interrupted apply created",
+			fmt.Sprintf("The app %q (id %s) was created %s, is blank and was not recorded in state: an earlier apply was interrupted right after creating it. It is taken over instead of creating a second app.",
+				existing.Name, existing.ID, existing.Created.Format(time.RFC3339)))
+		r.save(ctx, &plan, existing, resp)
 		return
 	}
-	app, err := client.CreateApp(ctx, name, plan.Zone.ValueString())
-	if err != nil {
+
+	// From here on the name was free: an app of that name that shows up is this create's own.
+	// A create that failed for a while (5xx, connections) is tried again, each time after a
+	// lookup by name, so it is never sent again once the app exists.
+	attempt := 0
+	app, err := rideOut(ctx, r.data.poll, "creating Backendless app "+plan.Name.String(), func(ctx context.Context) (*backendless.App, error) {
+		if attempt++; attempt > 1 {
+			own, err := client.FindAppByName(ctx, name)
+			if err != nil || own != nil {
+				if own != nil {
+					own.LostAnswer = true
+				}
+				return own, err
+			}
+		}
+		return client.CreateApp(ctx, name, zone)
+	})
+	switch {
+	case err == nil && !app.LostAnswer:
+		r.save(ctx, &plan, app, resp)
+		return
+	case err == nil:
+		// The answer was lost; the lookup found the app (client.CreateApp).
+		r.adoptOwn(ctx, client, &plan, app, "the console's answer to the create was lost", resp)
+		return
+	case backendless.IsNameTaken(err):
+		// The name was free a moment ago: the create was delivered twice (a retrying proxy) and
+		// this is the answer to the second delivery; the first made the app.
+		own, lookupErr := client.FindAppByName(ctx, name)
+		if lookupErr != nil {
+			addError(&resp.Diagnostics, "Creating Backendless app "+plan.Name.String()+": the console answered that the name is taken; looking the app up", lookupErr)
+			return
+		}
+		if own == nil {
+			addError(&resp.Diagnostics, "Creating Backendless app "+plan.Name.String(), err)
+			return
+		}
+		r.adoptOwn(ctx, client, &plan, own, "the console answered \"name already taken\" to a create delivered twice", resp)
+		return
+	case vendorRefused(err):
 		addError(&resp.Diagnostics, "Creating Backendless app "+plan.Name.String(), err)
 		return
 	}
+	// Interrupted (Ctrl-C, timeout) or cut off with an unknown outcome: if the app exists, it is
+	// this create's, and it goes into state now rather than being left for an operator.
+	settle, cancel := settleContext(ctx)
+	defer cancel()
+	if own, lookupErr := client.FindAppByName(settle, name); lookupErr == nil && own != nil {
+		if stopRequested(ctx) {
+			resp.Diagnostics.AddWarning("Creating Backendless app "+plan.Name.String()+": interrupted",
+				fmt.Sprintf("Terraform was interrupted while the app was being created. The app %s was created and is recorded in state.", own.ID))
+		}
+		r.adoptOwn(settle, client, &plan, own, "the create was cut short", resp)
+		return
+	}
+	addError(&resp.Diagnostics, "Creating Backendless app "+plan.Name.String(), err)
+}
+
+// adoptOwn records an app this Create made itself, found by name after its answer went missing
+// (why says how), once it is in the planned zone and blank as a new app is.
+func (r *backendlessAppResource) adoptOwn(ctx context.Context, client *backendless.Client, plan *backendlessAppModel, app *backendless.App, why string, resp *resource.CreateResponse) {
+	what := "Creating Backendless app " + plan.Name.String()
+	if !sameZone(app.Zone, plan.Zone.ValueString()) {
+		resp.Diagnostics.AddAttributeError(path.Root("zone"), what,
+			fmt.Sprintf("%s; the app %s now listed under this name is in zone %s, not %s, so it is not the one this apply created. Nothing was adopted; check the app in the console.", why, app.ID, app.Zone, plan.Zone.ValueString()))
+		return
+	}
+	content, err := client.ReadAppContent(ctx, app.ID)
+	if err != nil {
+		addError(&resp.Diagnostics, what+": "+why+"; checking that the app found is the new, blank one", err)
+		return
+	}
+	if !content.Blank() {
+		resp.Diagnostics.Append(nameTakenDiag(path.Root("name"), app))
+		resp.Diagnostics.AddError(what, fmt.Sprintf("%s, and the app %s now listed under this name already holds %s: it is not a new app, so it was not adopted.", why, app.ID, content))
+		return
+	}
+	tflog.Info(ctx, "Adopted the Backendless app this create made", map[string]any{"app_id": app.ID, "why": why})
+	r.save(ctx, plan, app, resp)
+}
+
+// save records the app in state.
+func (r *backendlessAppResource) save(ctx context.Context, plan *backendlessAppModel, app *backendless.App, resp *resource.CreateResponse) {
 	plan.fill(app)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
@@ -165,7 +323,7 @@ func (r *backendlessAppResource) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, 5*time.Minute, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, backendlessAppTimeouts.Read, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -197,7 +355,7 @@ func (r *backendlessAppResource) Update(ctx context.Context, req resource.Update
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Update, 5*time.Minute, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Update, backendlessAppTimeouts.Update, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -230,7 +388,7 @@ func (r *backendlessAppResource) Delete(ctx context.Context, req resource.Delete
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, 5*time.Minute, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, backendlessAppTimeouts.Delete, &resp.Diagnostics)
 	if !ok {
 		return
 	}

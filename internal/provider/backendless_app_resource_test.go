@@ -1,7 +1,10 @@
 package provider
 
 import (
+	"bytes"
 	"fmt"
+	"mime/multipart"
+	"net/http"
 	"regexp"
 	"testing"
 
@@ -176,12 +179,33 @@ resource "appmigrate_backendless_app" "target" {
 	})
 }
 
+// putTargetFile uploads a file into a 5.0 app through the documented REST upload, as the app's
+// owner would: the app is then no longer blank.
+func putTargetFile(t *testing.T, sb *sandbox.Sandbox, app sandbox.BackendlessApp, name, content string) {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	part, _ := mw.CreateFormFile("file", name)
+	_, _ = part.Write([]byte(content))
+	_ = mw.Close()
+	resp, err := http.Post(sb.Endpoints().BackendlessAPIURL+"/"+app.ID+"/"+app.RESTAPIKey+"/files/"+name, mw.FormDataContentType(), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("upload %s: HTTP %d", name, resp.StatusCode)
+	}
+}
+
 func TestAccBackendlessApp_NameTakenShowsImportCommand(t *testing.T) {
 	sb := startSandbox(t)
 	existing, err := sb.CreateBackendlessApp(sandboxLogin, "taken-v5")
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The app is in use (it holds a file): it is someone's, not a leftover of an interrupted apply.
+	putTargetFile(t, sb, existing, "notes.txt", "in use")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -194,6 +218,42 @@ func TestAccBackendlessApp_NameTakenShowsImportCommand(t *testing.T) {
 	if n := appsNamed(sb, "taken-v5"); n != 1 {
 		t.Fatalf("the refused create must not add an app: %d apps named taken-v5", n)
 	}
+}
+
+func TestAccBackendlessApp_BlankAppOfAnInterruptedApplyIsAdopted(t *testing.T) {
+	sb := startSandbox(t)
+	// What an apply killed right after the console created the app leaves: a blank app of that
+	// name, created moments ago, and nothing in state.
+	leftover, err := sb.CreateBackendlessApp(sandboxLogin, "crashed-v5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: appConfig(sb, "crashed-v5", false),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(appAddr, tfjsonpath.New("id"), knownvalue.StringExact(leftover.ID)),
+				},
+				Check: func(*terraform.State) error {
+					if n := appsNamed(sb, "crashed-v5"); n != 1 {
+						return fmt.Errorf("want the one app adopted, sandbox has %d", n)
+					}
+					if n := sb.Requests("POST", "/console/applications"); n != 0 {
+						return fmt.Errorf("no create may be sent for an adopted app, sandbox saw %d", n)
+					}
+					return nil
+				},
+			},
+			{
+				Config: appConfig(sb, "crashed-v5", false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
 }
 
 func TestAccBackendlessApp_WrongPasswordNamesTheCredentials(t *testing.T) {

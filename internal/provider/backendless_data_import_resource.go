@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -23,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/backendless"
@@ -35,6 +37,14 @@ import (
 // The import is what loses data if it goes wrong, so it is started at most once per archive: an
 // earlier import of the same archive (found through the first line of its log) is adopted, and
 // a completed import is checked table by table against the archive's manifest.
+//
+// Resume, never repeat: an import is identified by the archive's file name and size in the first
+// line of its migration log. Create adopts a running or completed import of the same archive. A
+// start whose answer is lost is resolved from the logs too (a log of this archive that was not
+// there before the call is its own), so the archive is streamed again only when no import began.
+// A duplicate delivery starts a second import that the importer refuses once the first has loaded
+// (the target is no longer blank): the provider follows the one that loaded and names the other.
+// Ctrl-C while following the log saves the import untainted with a resume point; Update resumes.
 
 var (
 	_ resource.Resource                = &dataImportResource{}
@@ -52,6 +62,9 @@ var importTypeRe = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 const logTailLines = 20
 
 // NewBackendlessDataImportResource returns the appmigrate_backendless_data_import resource.
+// dataImportTimeouts are the step's timeouts and their defaults.
+var dataImportTimeouts = stepTimeouts{Create: 60 * time.Minute, Read: 5 * time.Minute, Delete: 5 * time.Minute}
+
 func NewBackendlessDataImportResource() resource.Resource { return &dataImportResource{} }
 
 type dataImportResource struct{ configured }
@@ -153,7 +166,7 @@ func (r *dataImportResource) Schema(ctx context.Context, _ resource.SchemaReques
 				Computed:            true,
 				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
+			"timeouts": dataImportTimeouts.attribute(ctx),
 		},
 	}
 }
@@ -162,7 +175,14 @@ func (r *dataImportResource) Configure(_ context.Context, req resource.Configure
 	r.configure(req.ProviderData, &resp.Diagnostics)
 }
 
-const defaultImportCreateTimeout = 60 * time.Minute
+// importFollowStep is the resume point of an import whose id and log are recorded.
+const importFollowStep = "following the migration log of the import"
+
+// importResults are the attributes an unfinished import does not know yet.
+var importResults = map[string]attr.Value{
+	"status": types.StringUnknown(), "tables": types.MapUnknown(types.Int64Type),
+	"archive_sha256": types.StringUnknown(), "archive_bytes": types.Int64Unknown(),
+}
 
 // importGate is the manual step, in the runbook's words (steps 4, 6 and 7). appID and
 // sourcePath are empty while unknown (at plan, before the app or the archive exists).
@@ -206,10 +226,11 @@ func (r *dataImportResource) ModifyPlan(ctx context.Context, req resource.Modify
 		return
 	}
 	checkLegacyKey(client, path.Root("source_app_id"), plan.SourceAppID, &resp.Diagnostics)
+	planResume(ctx, req, resp, importResults)
 	if plan.Mode.ValueString() != modeManual || !plan.ID.IsUnknown() {
 		return // api mode, or nothing is (re)created
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultImportCreateTimeout)
+	timeout, diags := plan.Timeouts.Create(ctx, dataImportTimeouts.Create)
 	resp.Diagnostics.Append(diags...)
 	appID := ""
 	if !plan.AppID.IsUnknown() {
@@ -235,7 +256,7 @@ func (r *dataImportResource) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, defaultImportCreateTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, dataImportTimeouts.Create, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -245,84 +266,200 @@ func (r *dataImportResource) Create(ctx context.Context, req resource.CreateRequ
 	what := fmt.Sprintf("Importing %s into Backendless app %s", srcPath, appID)
 
 	// What the import must produce, read from the archive before anything is started.
-	src, ok := r.readSource(ctx, client, &plan, what, resp)
+	src, ok := r.readSource(ctx, client, &plan, what, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	earlier, seen, err := findEarlierImport(ctx, client, appID, src.info)
+	type found struct {
+		earlier *backendless.MigrationLog
+		before  map[string]bool
+	}
+	f0, err := rideOut(ctx, r.data.poll, "reading the migration logs of app "+appID, func(ctx context.Context) (found, error) {
+		earlier, before, err := findEarlierImport(ctx, client, appID, src.info)
+		return found{earlier, before}, err
+	})
+	earlier, before := f0.earlier, f0.before
 	if err != nil {
 		addError(&resp.Diagnostics, what+": looking for an earlier import of this archive", err)
 		return
 	}
-
-	var (
-		log  *backendless.MigrationLog
-		sent *transport.Digest
-	)
+	f := importFollow{plan: &plan, src: src, before: before, diags: &resp.Diagnostics, state: &resp.State, private: resp.Private}
 	switch {
 	case earlier != nil:
 		resp.Diagnostics.AddWarning("Adopted an earlier import of the same archive",
 			fmt.Sprintf("The migration log %s shows an import (%s) of %s (%d bytes) into app %s with status %s. It is adopted rather than importing the archive a second time.",
 				earlier.Path, earlier.ImportID, src.info.Name, src.info.Size, appID, earlier.Status))
-		plan.recordStart(earlier.ImportID, earlier.Path)
-		resp.Diagnostics.Append(resp.State.Set(ctx, plan.partial())...)
-		log, err = r.waitForLog(ctx, client, appID, earlier.Path, earlier.ImportID)
+		f.start(ctx, earlier.ImportID, earlier.Path, nil)
+		r.follow(ctx, client, f)
 	case plan.Mode.ValueString() == modeManual:
-		log, err = r.waitForManualImport(ctx, client, appID, src, seen)
-		if log != nil {
-			plan.recordStart(log.ImportID, log.Path)
-			resp.Diagnostics.Append(resp.State.Set(ctx, plan.partial())...)
+		log, err := r.waitForManualImport(ctx, client, appID, src, before)
+		if err != nil {
+			addGateError(&resp.Diagnostics, what, err)
+			return
 		}
+		plan.recordStart(log.ImportID, log.Path)
+		r.finish(ctx, client, f, log)
 	default:
-		if !r.checkTargetEmpty(ctx, client, &plan, what, resp) {
+		if !r.checkTargetEmpty(ctx, client, &plan, what, &resp.Diagnostics) {
 			return
 		}
-		job, digest, startErr := client.StartImport(ctx, appID, plan.ImportType.ValueString(), plan.AllowNonEmptyTarget.ValueBool(), src.info.Name,
-			client.LegacyDownload(plan.SourceAppID.ValueString(), plan.SourceVersion.ValueString(), srcPath))
+		match := backendless.ImportMatch{Archive: src.info.Name, Bytes: src.info.Size, Known: before}
+		// A start that failed for a while (5xx, connections) is tried again, each time after
+		// reading the logs, so the archive is never streamed again once an import of it began.
+		var digest transport.Digest
+		attempt := 0
+		job, startErr := rideOut(ctx, r.data.poll, what+": starting the import", func(ctx context.Context) (*backendless.ImportJob, error) {
+			if attempt++; attempt > 1 {
+				logs, _, err := client.FindImports(ctx, appID, src.info.Name, src.info.Size)
+				if err != nil {
+					return nil, err
+				}
+				for i := len(logs) - 1; i >= 0; i-- {
+					if !before[logs[i].Path] {
+						return &backendless.ImportJob{ID: logs[i].ImportID, Status: logs[i].Status, LogPath: logs[i].Path, LostAnswer: true}, nil
+					}
+				}
+			}
+			job, d, err := client.StartImport(ctx, appID, plan.ImportType.ValueString(), plan.AllowNonEmptyTarget.ValueBool(), match,
+				client.LegacyDownload(plan.SourceAppID.ValueString(), plan.SourceVersion.ValueString(), srcPath))
+			digest = d
+			return job, err
+		})
 		if startErr != nil {
-			addLegacyError(&resp.Diagnostics, path.Root("source_app_id"), what+": starting the import", startErr)
-			return
+			job = r.startedAnyway(ctx, client, appID, src, before, startErr)
+			if job == nil {
+				addLegacyError(&resp.Diagnostics, path.Root("source_app_id"), what+": starting the import", startErr)
+				return
+			}
 		}
-		// The import runs now: record it before waiting, so a failure or timeout leaves a
-		// tainted resource and the next apply finds this import instead of starting another.
-		sent = &digest
-		plan.recordStart(job.ID, job.LogPath)
-		plan.ArchiveSHA256, plan.ArchiveBytes = types.StringValue(digest.SHA256), types.Int64Value(digest.Bytes)
-		resp.Diagnostics.Append(resp.State.Set(ctx, plan.partial())...)
-		log, err = r.waitForLog(ctx, client, appID, job.LogPath, job.ID)
+		// The import runs now: record it before waiting, so an interruption leaves a resource
+		// that names it (resumed by the next apply) instead of a second import next time.
+		var sent *transport.Digest
+		if !job.LostAnswer && digest.SHA256 != "" {
+			sent = &digest
+		}
+		f.start(ctx, job.ID, job.LogPath, sent)
+		r.follow(ctx, client, f)
 	}
+}
+
+// startedAnyway looks, after a start that failed without the vendor's answer (Ctrl-C, the step's
+// timeout, a connection that broke after the retries), for the import it may have started
+// anyway: a log of this archive that was not among before. nil when there is none.
+func (r *dataImportResource) startedAnyway(ctx context.Context, client *backendless.Client, appID string, src *sourceArchive, before map[string]bool, err error) *backendless.ImportJob {
+	if vendorRefused(err) {
+		return nil
+	}
+	settle, cancel := settleContext(ctx)
+	defer cancel()
+	logs, _, lookupErr := client.FindImports(settle, appID, src.info.Name, src.info.Size)
+	if lookupErr != nil {
+		return nil
+	}
+	for i := len(logs) - 1; i >= 0; i-- {
+		if !before[logs[i].Path] {
+			return &backendless.ImportJob{ID: logs[i].ImportID, Status: logs[i].Status, LogPath: logs[i].Path, LostAnswer: true}
+		}
+	}
+	return nil
+}
+
+// importFollow is one import being followed to its end, with where its outcome goes.
+type importFollow struct {
+	plan   *dataImportModel
+	src    *sourceArchive
+	sent   *transport.Digest // what this apply streamed, when it streamed the archive itself
+	before map[string]bool   // the logs there were before this apply started an import; nil on resume
+	// diags, state and private are the Create's or the resuming Update's.
+	diags   *diag.Diagnostics
+	state   *tfsdk.State
+	private privateSetter
+}
+
+// start records the import followed, with its resume point, before anything is waited for.
+func (f *importFollow) start(ctx context.Context, importID, logPath string, sent *transport.Digest) {
+	f.sent = sent
+	f.plan.recordStart(importID, logPath)
+	if sent != nil {
+		f.plan.ArchiveSHA256, f.plan.ArchiveBytes = types.StringValue(sent.SHA256), types.Int64Value(sent.Bytes)
+	}
+	f.diags.Append(f.state.Set(ctx, f.plan.partial())...)
+	f.diags.Append(setResume(ctx, f.private, importFollowStep)...)
+}
+
+// follow waits for the recorded import's log to reach its final line, then finishes the step. A
+// failed import that a duplicate delivery started is exchanged for the one that loaded.
+func (r *dataImportResource) follow(ctx context.Context, client *backendless.Client, f importFollow) {
+	appID, importID := f.plan.AppID.ValueString(), f.plan.ID.ValueString()
+	what := fmt.Sprintf("Import %s of %s into Backendless app %s", importID, f.src.info.Name, appID)
+	log, err := r.waitForLog(ctx, client, appID, f.plan.LogPath.ValueString(), importID)
 	if err != nil {
-		addGateError(&resp.Diagnostics, what, err)
+		interrupted(ctx, f.diags, f.state, f.private, f.plan.partial(), importFollowStep, what, "The import "+importID, err, addError)
 		return
 	}
-	r.finish(ctx, client, &plan, src, log, sent, resp)
+	if log.Status == backendless.LogFailed {
+		other, err := r.otherImport(ctx, client, appID, f.src, importID)
+		if err != nil {
+			interrupted(ctx, f.diags, f.state, f.private, f.plan.partial(), importFollowStep, what, "The import "+importID, err, addError)
+			return
+		}
+		if other != nil {
+			f.diags.AddWarning("Followed the import that loaded the archive",
+				fmt.Sprintf("The import %s of %s failed (its log says: %s), because another import of the same archive, %s, loaded it first: the start was delivered twice. "+
+					"Import %s loaded nothing; %s is the one recorded.", importID, f.src.info.Name, strings.Join(log.Errors, "; "), other.ImportID, importID, other.ImportID))
+			f.start(ctx, other.ImportID, other.Path, nil)
+			r.follow(ctx, client, f)
+			return
+		}
+	}
+	r.finish(ctx, client, f, log)
+}
+
+// otherImport finds another import of the same archive than skip that did not fail: the one a
+// duplicate delivery started next to it. Before this step started its own import there was none
+// (Create adopts one that did not fail), so any there is now belongs to this step.
+func (r *dataImportResource) otherImport(ctx context.Context, client *backendless.Client, appID string, src *sourceArchive, skip string) (*backendless.MigrationLog, error) {
+	logs, _, err := client.FindImports(ctx, appID, src.info.Name, src.info.Size)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range logs {
+		if l.ImportID != skip && l.Status != backendless.LogFailed {
+			return l, nil
+		}
+	}
+	return nil, nil
 }
 
 // readSource stats the data archive and reads its manifest with Range requests. A broken archive
 // stops here, before anything is imported.
-func (r *dataImportResource) readSource(ctx context.Context, client *backendless.Client, plan *dataImportModel, what string, resp *resource.CreateResponse) (*sourceArchive, bool) {
+func (r *dataImportResource) readSource(ctx context.Context, client *backendless.Client, plan *dataImportModel, what string, diags *diag.Diagnostics) (*sourceArchive, bool) {
 	srcApp, srcVersion, srcPath := plan.SourceAppID.ValueString(), plan.SourceVersion.ValueString(), plan.SourcePath.ValueString()
-	info, err := client.StatLegacyFile(ctx, srcApp, srcVersion, srcPath)
+	info, err := rideOut(ctx, r.data.poll, "reading "+srcPath, func(ctx context.Context) (*backendless.FileInfo, error) {
+		return client.StatLegacyFile(ctx, srcApp, srcVersion, srcPath)
+	})
 	if backendless.IsNotFound(err) {
-		resp.Diagnostics.AddAttributeError(path.Root("source_path"), "Data archive not found",
+		diags.AddAttributeError(path.Root("source_path"), "Data archive not found",
 			fmt.Sprintf("%s: %s is not in the File storage of 3.x app %s version %s. Create the migration archive again "+
 				"(terraform apply -replace=%s.<name>) or correct source_path.", what, srcPath, srcApp, srcVersion, migrationArchiveType))
 		return nil, false
 	}
 	if err != nil {
-		addLegacyError(&resp.Diagnostics, path.Root("source_app_id"), what+": reading the source archive", err)
+		addLegacyError(diags, path.Root("source_app_id"), what+": reading the source archive", err)
 		return nil, false
 	}
-	manifest, err := client.LegacyArchiveManifest(ctx, srcApp, srcVersion, srcPath)
+	manifest, err := rideOut(ctx, r.data.poll, "reading manifest.json of "+srcPath, func(ctx context.Context) (*backendless.Manifest, error) {
+		return client.LegacyArchiveManifest(ctx, srcApp, srcVersion, srcPath)
+	})
 	var broken *backendless.ArchiveError
 	if errors.As(err, &broken) {
-		resp.Diagnostics.AddAttributeError(path.Root("source_path"), "The data archive is not a usable migration archive",
+		diags.AddAttributeError(path.Root("source_path"), "The data archive is not a usable migration archive",
 			fmt.Sprintf("%s: %v. Nothing was imported.\n\nCreate the migration archive again (terraform apply -replace=%s.<name>, or in the 3.x console) and apply again.",
 				what, err, migrationArchiveType))
 		return nil, false
 	}
 	if err != nil {
-		addLegacyError(&resp.Diagnostics, path.Root("source_app_id"), what+": reading manifest.json of the source archive", err)
+		addLegacyError(diags, path.Root("source_app_id"), what+": reading manifest.json of the source archive", err)
 		return nil, false
 	}
 	return &sourceArchive{info: info, manifest: manifest}, true
@@ -331,42 +468,30 @@ func (r *dataImportResource) readSource(ctx context.Context, client *backendless
 // findEarlierImport looks through the target's migration logs for an import of the same archive
 // (same name and size in the log's first line). A completed or running one is returned to be
 // adopted; failed ones are skipped, because a failed import loads nothing. seen holds every log
-// present now, so manual mode can tell a new import from an old one.
+// present now, so a new import can be told from an old one.
 func findEarlierImport(ctx context.Context, client *backendless.Client, appID string, src *backendless.FileInfo) (*backendless.MigrationLog, map[string]bool, error) {
-	logs, err := client.ImportLogs(ctx, appID)
+	logs, seen, err := client.FindImports(ctx, appID, src.Name, src.Size)
 	if err != nil {
 		return nil, nil, err
 	}
-	seen := map[string]bool{}
-	var found *backendless.MigrationLog
-	for _, f := range logs {
-		p := backendless.CleanPath(backendless.ImportLogDir + "/" + f.Name)
-		seen[p] = true
-		if found != nil {
-			continue
-		}
-		l, err := client.ReadMigrationLog(ctx, appID, p)
-		if backendless.IsNotFound(err) {
-			continue
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-		if l.Archive == src.Name && l.ArchiveBytes == src.Size && l.Status != backendless.LogFailed && l.ImportID != "" {
-			found = l
+	for _, l := range logs {
+		if l.Status != backendless.LogFailed {
+			return l, seen, nil
 		}
 	}
-	return found, seen, nil
+	return nil, seen, nil
 }
 
 // checkTargetEmpty refuses, before importing, a target that already has tables, unless allowed.
-func (r *dataImportResource) checkTargetEmpty(ctx context.Context, client *backendless.Client, plan *dataImportModel, what string, resp *resource.CreateResponse) bool {
+func (r *dataImportResource) checkTargetEmpty(ctx context.Context, client *backendless.Client, plan *dataImportModel, what string, diags *diag.Diagnostics) bool {
 	if plan.AllowNonEmptyTarget.ValueBool() {
 		return true
 	}
-	tables, err := client.ListTables(ctx, plan.AppID.ValueString())
+	tables, err := rideOut(ctx, r.data.poll, "listing the tables of app "+plan.AppID.ValueString(), func(ctx context.Context) ([]backendless.Table, error) {
+		return client.ListTables(ctx, plan.AppID.ValueString())
+	})
 	if err != nil {
-		addError(&resp.Diagnostics, what+": checking that the target app is blank", err)
+		addError(diags, what+": checking that the target app is blank", err)
 		return false
 	}
 	if len(tables) == 0 {
@@ -376,7 +501,7 @@ func (r *dataImportResource) checkTargetEmpty(ctx context.Context, client *backe
 	for _, t := range tables {
 		names = append(names, fmt.Sprintf("%s (%d rows)", t.Name, t.Count))
 	}
-	resp.Diagnostics.AddAttributeError(path.Root("allow_non_empty_target"), "The target app is not blank",
+	diags.AddAttributeError(path.Root("allow_non_empty_target"), "The target app is not blank",
 		fmt.Sprintf("%s: the app already has tables: %s. Nothing was imported.\n\nThe runbook recommends \"to start with a blank/new app to avoid any conflicts during the import\": "+
 			"import into a new appmigrate_backendless_app, or set allow_non_empty_target = true to import anyway.", what, strings.Join(names, ", ")))
 	return false
@@ -452,9 +577,10 @@ func (r *dataImportResource) waitForManualImport(ctx context.Context, client *ba
 }
 
 // finish turns a final log into state: a failure quotes the log; a completion is verified
-// against the manifest table by table.
-func (r *dataImportResource) finish(ctx context.Context, client *backendless.Client, plan *dataImportModel, src *sourceArchive,
-	log *backendless.MigrationLog, sent *transport.Digest, resp *resource.CreateResponse) {
+// against the manifest table by table. The step is finished either way (no resume point): a
+// failed import loaded nothing and the replacement starts a new one.
+func (r *dataImportResource) finish(ctx context.Context, client *backendless.Client, f importFollow, log *backendless.MigrationLog) {
+	plan, src := f.plan, f.src
 	appID := plan.AppID.ValueString()
 	what := fmt.Sprintf("Import %s of %s into Backendless app %s", log.ImportID, src.info.Name, appID)
 	plan.recordStart(log.ImportID, log.Path)
@@ -462,38 +588,77 @@ func (r *dataImportResource) finish(ctx context.Context, client *backendless.Cli
 	if log.ArchiveSHA256 != "" {
 		plan.ArchiveSHA256, plan.ArchiveBytes = types.StringValue(log.ArchiveSHA256), types.Int64Value(log.ArchiveBytes)
 	}
+	done := func() {
+		f.diags.Append(f.state.Set(ctx, plan.partial())...)
+		f.diags.Append(setResume(ctx, f.private, "")...)
+	}
 	if log.Status == backendless.LogFailed {
-		resp.Diagnostics.Append(resp.State.Set(ctx, plan.partial())...)
-		resp.Diagnostics.AddError("Backendless import failed",
+		done()
+		f.diags.AddError("Backendless import failed",
 			fmt.Sprintf("%s failed. The migration log %s says:\n\n%s\n\nLast %d lines of the log:\n\n%s\n\n"+
 				"Fix the cause (for a broken archive, create the migration archive again: terraform apply -replace=%s.<name>) and run apply again. "+
 				"A failed import loads nothing; the next apply starts a new one, and never repeats a completed import of the same archive.",
 				what, log.Path, indent(log.Errors), logTailLines, indent(log.Tail(logTailLines)), migrationArchiveType))
 		return
 	}
+	sent := f.sent
 	if sent != nil && log.ArchiveSHA256 != "" && (sent.SHA256 != log.ArchiveSHA256 || sent.Bytes != log.ArchiveBytes) {
-		resp.Diagnostics.Append(resp.State.Set(ctx, plan.partial())...)
-		resp.Diagnostics.AddError("The importer received different bytes",
+		done()
+		f.diags.AddError("The importer received different bytes",
 			fmt.Sprintf("%s: the provider streamed %d bytes with SHA-256 %s, but the migration log %s reports %d bytes with SHA-256 %s. "+
 				"The import is recorded as tainted; run apply again to import afresh into a new app.", what, sent.Bytes, sent.SHA256, log.Path, log.ArchiveBytes, log.ArchiveSHA256))
 		return
 	}
 
-	counts, missing, err := countTables(ctx, client, appID, src.manifest.Tables)
+	type tableCounts struct {
+		counts  map[string]int64
+		missing map[string]bool
+	}
+	tc, err := rideOut(ctx, r.data.poll, "counting the imported rows in app "+appID, func(ctx context.Context) (tableCounts, error) {
+		counts, missing, err := countTables(ctx, client, appID, src.manifest.Tables)
+		return tableCounts{counts, missing}, err
+	})
+	counts, missing := tc.counts, tc.missing
 	if err != nil {
-		resp.Diagnostics.Append(resp.State.Set(ctx, plan.partial())...)
-		addError(&resp.Diagnostics, what+": counting the imported rows", err)
+		// The import completed; only the count is missing, and the next apply counts again.
+		interrupted(ctx, f.diags, f.state, f.private, plan.partial(), importFollowStep, what+": counting the imported rows", "The import "+log.ImportID, err, addError)
 		return
 	}
 	tables, diags := types.MapValueFrom(ctx, types.Int64Type, counts)
-	resp.Diagnostics.Append(diags...)
+	f.diags.Append(diags...)
 	plan.Tables = tables
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan.partial())...)
+	done()
 	if report, differ := compareCounts(src.manifest.Tables, counts, missing); differ {
-		resp.Diagnostics.AddError("Imported row counts differ from the archive",
+		f.diags.AddError("Imported row counts differ from the archive",
 			fmt.Sprintf("%s: the migration log says %q, but the 5.0 app does not hold what the archive's manifest lists:\n\n%s\n"+
 				"Last %d lines of the migration log %s:\n\n%s\n\nThe import is recorded as tainted. Investigate in the 5.0 console before re-running apply into a new app.",
 				what, "MIGRATION COMPLETED", report, logTailLines, log.Path, indent(log.Tail(logTailLines))))
+		return
+	}
+	r.reportDuplicates(ctx, client, f, log.ImportID)
+}
+
+// reportDuplicates names the other imports of the same archive a duplicate delivery started
+// during this apply (logs that were not there before it), so the target's history is explained:
+// a failed one loaded nothing, a completed one (allow_non_empty_target) loaded the archive again.
+func (r *dataImportResource) reportDuplicates(ctx context.Context, client *backendless.Client, f importFollow, own string) {
+	if f.before == nil {
+		return
+	}
+	logs, _, err := client.FindImports(ctx, f.plan.AppID.ValueString(), f.src.info.Name, f.src.info.Size)
+	if err != nil {
+		return // only a report; the import itself is verified
+	}
+	var extra []string
+	for _, l := range logs {
+		if l.ImportID != own && !f.before[l.Path] {
+			extra = append(extra, fmt.Sprintf("%s (%s, %s)", l.ImportID, l.Status, l.Path))
+		}
+	}
+	if len(extra) > 0 {
+		f.diags.AddWarning("The import was started more than once",
+			fmt.Sprintf("Besides import %s, the importer ran %s for the same archive: the start was delivered twice on the way. "+
+				"A FAILED one loaded nothing; a COMPLETED one imported the archive again over the same tables.", own, strings.Join(extra, ", ")))
 	}
 }
 
@@ -558,7 +723,7 @@ func (r *dataImportResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, 5*time.Minute, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, dataImportTimeouts.Read, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -608,9 +773,36 @@ func (r *dataImportResource) Update(ctx context.Context, req resource.UpdateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	plan.ID, plan.Status, plan.LogPath, plan.Tables = state.ID, state.Status, state.LogPath, state.Tables
-	plan.ArchiveSHA256, plan.ArchiveBytes = state.ArchiveSHA256, state.ArchiveBytes
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	rp, diags := resumeOf(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	plan.ID, plan.LogPath = state.ID, state.LogPath
+	if rp == nil || state.ID.IsNull() || state.LogPath.IsNull() {
+		plan.Status, plan.Tables = state.Status, state.Tables
+		plan.ArchiveSHA256, plan.ArchiveBytes = state.ArchiveSHA256, state.ArchiveBytes
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		return
+	}
+	// An interrupted create: follow its import to the end and verify it, as Create would have.
+	client := r.backendlessClient(dataImportType, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, dataImportTimeouts.Create, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	defer cancel()
+	what := fmt.Sprintf("Resuming import %s into Backendless app %s", state.ID.ValueString(), plan.AppID.ValueString())
+	src, ok := r.readSource(ctx, client, &plan, what, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	plan.Status = state.Status
+	f := importFollow{plan: &plan, src: src, diags: &resp.Diagnostics, state: &resp.State, private: resp.Private}
+	if !state.ArchiveSHA256.IsNull() && !state.ArchiveBytes.IsNull() {
+		f.sent = &transport.Digest{SHA256: state.ArchiveSHA256.ValueString(), Bytes: state.ArchiveBytes.ValueInt64()}
+	}
+	r.follow(ctx, client, f)
 }
 
 // Delete has nothing to undo: Backendless has no "un-import". It says so.

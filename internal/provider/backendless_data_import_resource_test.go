@@ -502,16 +502,19 @@ resource "appmigrate_backendless_app" "target" {
 				},
 			},
 			{
-				// The import starts; then reading its migration log fails on every attempt (500).
+				// The import starts; then every read of its migration log fails (500, which the
+				// wait rides out as transient) until the step's own timeout ends it: tainted, with
+				// the import recorded.
 				PreConfig: func() {
-					sb.ScriptFault("GET", "/backendless/console/"+appID+"/console/files/download/migration/", sandbox.Fault500, 5) // every attempt: the read fails for good
+					sb.ScriptFault("GET", "/backendless/console/"+appID+"/console/files/download/migration/", sandbox.Fault500, 1_000_000)
 				},
-				Config:      importConfig(sb, crm, "crm-v5-taint", "", ""),
-				ExpectError: expectText("Importing", "into Backendless app "+appID, "HTTP 500"),
+				Config:      importConfig(sb, crm, "crm-v5-taint", "", `  timeouts = { create = "5s" }`),
+				ExpectError: expectText("into Backendless app "+appID, "timed out"),
 			},
 			{
 				// The tainted import is replaced, and the replacement adopts the import that did run.
-				Config: importConfig(sb, crm, "crm-v5-taint", "", ""),
+				PreConfig: sb.ClearFaults,
+				Config:    importConfig(sb, crm, "crm-v5-taint", "", `  timeouts = { create = "5s" }`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(importAddr, plancheck.ResourceActionDestroyBeforeCreate)},
 				},

@@ -3,12 +3,15 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -17,15 +20,25 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/backendless"
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
 )
 
 // Runbook step 6 (Backendless 5.0): "Select the Files section in Backendless console and upload
 // the "files" archive into the root directory." The archive goes from the 3.x download straight
 // into the documented 5.x upload, hashed in flight, then is read back and hashed again: a copy is
 // only done when both sides have the same bytes.
+//
+// Resume, never repeat: the upload is identified by its target path and the source's bytes. A
+// file already at target_path with the source's size and SHA-256 is adopted without uploading
+// again (an earlier apply that was killed, or an answer lost on the way back). A file that was
+// not there when this create looked, and is there after its upload, is this create's own: one
+// with other bytes (a cut-off or twice-delivered upload) is replaced, even without overwrite. An
+// upload cut off without an answer is recorded with a resume point, so the path stays this
+// resource's and the next apply (Update) finishes it.
 
 var (
 	_ resource.Resource                = &fileUploadResource{}
@@ -36,7 +49,19 @@ var (
 
 const fileUploadType = "appmigrate_backendless_file_upload"
 
+// uploadStep is the resume point of an upload that was started but not verified.
+const uploadStep = "uploading the files archive"
+
+// uploadResults are the attributes an unfinished upload does not know yet.
+var uploadResults = map[string]attr.Value{
+	"source_bytes": types.Int64Unknown(), "source_sha256": types.StringUnknown(),
+	"bytes": types.Int64Unknown(), "sha256": types.StringUnknown(), "file_url": types.StringUnknown(),
+}
+
 // NewBackendlessFileUploadResource returns the appmigrate_backendless_file_upload resource.
+// fileUploadTimeouts are the step's timeouts and their defaults.
+var fileUploadTimeouts = stepTimeouts{Create: 60 * time.Minute, Read: 30 * time.Minute, Delete: 10 * time.Minute}
+
 func NewBackendlessFileUploadResource() resource.Resource { return &fileUploadResource{} }
 
 type fileUploadResource struct{ configured }
@@ -138,7 +163,7 @@ func (r *fileUploadResource) Schema(ctx context.Context, _ resource.SchemaReques
 				Computed:            true,
 				PlanModifiers:       keep,
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
+			"timeouts": fileUploadTimeouts.attribute(ctx),
 		},
 	}
 }
@@ -172,6 +197,7 @@ func (r *fileUploadResource) ModifyPlan(ctx context.Context, req resource.Modify
 		return
 	}
 	checkLegacyKey(client, path.Root("source_app_id"), plan.SourceAppID, &resp.Diagnostics)
+	planResume(ctx, req, resp, uploadResults)
 	if !config.TargetPath.IsNull() {
 		return
 	}
@@ -197,92 +223,251 @@ func (r *fileUploadResource) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, 60*time.Minute, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, fileUploadTimeouts.Create, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	defer cancel()
 
 	appID, target := plan.AppID.ValueString(), plan.TargetPath.ValueString()
-	srcApp, srcVersion, srcPath := plan.SourceAppID.ValueString(), plan.SourceVersion.ValueString(), plan.SourcePath.ValueString()
 	plan.ID = types.StringValue(appID + ":" + target)
-	what := fmt.Sprintf("Uploading %s (3.x app %s version %s) to %s of Backendless app %s", srcPath, srcApp, srcVersion, target, appID)
-	source := client.LegacyDownload(srcApp, srcVersion, srcPath)
+	u := r.upload(&plan, &resp.Diagnostics, &resp.State, resp.Private)
 
-	if !plan.Overwrite.ValueBool() {
-		exists, err := client.FileExists(ctx, appID, target)
+	exists, err := rideOut(ctx, r.data.poll, "checking "+target, func(ctx context.Context) (bool, error) {
+		return client.FileExists(ctx, appID, target)
+	})
+	if err != nil {
+		addError(&resp.Diagnostics, u.what, err)
+		return
+	}
+	if exists {
+		// A file is already there: the same bytes as the source (an earlier apply that uploaded it
+		// and lost track) are adopted; other bytes are replaced only with overwrite.
+		same, err := u.compare(ctx, client, nil)
 		if err != nil {
-			addError(&resp.Diagnostics, what, err)
+			u.fail(ctx, err, false)
 			return
 		}
-		if exists {
-			// A file is already there: an earlier apply that uploaded it and lost track (or was
-			// interrupted before saving state) is adopted when the bytes are the same.
-			r.adoptExisting(ctx, client, &plan, what, resp)
+		if same != nil {
+			u.adopt(ctx, client, same, "Adopted a file already uploaded")
+			return
+		}
+		if !plan.Overwrite.ValueBool() {
+			u.differs(ctx, client)
 			return
 		}
 	}
+	// The path was free (or is replaced on purpose): what is there after the upload is this create's.
+	u.send(ctx, client, plan.Overwrite.ValueBool())
+}
 
-	up, err := client.UploadFile(ctx, appID, target, plan.Overwrite.ValueBool(), source)
-	if backendless.IsFileExists(err) {
-		resp.Diagnostics.AddAttributeError(path.Root("target_path"), "File already exists in the target app",
-			fmt.Sprintf("%s: %v.\n\nSet overwrite = true to replace it, or choose another target_path.", what, err))
-		return
-	}
-	if err != nil {
-		addLegacyError(&resp.Diagnostics, path.Root("source_app_id"), what, err)
-		return
-	}
-	// The file exists now: record it before verifying, so a mismatch leaves it tainted in state
-	// (and a re-apply replaces it) instead of an untracked file in the app.
-	plan.SourceBytes, plan.SourceSHA256 = types.Int64Value(up.Sent.Bytes), types.StringValue(up.Sent.SHA256)
-	plan.Bytes, plan.SHA256, plan.FileURL = types.Int64Value(up.Sent.Bytes), types.StringValue(up.Sent.SHA256), types.StringValue(up.FileURL)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+// uploadRun is one upload step being done, with where its outcome goes (Create's or a resuming
+// Update's response).
+type uploadRun struct {
+	poll    pollSettings
+	plan    *fileUploadModel
+	what    string
+	diags   *diag.Diagnostics
+	state   *tfsdk.State
+	private privateSetter
+}
 
-	got, err := client.HashFile(ctx, appID, target)
-	if err != nil {
-		addError(&resp.Diagnostics, "Reading back "+target+" from Backendless app "+appID+" to verify the upload", err)
-		return
-	}
-	if got != up.Sent {
-		plan.Bytes, plan.SHA256 = types.Int64Value(got.Bytes), types.StringValue(got.SHA256)
-		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-		resp.Diagnostics.AddError("Uploaded file differs from the source",
-			fmt.Sprintf("%s: the 3.x source streamed %d bytes with SHA-256 %s, but the 5.0 app now holds %d bytes with SHA-256 %s.\n\n"+
-				"The uploaded file is recorded in state as tainted; run apply again to replace it.", what, up.Sent.Bytes, up.Sent.SHA256, got.Bytes, got.SHA256))
+func (r *fileUploadResource) upload(plan *fileUploadModel, diags *diag.Diagnostics, state *tfsdk.State, private privateSetter) *uploadRun {
+	return &uploadRun{poll: r.data.poll, plan: plan, diags: diags, state: state, private: private,
+		what: fmt.Sprintf("Uploading %s (3.x app %s version %s) to %s of Backendless app %s", plan.SourcePath.ValueString(), plan.SourceAppID.ValueString(),
+			plan.SourceVersion.ValueString(), plan.TargetPath.ValueString(), plan.AppID.ValueString())}
+}
+
+// send uploads the source to the target path, which this step owns from now on, and verifies it.
+// An answer that is lost, a duplicate delivery ("file already exists") or a file that arrived
+// with other bytes is settled by comparing what is there with the source, then by uploading once
+// more with overwrite when they differ. A cut-off upload is recorded with the resume point.
+func (u *uploadRun) send(ctx context.Context, client *backendless.Client, overwrite bool) {
+	plan := u.plan
+	appID, target := plan.AppID.ValueString(), plan.TargetPath.ValueString()
+	source := client.LegacyDownload(plan.SourceAppID.ValueString(), plan.SourceVersion.ValueString(), plan.SourcePath.ValueString())
+	for attempt := 0; ; attempt++ {
+		// An upload that failed for a while (5xx, connections) is tried again, each time after
+		// comparing what is at the target path with the source, so a file that arrived whole is
+		// adopted rather than sent again.
+		tries := 0
+		var adopted *transport.Digest
+		up, err := rideOut(ctx, u.poll, u.what, func(ctx context.Context) (*backendless.UploadResult, error) {
+			if tries++; tries > 1 {
+				same, err := u.compare(ctx, client, nil)
+				if err != nil || same != nil {
+					adopted = same
+					return nil, err
+				}
+			}
+			return client.UploadFile(ctx, appID, target, overwrite, source)
+		})
+		if err == nil && adopted != nil {
+			u.adopt(ctx, client, adopted, "")
+			return
+		}
+		switch {
+		case err == nil:
+			u.verify(ctx, client, up)
+			return
+		case transport.IsTookEffect(err) || backendless.IsFileExists(err):
+			// The file was absent when this step looked: whatever is there now is its own upload.
+			same, cmpErr := u.compare(ctx, client, nil)
+			if cmpErr != nil {
+				u.fail(ctx, cmpErr, true)
+				return
+			}
+			if same != nil {
+				u.adopt(ctx, client, same, "")
+				return
+			}
+			if attempt > 0 {
+				u.fail(ctx, fmt.Errorf("%w; the file there still differs from the source after uploading it again", err), true)
+				return
+			}
+			overwrite = true // its own file, cut off or garbled: replaced
+		case vendorRefused(err):
+			// Refused: nothing was stored.
+			addLegacyError(u.diags, path.Root("source_app_id"), u.what, err)
+			return
+		default:
+			// Cut off without an answer, or interrupted: the path is this step's from here on.
+			u.fail(ctx, err, true)
+			return
+		}
 	}
 }
 
-// adoptExisting hashes the file already at target_path and the source; equal bytes are adopted,
-// anything else is left alone with an error saying how to proceed.
-func (r *fileUploadResource) adoptExisting(ctx context.Context, client *backendless.Client, plan *fileUploadModel, what string, resp *resource.CreateResponse) {
+// verify reads the uploaded file back and compares it with what was streamed.
+func (u *uploadRun) verify(ctx context.Context, client *backendless.Client, up *backendless.UploadResult) {
+	plan := u.plan
+	appID, target := plan.AppID.ValueString(), plan.TargetPath.ValueString()
+	// The file exists now: record it before verifying, so an interruption keeps it this step's.
+	plan.SourceBytes, plan.SourceSHA256 = types.Int64Value(up.Sent.Bytes), types.StringValue(up.Sent.SHA256)
+	plan.FileURL = types.StringValue(up.FileURL)
+	u.record(ctx)
+	got, err := rideOut(ctx, u.poll, "reading back "+target, func(ctx context.Context) (transport.Digest, error) {
+		return client.HashFile(ctx, appID, target)
+	})
+	if err != nil {
+		u.fail(ctx, fmt.Errorf("reading back %s to verify the upload: %w", target, err), true)
+		return
+	}
+	plan.Bytes, plan.SHA256 = types.Int64Value(got.Bytes), types.StringValue(got.SHA256)
+	u.diags.Append(u.state.Set(ctx, plan)...)
+	u.diags.Append(setResume(ctx, u.private, "")...)
+	if got != up.Sent {
+		u.diags.AddError("Uploaded file differs from the source",
+			fmt.Sprintf("%s: the 3.x source streamed %d bytes with SHA-256 %s, but the 5.0 app now holds %d bytes with SHA-256 %s.\n\n"+
+				"The uploaded file is recorded in state as tainted; run apply again to replace it.", u.what, up.Sent.Bytes, up.Sent.SHA256, got.Bytes, got.SHA256))
+	}
+}
+
+// compare hashes the file at the target path and the source (unless its digest is known) and
+// returns the common digest when both hold the same bytes (nil when they differ or the file is
+// missing). A size that already differs saves both downloads.
+func (u *uploadRun) compare(ctx context.Context, client *backendless.Client, source *transport.Digest) (*transport.Digest, error) {
+	plan := u.plan
+	appID, target := plan.AppID.ValueString(), plan.TargetPath.ValueString()
+	srcApp, srcVersion, srcPath := plan.SourceAppID.ValueString(), plan.SourceVersion.ValueString(), plan.SourcePath.ValueString()
+	info, err := client.StatFile(ctx, appID, target)
+	if backendless.IsFileNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if source == nil {
+		srcInfo, err := client.StatLegacyFile(ctx, srcApp, srcVersion, srcPath)
+		if err != nil {
+			return nil, err
+		}
+		if srcInfo.Size != info.Size {
+			return nil, nil
+		}
+		d, err := client.HashLegacyFile(ctx, srcApp, srcVersion, srcPath)
+		if err != nil {
+			return nil, err
+		}
+		source = &d
+	}
+	if source.Bytes != info.Size {
+		return nil, nil
+	}
+	got, err := client.HashFile(ctx, appID, target)
+	if err != nil {
+		return nil, err
+	}
+	if got != *source {
+		return nil, nil
+	}
+	return &got, nil
+}
+
+// adopt records the file at the target path, whose bytes equal the source's (d); warning, when
+// not empty, says so to the user.
+func (u *uploadRun) adopt(ctx context.Context, client *backendless.Client, d *transport.Digest, warning string) {
+	plan := u.plan
+	appID, target := plan.AppID.ValueString(), plan.TargetPath.ValueString()
+	info, err := client.StatFile(ctx, appID, target)
+	if err != nil {
+		u.fail(ctx, err, false)
+		return
+	}
+	plan.SourceBytes, plan.SourceSHA256 = types.Int64Value(d.Bytes), types.StringValue(d.SHA256)
+	plan.Bytes, plan.SHA256, plan.FileURL = types.Int64Value(d.Bytes), types.StringValue(d.SHA256), types.StringValue(info.PublicURL)
+	if warning != "" {
+		u.diags.AddWarning(warning,
+			fmt.Sprintf("%s already held the same %d bytes (SHA-256 %s) as the source, so nothing was uploaded and the file is now managed by Terraform.", target, d.Bytes, d.SHA256))
+	}
+	u.diags.Append(u.state.Set(ctx, plan)...)
+	u.diags.Append(setResume(ctx, u.private, "")...)
+}
+
+// differs refuses a different file at the target path without overwrite.
+func (u *uploadRun) differs(ctx context.Context, client *backendless.Client) {
+	plan := u.plan
 	appID, target := plan.AppID.ValueString(), plan.TargetPath.ValueString()
 	existing, err := client.HashFile(ctx, appID, target)
 	if err != nil {
-		addError(&resp.Diagnostics, what+": reading the file already at the target path", err)
+		addError(u.diags, u.what+": reading the file already at the target path", err)
 		return
 	}
 	source, err := client.HashLegacyFile(ctx, plan.SourceAppID.ValueString(), plan.SourceVersion.ValueString(), plan.SourcePath.ValueString())
 	if err != nil {
-		addLegacyError(&resp.Diagnostics, path.Root("source_app_id"), what+": reading the source", err)
+		addLegacyError(u.diags, path.Root("source_app_id"), u.what+": reading the source", err)
 		return
 	}
-	if existing != source {
-		resp.Diagnostics.AddAttributeError(path.Root("target_path"), "A different file already exists in the target app",
-			fmt.Sprintf("%s: %s already exists in the 5.0 app with %d bytes (SHA-256 %s); the source has %d bytes (SHA-256 %s).\n\n"+
-				"Set overwrite = true to replace it, or choose another target_path.", what, target, existing.Bytes, existing.SHA256, source.Bytes, source.SHA256))
+	u.diags.AddAttributeError(path.Root("target_path"), "A different file already exists in the target app",
+		fmt.Sprintf("%s: %s already exists in the 5.0 app with %d bytes (SHA-256 %s); the source has %d bytes (SHA-256 %s).\n\n"+
+			"Set overwrite = true to replace it, or choose another target_path.", u.what, target, existing.Bytes, existing.SHA256, source.Bytes, source.SHA256))
+}
+
+// record saves the step as unfinished: the target path is this resource's from now on.
+func (u *uploadRun) record(ctx context.Context) {
+	u.diags.Append(u.state.Set(ctx, u.plan.partial())...)
+	u.diags.Append(setResume(ctx, u.private, uploadStep)...)
+}
+
+// fail ends the step on err. owned says the target path is already this step's (its upload may
+// have reached the vendor): then it is saved with the resume point (interrupted); otherwise
+// nothing of the step exists and the error alone is reported.
+func (u *uploadRun) fail(ctx context.Context, err error, owned bool) {
+	report := func(d *diag.Diagnostics, summary string, err error) {
+		addLegacyError(d, path.Root("source_app_id"), summary, err)
+	}
+	if !owned {
+		report(u.diags, u.what, err)
 		return
 	}
-	info, err := client.StatFile(ctx, appID, target)
-	if err != nil {
-		addError(&resp.Diagnostics, what, err)
-		return
-	}
-	plan.SourceBytes, plan.SourceSHA256 = types.Int64Value(source.Bytes), types.StringValue(source.SHA256)
-	plan.Bytes, plan.SHA256, plan.FileURL = types.Int64Value(existing.Bytes), types.StringValue(existing.SHA256), types.StringValue(info.PublicURL)
-	resp.Diagnostics.AddWarning("Adopted a file already uploaded",
-		fmt.Sprintf("%s already held the same %d bytes (SHA-256 %s) as the source, so nothing was uploaded and the file is now managed by Terraform.", target, existing.Bytes, existing.SHA256))
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	interrupted(ctx, u.diags, u.state, u.private, u.plan.partial(), uploadStep, u.what, "An upload that reached Backendless", err, report)
+}
+
+// partial is the model with every value not known yet set to null, for saving state mid-create.
+func (m fileUploadModel) partial() fileUploadModel {
+	nullUnknownStrings(&m.SourceSHA256, &m.SHA256, &m.FileURL)
+	nullUnknownInts(&m.SourceBytes, &m.Bytes)
+	return m
 }
 
 func (r *fileUploadResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -292,15 +477,25 @@ func (r *fileUploadResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, 30*time.Minute, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, fileUploadTimeouts.Read, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	defer cancel()
 
 	appID, target := state.AppID.ValueString(), state.TargetPath.ValueString()
+	if rp, diags := resumeOf(ctx, req.Private); rp != nil || diags.HasError() {
+		resp.Diagnostics.Append(diags...)
+		return // an unfinished upload: kept as it is; the next apply finishes it
+	}
 	info, err := client.StatFile(ctx, appID, target)
-	if backendless.IsNotFound(err) {
+	if err != nil && !backendless.IsFileNotFound(err) && backendless.IsNotFound(err) {
+		// A 404 without the Files API's own code: it proves the file gone only if the app is.
+		if _, appErr := client.GetApp(ctx, appID); appErr != nil && backendless.IsNotFound(appErr) {
+			err = &backendless.Error{Op: "backendless: stat " + target, Status: http.StatusNotFound, Code: backendless.CodeFileNotFound, Message: "the app no longer exists"}
+		}
+	}
+	if backendless.IsFileNotFound(err) {
 		resp.Diagnostics.AddWarning("Uploaded file no longer exists",
 			fmt.Sprintf("%s is no longer in Backendless app %s; it was deleted outside Terraform. It is removed from state and the next apply uploads it again.", target, appID))
 		resp.State.RemoveResource(ctx)
@@ -340,9 +535,41 @@ func (r *fileUploadResource) Update(ctx context.Context, req resource.UpdateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	plan.ID, plan.Bytes, plan.SHA256, plan.FileURL = state.ID, state.Bytes, state.SHA256, state.FileURL
-	plan.SourceBytes, plan.SourceSHA256 = state.SourceBytes, state.SourceSHA256
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	rp, diags := resumeOf(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	plan.ID = state.ID
+	if rp == nil {
+		plan.Bytes, plan.SHA256, plan.FileURL = state.Bytes, state.SHA256, state.FileURL
+		plan.SourceBytes, plan.SourceSHA256 = state.SourceBytes, state.SourceSHA256
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		return
+	}
+	// An interrupted create: the target path is this resource's. Keep what is there when it is
+	// the source's bytes; otherwise upload again over it.
+	client := r.backendlessClient(fileUploadType, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, fileUploadTimeouts.Create, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	defer cancel()
+	u := r.upload(&plan, &resp.Diagnostics, &resp.State, resp.Private)
+	var known *transport.Digest
+	if !state.SourceSHA256.IsNull() && !state.SourceBytes.IsNull() {
+		known = &transport.Digest{Bytes: state.SourceBytes.ValueInt64(), SHA256: state.SourceSHA256.ValueString()}
+	}
+	same, err := u.compare(ctx, client, known)
+	if err != nil {
+		u.fail(ctx, err, true)
+		return
+	}
+	if same != nil {
+		u.adopt(ctx, client, same, "")
+		return
+	}
+	u.send(ctx, client, true)
 }
 
 func (r *fileUploadResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -352,14 +579,36 @@ func (r *fileUploadResource) Delete(ctx context.Context, req resource.DeleteRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, 10*time.Minute, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, fileUploadTimeouts.Delete, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	defer cancel()
+	if rp, _ := resumeOf(ctx, req.Private); rp != nil && r.keepUnfinished(ctx, client, &state, &resp.Diagnostics) {
+		return
+	}
 	if err := client.DeleteFile(ctx, state.AppID.ValueString(), state.TargetPath.ValueString()); err != nil && !backendless.IsNotFound(err) {
 		addError(&resp.Diagnostics, "Deleting "+state.TargetPath.ValueString()+" from Backendless app "+state.AppID.ValueString(), err)
 	}
+}
+
+// keepUnfinished decides, for an unfinished upload being removed (a tainted resource replaced),
+// whether the file at its path is kept: a complete one (the source's size) is left for the next
+// create to verify and adopt, a partial one is deleted. It warns about what it keeps.
+func (r *fileUploadResource) keepUnfinished(ctx context.Context, client *backendless.Client, state *fileUploadModel, diags *diag.Diagnostics) bool {
+	appID, target := state.AppID.ValueString(), state.TargetPath.ValueString()
+	info, err := client.StatFile(ctx, appID, target)
+	if err != nil {
+		return false // gone, or unreadable: Delete goes on (and ignores a 404)
+	}
+	src, err := client.StatLegacyFile(ctx, state.SourceAppID.ValueString(), state.SourceVersion.ValueString(), state.SourcePath.ValueString())
+	if err != nil || src.Size != info.Size {
+		return false
+	}
+	diags.AddWarning("Unfinished upload left in place",
+		fmt.Sprintf("%s of Backendless app %s was uploaded but not yet verified when this resource was removed. It has the source's size, so it is left in place: "+
+			"the next create compares its SHA-256 with the source and adopts it instead of uploading again.", target, appID))
+	return true
 }
 
 // ImportState takes `<app_id>:<path>`; Read then measures and hashes the file.

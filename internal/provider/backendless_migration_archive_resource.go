@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/backendless"
@@ -33,6 +35,13 @@ import (
 // asynchronously and places them "into the /migration-to-4 directory in the File storage of your
 // app". The vendor has no API for the button, so api mode calls a modeled one and manual mode
 // waits for a person to click while it watches the (inferred) 3.x directory listing.
+//
+// Resume, never repeat: an archive job is identified by its app and version. Before requesting
+// one, Create lists the version's jobs (the MODELED job list) and adopts a running job, or one
+// finished less than archiveAdoptWindow ago whose two archives are still there (what an apply
+// killed before it could record its job leaves). A request whose answer is lost is resolved by
+// the same list: a job that was not there before the request is its own. Ctrl-C while waiting
+// saves the job untainted with a resume point; the next apply's Update waits for it.
 
 var (
 	_ resource.Resource                = &migrationArchiveResource{}
@@ -52,6 +61,9 @@ const (
 )
 
 // NewBackendlessMigrationArchiveResource returns the appmigrate_backendless_migration_archive resource.
+// archiveTimeouts are the step's timeouts and their defaults.
+var archiveTimeouts = stepTimeouts{Create: 60 * time.Minute, Read: 5 * time.Minute, Delete: 10 * time.Minute}
+
 func NewBackendlessMigrationArchiveResource() resource.Resource { return &migrationArchiveResource{} }
 
 type migrationArchiveResource struct{ configured }
@@ -148,7 +160,7 @@ func (r *migrationArchiveResource) Schema(ctx context.Context, _ resource.Schema
 				Computed:      true,
 				PlanModifiers: []planmodifier.Map{mapplanmodifier.UseStateForUnknown()},
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
+			"timeouts": archiveTimeouts.attribute(ctx),
 		},
 	}
 }
@@ -171,7 +183,21 @@ func archiveGate(appID, version string) manualGate {
 	}
 }
 
-const defaultArchiveCreateTimeout = 60 * time.Minute
+// archiveAdoptWindow is how recently a finished job of the same version must have been started
+// for Create to take its archives instead of requesting new ones: the job of an earlier apply
+// that was killed before recording it. An older archive is a snapshot of older data and is not
+// taken (a new one is requested).
+const archiveAdoptWindow = time.Hour
+
+// archiveResults are the attributes an unfinished archive step does not know yet.
+var archiveResults = map[string]attr.Value{
+	"data_archive_name": types.StringUnknown(), "data_archive_path": types.StringUnknown(), "data_archive_size": types.Int64Unknown(),
+	"files_archive_name": types.StringUnknown(), "files_archive_path": types.StringUnknown(), "files_archive_size": types.Int64Unknown(),
+	"created_at": types.StringUnknown(), "tables": types.MapUnknown(types.Int64Type),
+}
+
+// archiveWaitStep is the resume point of an archive step whose job is recorded.
+const archiveWaitStep = "waiting for the migration archive job"
 
 // ModifyPlan fails at plan time what would fail at apply (no 3.x secret key for the app) and,
 // in manual mode, tells the operator what to click.
@@ -189,13 +215,14 @@ func (r *migrationArchiveResource) ModifyPlan(ctx context.Context, req resource.
 		return
 	}
 	checkLegacyKey(client, path.Root("app_id"), plan.AppID, &resp.Diagnostics)
+	planResume(ctx, req, resp, archiveResults)
 	var state *migrationArchiveModel
 	if !req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	}
 	creating := state == nil || !state.AppID.Equal(plan.AppID) || !state.Version.Equal(plan.Version)
 	if creating && plan.Mode.ValueString() == modeManual && !plan.AppID.IsUnknown() && !plan.Version.IsUnknown() {
-		timeout, diags := plan.Timeouts.Create(ctx, defaultArchiveCreateTimeout)
+		timeout, diags := plan.Timeouts.Create(ctx, archiveTimeouts.Create)
 		resp.Diagnostics.Append(diags...)
 		resp.Diagnostics.Append(archiveGate(plan.AppID.ValueString(), plan.Version.ValueString()).planWarning(timeout))
 	}
@@ -208,7 +235,7 @@ func (r *migrationArchiveResource) Create(ctx context.Context, req resource.Crea
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, defaultArchiveCreateTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, archiveTimeouts.Create, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -223,46 +250,205 @@ func (r *migrationArchiveResource) Create(ctx context.Context, req resource.Crea
 	}
 	what := fmt.Sprintf("Creating the migration archive of Backendless 3.x app %s version %s", appID, version)
 
-	var data, files *backendless.FileInfo
 	if plan.Mode.ValueString() == modeManual {
 		plan.JobID = types.StringNull()
-		data, files, err = r.waitForManualArchive(ctx, client, &plan, dataRe, filesRe)
+		data, files, err := r.waitForManualArchive(ctx, client, &plan, dataRe, filesRe)
 		if err != nil {
 			addLegacyError(&resp.Diagnostics, path.Root("app_id"), what, err)
 			return
 		}
-	} else {
-		job, err := client.CreateMigrationArchive(ctx, appID, version)
-		if err != nil {
-			addLegacyError(&resp.Diagnostics, path.Root("app_id"), what, err)
-			return
+		plan.fill(data, files)
+		resp.Diagnostics.Append(readSourceTables(ctx, client, r.data.poll, &plan)...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		return
+	}
+
+	job, ok := r.startOrAdopt(ctx, client, &plan, what, resp)
+	if !ok {
+		return
+	}
+	// The job exists now: record it before waiting, so an interruption leaves a resource that
+	// names the job (resumed by the next apply) instead of an orphaned job.
+	plan.JobID = types.StringValue(job.ID)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan.partial())...)
+	resp.Diagnostics.Append(setResume(ctx, resp.Private, archiveWaitStep)...)
+	r.finishJob(ctx, client, &plan, job, &resp.Diagnostics, &resp.State, resp.Private)
+}
+
+// startOrAdopt returns the job this create follows: a running job of the version, or one that
+// finished less than archiveAdoptWindow ago with both archives still there, or else a new one.
+// ok is false when diagnostics say why there is none.
+func (r *migrationArchiveResource) startOrAdopt(ctx context.Context, client *backendless.Client, plan *migrationArchiveModel, what string,
+	resp *resource.CreateResponse) (*backendless.ArchiveJob, bool) {
+	appID, version := plan.AppID.ValueString(), plan.Version.ValueString()
+	jobs, err := rideOut(ctx, r.data.poll, "listing the archive jobs of version "+version, func(ctx context.Context) ([]backendless.ArchiveJob, error) {
+		return client.ListMigrationArchiveJobs(ctx, appID, version)
+	})
+	if err != nil {
+		addLegacyError(&resp.Diagnostics, path.Root("app_id"), what+": looking for a job already started for this version", err)
+		return nil, false
+	}
+	if j, err := rideOut(ctx, r.data.poll, "listing "+backendless.MigrationDir, func(ctx context.Context) (*backendless.ArchiveJob, error) {
+		return r.adoptable(ctx, client, appID, version, jobs)
+	}); err != nil {
+		addLegacyError(&resp.Diagnostics, path.Root("app_id"), what+": looking for a job already started for this version", err)
+		return nil, false
+	} else if j != nil {
+		resp.Diagnostics.AddWarning("Adopted a migration-archive job already started",
+			fmt.Sprintf("A migration archive of app %s version %s was already %s (job %s, started %s), most likely by an earlier apply that was interrupted. "+
+				"This apply takes that job instead of requesting another.", appID, version, map[bool]string{true: "being created", false: "created"}[j.Status == backendless.ArchiveInProgress],
+				j.ID, j.Created.Format(time.RFC3339)))
+		return j, true
+	}
+	known := make([]string, 0, len(jobs))
+	for _, j := range jobs {
+		known = append(known, j.ID)
+	}
+	// A request that failed for a while (5xx, connections) is tried again, each time after
+	// listing the version's jobs, so it is never sent again once a job of its own exists.
+	attempt := 0
+	job, err := rideOut(ctx, r.data.poll, what, func(ctx context.Context) (*backendless.ArchiveJob, error) {
+		if attempt++; attempt > 1 {
+			jobs, err := client.ListMigrationArchiveJobs(ctx, appID, version)
+			if err != nil {
+				return nil, err
+			}
+			for i := len(jobs) - 1; i >= 0; i-- {
+				if !slices.Contains(known, jobs[i].ID) {
+					j := jobs[i]
+					j.LostAnswer = true
+					return &j, nil
+				}
+			}
 		}
-		// The job exists now: record it before waiting, so a failure or timeout leaves a
-		// tainted resource that names the job instead of an orphaned one.
-		plan.JobID = types.StringValue(job.ID)
-		resp.Diagnostics.Append(resp.State.Set(ctx, plan.partial())...)
+		return client.CreateMigrationArchive(ctx, appID, version, known)
+	})
+	if err == nil {
 		if job.Adopted {
 			resp.Diagnostics.AddWarning("Adopted a running migration-archive job",
 				fmt.Sprintf("A migration archive of app %s version %s was already being created (job %s); this apply waits for that job instead of starting another.", appID, version, job.ID))
 		}
-		data, files, err = r.waitForJob(ctx, client, appID, version, job, dataRe, filesRe)
-		if err != nil {
-			addLegacyError(&resp.Diagnostics, path.Root("app_id"), what+" (job "+job.ID+")", err)
-			return
+		reportExtraJobs(ctx, client, appID, version, known, job.ID, &resp.Diagnostics)
+		return job, true
+	}
+	if !vendorRefused(err) {
+		// Interrupted or cut off: a job that appeared since the list above is this request's.
+		settle, cancel := settleContext(ctx)
+		defer cancel()
+		if after, lookupErr := client.ListMigrationArchiveJobs(settle, appID, version); lookupErr == nil {
+			for i := len(after) - 1; i >= 0; i-- {
+				if !slices.Contains(known, after[i].ID) {
+					j := after[i]
+					return &j, true // finishJob sees the ended context and records the job
+				}
+			}
 		}
 	}
+	addLegacyError(&resp.Diagnostics, path.Root("app_id"), what, err)
+	return nil, false
+}
+
+// reportExtraJobs names the jobs besides own that appeared since known was listed: the request
+// reached the vendor more than once on the way (a proxy that re-sends, a 429 answered to a
+// delivered duplicate). A job cannot be cancelled, so they are reported, not removed; their
+// archives, when they finish, sit in /migration-to-4 beside the ones this resource records.
+func reportExtraJobs(ctx context.Context, client *backendless.Client, appID, version string, known []string, own string, diags *diag.Diagnostics) {
+	jobs, err := client.ListMigrationArchiveJobs(ctx, appID, version)
+	if err != nil {
+		return // only a report
+	}
+	var extra []string
+	for _, j := range jobs {
+		if j.ID != own && !slices.Contains(known, j.ID) {
+			extra = append(extra, fmt.Sprintf("%s (%s)", j.ID, j.Status))
+		}
+	}
+	if len(extra) > 0 {
+		diags.AddWarning("The archive was requested more than once",
+			fmt.Sprintf("Besides job %s, the 3.x app %s version %s ran %s: the request was delivered more than once on the way. "+
+				"This resource records the archives of job %s; the vendor has no way to cancel the others.", own, appID, version, strings.Join(extra, ", "), own))
+	}
+}
+
+// adoptable picks, from the version's jobs (newest first), one this step may take over: a running
+// job, or a finished one started less than archiveAdoptWindow ago whose archives are both still
+// in /migration-to-4.
+func (r *migrationArchiveResource) adoptable(ctx context.Context, client *backendless.Client, appID, version string, jobs []backendless.ArchiveJob) (*backendless.ArchiveJob, error) {
+	for i := range jobs {
+		if jobs[i].Status == backendless.ArchiveInProgress {
+			return &jobs[i], nil
+		}
+	}
+	now := r.data.poll.clock.Now()
+	var listing []backendless.FileInfo
+	for i := range jobs {
+		j := &jobs[i]
+		if j.Status != backendless.ArchiveCompleted || j.Created.IsZero() || now.Sub(j.Created) > archiveAdoptWindow || j.DataArchive == "" || j.FilesArchive == "" {
+			continue
+		}
+		if listing == nil {
+			var err error
+			if listing, err = client.ListMigrationArchives(ctx, appID, version); err != nil {
+				return nil, err
+			}
+		}
+		if findArchive(listing, j.DataArchive, nil, time.Time{}) != nil && findArchive(listing, j.FilesArchive, nil, time.Time{}) != nil {
+			return j, nil
+		}
+	}
+	return nil, nil
+}
+
+// finishJob waits for the recorded job, finds its archives, reads the manifest and saves the
+// finished step; an interruption or failure saves the step as it stands (see interrupted). It
+// is the rest of Create and the whole of a resuming Update.
+func (r *migrationArchiveResource) finishJob(ctx context.Context, client *backendless.Client, plan *migrationArchiveModel, job *backendless.ArchiveJob,
+	diags *diag.Diagnostics, state *tfsdk.State, private privateSetter) {
+	appID, version := plan.AppID.ValueString(), plan.Version.ValueString()
+	what := fmt.Sprintf("Creating the migration archive of Backendless 3.x app %s version %s (job %s)", appID, version, job.ID)
+	dataRe, filesRe, err := plan.patterns()
+	if err != nil {
+		diags.AddError("Invalid archive pattern", err.Error())
+		return
+	}
+	report := func(d *diag.Diagnostics, summary string, err error) {
+		addLegacyError(d, path.Root("app_id"), summary, err)
+	}
+	data, files, err := r.waitForJob(ctx, client, appID, version, job, dataRe, filesRe)
+	var failed *transport.JobFailedError
+	switch {
+	case errors.As(err, &failed):
+		// A failed job is final: nothing to resume. The tainted resource is replaced by a new request.
+		diags.Append(state.Set(ctx, plan.partial())...)
+		diags.Append(setResume(ctx, private, "")...)
+		report(diags, what, err)
+		return
+	case err != nil:
+		interrupted(ctx, diags, state, private, plan.partial(), archiveWaitStep, what, "The archive job "+job.ID, err, report)
+		return
+	}
 	plan.fill(data, files)
-	resp.Diagnostics.Append(readSourceTables(ctx, client, &plan)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	tables := readSourceTables(ctx, client, r.data.poll, plan)
+	if tables.HasError() && ctx.Err() != nil {
+		interrupted(ctx, diags, state, private, plan.partial(), archiveWaitStep, what, "The archive job "+job.ID, ctx.Err(), report)
+		return
+	}
+	diags.Append(tables...)
+	diags.Append(state.Set(ctx, plan)...)
+	if !tables.HasError() {
+		diags.Append(setResume(ctx, private, "")...)
+	}
 }
 
 // readSourceTables records the data archive's manifest counts. An archive without a readable
 // manifest is reported, not fatal here: appmigrate_backendless_data_import, which needs the
 // manifest, stops on it before importing anything.
-func readSourceTables(ctx context.Context, client *backendless.Client, m *migrationArchiveModel) diag.Diagnostics {
+func readSourceTables(ctx context.Context, client *backendless.Client, poll pollSettings, m *migrationArchiveModel) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m.Tables = types.MapNull(types.Int64Type)
-	manifest, err := client.LegacyArchiveManifest(ctx, m.AppID.ValueString(), m.Version.ValueString(), m.DataArchivePath.ValueString())
+	manifest, err := rideOut(ctx, poll, "reading manifest.json of "+m.DataArchivePath.ValueString(), func(ctx context.Context) (*backendless.Manifest, error) {
+		return client.LegacyArchiveManifest(ctx, m.AppID.ValueString(), m.Version.ValueString(), m.DataArchivePath.ValueString())
+	})
 	var broken *backendless.ArchiveError
 	if errors.As(err, &broken) {
 		diags.AddAttributeWarning(path.Root("tables"), "Data archive has no readable manifest",
@@ -297,7 +483,9 @@ func (r *migrationArchiveResource) waitForJob(ctx context.Context, client *backe
 	if err != nil {
 		return nil, nil, err
 	}
-	listing, err := client.ListMigrationArchives(ctx, appID, version)
+	listing, err := rideOut(ctx, r.data.poll, "listing "+backendless.MigrationDir, func(ctx context.Context) ([]backendless.FileInfo, error) {
+		return client.ListMigrationArchives(ctx, appID, version)
+	})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -320,6 +508,9 @@ func findArchive(listing []backendless.FileInfo, named string, re *regexp.Regexp
 				return &listing[i]
 			}
 		}
+		return nil
+	}
+	if re == nil {
 		return nil
 	}
 	return newestMatching(listing, re, since.Truncate(time.Second))
@@ -391,15 +582,17 @@ func (r *migrationArchiveResource) Read(ctx context.Context, req resource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, 5*time.Minute, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, archiveTimeouts.Read, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	defer cancel()
 
 	appID, version := state.AppID.ValueString(), state.Version.ValueString()
-	if state.DataArchiveName.IsNull() && !state.JobID.IsNull() {
-		return // a create that failed after starting its job: tainted, replaced on the next apply
+	rp, diags := resumeOf(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if rp != nil || (state.DataArchiveName.IsNull() && !state.JobID.IsNull()) {
+		return // an unfinished step (its job recorded, the archives not yet): kept as it is for the next apply
 	}
 	listing, err := client.ListMigrationArchives(ctx, appID, version)
 	if err != nil {
@@ -421,7 +614,7 @@ func (r *migrationArchiveResource) Read(ctx context.Context, req resource.ReadRe
 			return
 		}
 		state.fill(data, files)
-		resp.Diagnostics.Append(readSourceTables(ctx, client, &state)...)
+		resp.Diagnostics.Append(readSourceTables(ctx, client, r.data.poll, &state)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 		return
 	}
@@ -468,7 +661,26 @@ func (r *migrationArchiveResource) Update(ctx context.Context, req resource.Upda
 	}
 	state.Mode, state.AcceptExisting, state.RetainOnDestroy = plan.Mode, plan.AcceptExisting, plan.RetainOnDestroy
 	state.DataArchivePattern, state.FilesArchivePattern, state.Timeouts = plan.DataArchivePattern, plan.FilesArchivePattern, plan.Timeouts
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	rp, diags := resumeOf(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if rp == nil || state.JobID.IsNull() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+		return
+	}
+	// An interrupted create: wait for its job and take its archives, as Create would have.
+	client := r.backendlessClient(migrationArchiveType, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, archiveTimeouts.Create, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	defer cancel()
+	state.DataArchiveName, state.DataArchivePath, state.DataArchiveSize = types.StringUnknown(), types.StringUnknown(), types.Int64Unknown()
+	state.FilesArchiveName, state.FilesArchivePath, state.FilesArchiveSize = types.StringUnknown(), types.StringUnknown(), types.Int64Unknown()
+	state.CreatedAt, state.Tables = types.StringUnknown(), types.MapUnknown(types.Int64Type)
+	r.finishJob(ctx, client, &state, &backendless.ArchiveJob{ID: state.JobID.ValueString()}, &resp.Diagnostics, &resp.State, resp.Private)
 }
 
 func (r *migrationArchiveResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -477,11 +689,19 @@ func (r *migrationArchiveResource) Delete(ctx context.Context, req resource.Dele
 	if resp.Diagnostics.HasError() || state.RetainOnDestroy.ValueBool() {
 		return
 	}
+	if rp, _ := resumeOf(ctx, req.Private); rp != nil && !state.JobID.IsNull() {
+		// Its archives are not recorded yet: the job goes on, and the next create adopts it.
+		resp.Diagnostics.AddWarning("Migration archive job left to finish",
+			fmt.Sprintf("The archive job %s of app %s version %s was not finished when this resource was removed. It is not cancelled (the vendor has no way to) and its archives are not deleted: "+
+				"a new appmigrate_backendless_migration_archive for the same version adopts that job within %s of its start instead of requesting another.",
+				state.JobID.ValueString(), state.AppID.ValueString(), state.Version.ValueString(), archiveAdoptWindow))
+		return
+	}
 	client := r.backendlessClient(migrationArchiveType, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, 10*time.Minute, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, archiveTimeouts.Delete, &resp.Diagnostics)
 	if !ok {
 		return
 	}

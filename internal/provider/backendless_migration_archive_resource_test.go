@@ -355,27 +355,39 @@ func TestAccBackendlessMigrationArchive_WrongSecretKeyNamesTheSetting(t *testing
 	})
 }
 
-func TestAccBackendlessMigrationArchive_FailureAfterJobStartTaintsThenReplaces(t *testing.T) {
+func TestAccBackendlessMigrationArchive_TimeoutAfterJobStartTaintsAndReplacementAdoptsTheJob(t *testing.T) {
 	sb := startSandbox(t)
 	crm := fixtureCRM(t, sb)
-	// The job starts, then reading its status fails (a 500 is not retried): the job id is in
-	// state, so the resource is tainted rather than forgotten.
-	sb.ScriptFault("GET", "/backendless3/api/v1/migration-to-4/archive/", sandbox.Fault500, 5) // every attempt: the read fails for good
+	// The job starts; then every status read fails (500, which a wait rides out as transient),
+	// until the step's own timeout ends it: the job id is in state, tainted, with a resume point.
+	sb.ScriptFault("GET", "/backendless3/api/v1/migration-to-4/archive/", sandbox.Fault500, 1_000_000)
+	short := "  timeouts = { create = \"3s\" }"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      archiveConfig(sb, crm, ""),
-				ExpectError: expectText("Creating the migration archive of Backendless 3.x app "+crm.id+" version v1 (job", "HTTP 500"),
+				Config:      archiveConfig(sb, crm, short),
+				ExpectError: expectText("Creating the migration archive of Backendless 3.x app "+crm.id+" version v1 (job", "timed out"),
 			},
 			{
-				// The next apply replaces the tainted archive (not a fresh create: it was recorded).
-				Config: archiveConfig(sb, crm, ""),
+				// The next apply replaces the tainted archive. Delete leaves the job alone, and the
+				// new create adopts it (finished, archives present) instead of requesting another.
+				PreConfig: sb.ClearFaults,
+				Config:    archiveConfig(sb, crm, short),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(archiveAddr, plancheck.ResourceActionDestroyBeforeCreate)},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(archiveAddr, tfjsonpath.New("data_archive_path"), knownvalue.NotNull()),
+				},
+				Check: func(*terraform.State) error {
+					if jobs := sb.MigrationArchiveJobs(crm.id, "v1"); len(jobs) != 1 {
+						return fmt.Errorf("want the one archive job adopted, the sandbox has %d: %+v", len(jobs), jobs)
+					}
+					if n := sb.Requests("POST", "/backendless3/api/v1/migration-to-4/archive"); n != 1 {
+						return fmt.Errorf("the archive was requested %d times", n)
+					}
+					return nil
 				},
 			},
 		},
@@ -442,7 +454,7 @@ func TestBackendlessLegacy_SecretKeyNeverReachesTerraformLog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	job, err := c.CreateMigrationArchive(ctx, crm.id, "v1")
+	job, err := c.CreateMigrationArchive(ctx, crm.id, "v1", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/backendless"
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
@@ -113,4 +115,66 @@ func updateTimeoutsOnly[M any](ctx context.Context, req resource.UpdateRequest, 
 	}
 	*timeoutsOf(&state) = *timeoutsOf(&plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// stepTimeouts declares a resource's timeouts and their defaults in one place: the schema
+// describes them from it and the CRUD methods apply them through it, so the defaults the docs
+// state are the ones in force. A zero duration means the resource offers no such timeout.
+type stepTimeouts struct {
+	Create, Read, Update, Delete time.Duration
+}
+
+// attribute is the resource's `timeouts` attribute: each operation described with its default
+// and validated as a positive duration at plan time.
+func (t stepTimeouts) attribute(ctx context.Context) schema.Attribute {
+	describe := func(op string, d time.Duration, extra string) string {
+		return fmt.Sprintf("How long %s may take before the provider stops waiting, as a Go duration (`30s`, `2h45m`); default `%s`.%s", op, shortDuration(d), extra)
+	}
+	opts := timeouts.Opts{
+		Create: t.Create > 0, CreateDescription: describe("the create (the whole runbook step, including its waits and verification)", t.Create,
+			" On timeout the step is saved as unfinished and tainted; the next apply adopts what the vendor already did instead of starting again."),
+		Read: t.Read > 0, ReadDescription: describe("a refresh", t.Read, ""),
+		Update: t.Update > 0, UpdateDescription: describe("an in-place update, including finishing a step that an earlier apply left unfinished", t.Update, ""),
+		Delete: t.Delete > 0, DeleteDescription: describe("a destroy", t.Delete, ""),
+	}
+	a, ok := timeouts.Attributes(ctx, opts).(schema.SingleNestedAttribute)
+	if !ok {
+		return timeouts.Attributes(ctx, opts)
+	}
+	var defaults []string
+	for _, op := range []struct {
+		name string
+		d    time.Duration
+	}{{"create", t.Create}, {"read", t.Read}, {"update", t.Update}, {"delete", t.Delete}} {
+		if op.d <= 0 {
+			continue
+		}
+		defaults = append(defaults, fmt.Sprintf("`%s` %s", op.name, shortDuration(op.d)))
+		if sa, ok := a.Attributes[op.name].(schema.StringAttribute); ok {
+			sa.MarkdownDescription = sa.Description
+			sa.Validators = append(sa.Validators, durationValidator{min: time.Second})
+			a.Attributes[op.name] = sa
+		}
+	}
+	a.MarkdownDescription = "How long each operation may take, as Go durations; defaults: " + strings.Join(defaults, ", ") + ". Each must be at least `1s`."
+	return a
+}
+
+// shortDuration writes a whole-second duration as a person would: 1h, 30m, 4h, 1m30s.
+func shortDuration(d time.Duration) string {
+	if d < time.Second || d%time.Second != 0 {
+		return d.String()
+	}
+	h, m, sec := d/time.Hour, (d%time.Hour)/time.Minute, (d%time.Minute)/time.Second
+	var b strings.Builder
+	if h > 0 {
+		fmt.Fprintf(&b, "%dh", h)
+	}
+	if m > 0 {
+		fmt.Fprintf(&b, "%dm", m)
+	}
+	if sec > 0 {
+		fmt.Fprintf(&b, "%ds", sec)
+	}
+	return b.String()
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -106,5 +107,15 @@ func TestInterrupted_TimeoutFailsAndSavesTheResumePoint(t *testing.T) {
 	}
 	if rp, _ := resumeOf(context.Background(), p); rp == nil {
 		t.Fatal("the resume point must be saved for the create that adopts the job")
+	}
+}
+
+func TestShortDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		time.Hour: "1h", 30 * time.Minute: "30m", 90 * time.Second: "1m30s", 4*time.Hour + 30*time.Second: "4h30s", 10 * time.Second: "10s",
+	} {
+		if got := shortDuration(d); got != want {
+			t.Errorf("shortDuration(%s) = %q, want %q", d, got, want)
+		}
 	}
 }

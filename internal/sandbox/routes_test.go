@@ -45,6 +45,7 @@ func TestRoutes_ModeledAreExactlyTheCallsDesignedForConsoleOnlySteps(t *testing.
 	}
 	slices.Sort(modeled)
 	want := []string{
+		"GET /backendless3/api/{version}/migration-to-4/archive",
 		"GET /backendless3/api/{version}/migration-to-4/archive/{jobId}",
 		"POST /backendless/console/{appId}/console/import/{type}",
 		"POST /backendless3/api/{version}/migration-to-4/archive",

@@ -121,10 +121,38 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
+// Transient reports a refusal that another attempt later may not meet: 429 and 5xx. Waiting
+// loops (transport.Poll) keep polling through them instead of failing a long job on a blip.
+func (e *Error) Transient() bool { return transport.TransientStatus(e.Status) }
+
 // IsNotFound reports whether err is a 404 from Backendless.
 func IsNotFound(err error) bool {
 	var e *Error
 	return errors.As(err, &e) && e.Status == http.StatusNotFound
+}
+
+// Codes of the Backendless {code, message} error body this client acts on.
+const (
+	// CodeFileNotFound is the Files API's "The specified resource was not found" (sandbox
+	// contract; the same code Backendless' file error table uses).
+	CodeFileNotFound = 6007
+	// CodeAppNameTaken answers a create or rename to a name the developer already uses: the code
+	// users saw from the console (backendless-console-api.md §Step 3 says errors are UNKNOWN).
+	CodeAppNameTaken = 8009
+)
+
+// IsFileNotFound reports a 404 that proves a file or directory is missing: the Files API's own
+// code 6007, or a directory listing that succeeded without the file. A bare 404 (a wrong base
+// URL, a proxy) proves nothing and is not one.
+func IsFileNotFound(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Status == http.StatusNotFound && e.Code == CodeFileNotFound
+}
+
+// IsNameTaken reports the console's refusal of an app name the developer already uses.
+func IsNameTaken(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Code == CodeAppNameTaken
 }
 
 // LoginError is a refused console login; the provider turns it into a diagnostic that names
@@ -184,19 +212,22 @@ func path(segments ...string) string {
 
 // call is one JSON request to a Backendless host.
 type call struct {
-	name    string
-	method  string
-	url     string
-	header  http.Header
-	in      any
-	out     any
-	unsafe  bool
-	notDone func(ctx context.Context) (bool, error)
+	name   string
+	method string
+	url    string
+	header http.Header
+	in     any
+	out    any
+	// idempotent marks a POST that may be sent again without creating anything twice (a login);
+	// GET, PUT and DELETE are by their method. Any other POST creates something and needs
+	// notDone, the vendor lookup that proves an unanswered attempt did nothing.
+	idempotent bool
+	notDone    func(ctx context.Context) (bool, error)
 }
 
 // do sends c and decodes a 2xx JSON answer into c.out; other answers become *Error.
 func (cl *Client) do(ctx context.Context, c call) (*http.Response, error) {
-	req := &transport.Request{Name: c.name, Method: c.method, URL: c.url, Header: c.header, Idempotent: !c.unsafe, NotDone: c.notDone}
+	req := &transport.Request{Name: c.name, Method: c.method, URL: c.url, Header: c.header, Idempotent: c.idempotent, NotDone: c.notDone}
 	if req.Header == nil {
 		req.Header = http.Header{}
 	}

@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
+
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
 )
 
 // Login signs in to the console unless the client already holds a session token
@@ -34,7 +37,9 @@ func (cl *Client) session(ctx context.Context) (string, error) {
 		url:    cl.cfg.ConsoleURL + "/console/home/login",
 		in:     map[string]string{"login": cl.cfg.Login, "password": cl.cfg.Password},
 		out:    &profile,
-		// A login creates only a session; repeating it is harmless.
+		// A login creates only a session (a second one is as good as the first), so a login
+		// whose answer was lost is simply sent again.
+		idempotent: true,
 	})
 	if err != nil {
 		var e *Error
@@ -97,6 +102,9 @@ type App struct {
 	Name    string
 	Zone    string
 	Created time.Time
+	// LostAnswer is set by CreateApp when the create's answer was lost and this is the app of
+	// that name a lookup found afterwards.
+	LostAnswer bool
 }
 
 // rawApp tolerates both casings seen in the SDK history (§Step 3): appId/appName (2016–2019)
@@ -168,23 +176,35 @@ func (cl *Client) FindAppByName(ctx context.Context, name string) (*App, error) 
 }
 
 // CreateApp creates a 5.x app (§Step 3: POST /console/applications {appName}, query zone).
-// Idempotency is unknown (§Step 3), so the POST is retried only when a lookup by name proves
-// the first attempt created nothing.
+// Idempotency is unknown (§Step 3), so the POST is sent again only when a lookup by name proves
+// the first attempt created nothing. When the lookup finds the app instead (the answer was lost
+// after the console created it), that app is returned with LostAnswer set: the caller, which
+// knows whether the name was free before, decides whether it is its own.
 func (cl *Client) CreateApp(ctx context.Context, name, zone string) (*App, error) {
 	u := "/console/applications"
 	if zone != "" {
-		u += "?zone=" + zone
+		u += "?zone=" + url.QueryEscape(zone)
 	}
-	var raw rawApp
+	var (
+		raw   rawApp
+		found *App
+	)
 	err := cl.console(ctx, call{
 		name: "backendless: create app", method: http.MethodPost, url: u,
 		in: map[string]string{"appName": name}, out: &raw,
-		unsafe: true,
 		notDone: func(ctx context.Context) (bool, error) {
 			a, err := cl.FindAppByName(ctx, name)
+			if a != nil {
+				found = a
+			}
 			return a == nil, err
 		},
 	})
+	if transport.IsTookEffect(err) && found != nil {
+		a := *found
+		a.LostAnswer = true
+		return &a, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -193,6 +213,64 @@ func (cl *Client) CreateApp(ctx context.Context, name, zone string) (*App, error
 		return nil, fmt.Errorf("backendless: create app %q: the answer carried no app id", name)
 	}
 	return &a, nil
+}
+
+// AppContent is what a 5.x app holds of what a migration puts into it: user tables, files in
+// its root directory (where the files archive goes) and migration logs.
+type AppContent struct {
+	Tables    []Table
+	RootFiles []string
+	Logs      []string
+}
+
+// Blank reports an app with none of it: as Backendless creates a new app.
+func (c *AppContent) Blank() bool {
+	return len(c.Tables) == 0 && len(c.RootFiles) == 0 && len(c.Logs) == 0
+}
+
+// String lists the content for a diagnostic.
+func (c *AppContent) String() string {
+	var parts []string
+	for _, t := range c.Tables {
+		parts = append(parts, fmt.Sprintf("table %s (%d rows)", t.Name, t.Count))
+	}
+	for _, f := range c.RootFiles {
+		parts = append(parts, "file /"+f)
+	}
+	for _, l := range c.Logs {
+		parts = append(parts, "migration log "+l)
+	}
+	if len(parts) == 0 {
+		return "nothing"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// ReadAppContent reads an app's tables (SDK: GET /{appId}/console/data/tables), its root
+// directory and its migration logs (SDK: console directory view), all through the console.
+func (cl *Client) ReadAppContent(ctx context.Context, appID string) (*AppContent, error) {
+	tables, err := cl.ListTables(ctx, appID)
+	if err != nil {
+		return nil, err
+	}
+	c := &AppContent{Tables: tables}
+	root, err := cl.ConsoleListFiles(ctx, appID, "/")
+	if err != nil && !IsNotFound(err) {
+		return nil, err
+	}
+	for _, f := range root {
+		if !f.IsDir {
+			c.RootFiles = append(c.RootFiles, f.Name)
+		}
+	}
+	logs, err := cl.ImportLogs(ctx, appID)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range logs {
+		c.Logs = append(c.Logs, CleanPath(ImportLogDir+"/"+l.Name))
+	}
+	return c, nil
 }
 
 // RenameApp renames an app (§Step 3: PUT /{appId}/console/application {appName}).

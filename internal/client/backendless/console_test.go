@@ -121,3 +121,86 @@ func TestPath_EscapesEachSegment(t *testing.T) {
 		t.Fatalf("path = %q, want %q", got, want)
 	}
 }
+
+func TestError_TransientFor429And5xxOnly(t *testing.T) {
+	for status, want := range map[int]bool{429: true, 500: true, 502: true, 503: true, 504: true, 400: false, 401: false, 404: false, 409: false} {
+		if got := transport.IsTransient(&Error{Op: "x", Status: status}); got != want {
+			t.Errorf("HTTP %d: Transient = %v, want %v", status, got, want)
+		}
+	}
+}
+
+func TestCreateApp_LostAnswerReturnsTheAppTheLookupFound(t *testing.T) {
+	var posts atomic.Int32
+	var created atomic.Bool
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /console/applications", func(w http.ResponseWriter, _ *http.Request) {
+		posts.Add(1)
+		created.Store(true)
+		w.WriteHeader(http.StatusBadGateway) // created, answer lost on the way back
+	})
+	mux.HandleFunc("GET /console/applications", func(w http.ResponseWriter, _ *http.Request) {
+		if created.Load() {
+			_, _ = w.Write([]byte(`[{"appId":"NEW","appName":"crm-v5","created":1700000000000}]`))
+			return
+		}
+		_, _ = w.Write([]byte(`[]`))
+	})
+	c := retryingClient(t, mux, Config{AuthKey: "k"})
+	app, err := c.CreateApp(context.Background(), "crm-v5", "")
+	if err != nil || app.ID != "NEW" || !app.LostAnswer {
+		t.Fatalf("want the app found after the lost answer: %+v %v", app, err)
+	}
+	if posts.Load() != 1 {
+		t.Fatalf("create sent %d times", posts.Load())
+	}
+}
+
+func TestCreateApp_NameTakenIsRecognised(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /console/applications", func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"code":8009,"message":"Application with name 'crm-v5' already exists"}`))
+	})
+	c := newTestClient(t, mux, Config{AuthKey: "k"})
+	_, err := c.CreateApp(context.Background(), "crm-v5", "US")
+	if !IsNameTaken(err) || transport.IsTransient(err) {
+		t.Fatalf("want a permanent name-taken error, got %v", err)
+	}
+}
+
+func TestReadAppContent_BlankOnlyWithoutTablesRootFilesAndLogs(t *testing.T) {
+	var tables, root, logs atomic.Pointer[string]
+	set := func(p *atomic.Pointer[string], v string) { p.Store(&v) }
+	set(&tables, `[]`)
+	set(&root, `[{"name":"web"}]`) // a directory is not content
+	set(&logs, ``)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /APP/console/data/tables", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(*tables.Load())) })
+	mux.HandleFunc("GET /APP/console/files/directory/view/", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(*root.Load())) })
+	mux.HandleFunc("GET /APP/console/files/directory/view/migration", func(w http.ResponseWriter, _ *http.Request) {
+		if *logs.Load() == "" {
+			w.WriteHeader(http.StatusNotFound)
+			return
+		}
+		_, _ = w.Write([]byte(*logs.Load()))
+	})
+	c := newTestClient(t, mux, Config{AuthKey: "k"})
+	content, err := c.ReadAppContent(context.Background(), "APP")
+	if err != nil || !content.Blank() {
+		t.Fatalf("a new app is blank: %+v %v", content, err)
+	}
+	for _, tc := range []struct{ tables, root, logs, want string }{
+		{`[{"name":"Orders","count":3}]`, `[]`, ``, "table Orders (3 rows)"},
+		{`[]`, `[{"name":"a.zip","size":1}]`, ``, "file /a.zip"},
+		{`[]`, `[]`, `[{"name":"import-1.log","size":10}]`, "migration log /migration/import-1.log"},
+	} {
+		set(&tables, tc.tables)
+		set(&root, tc.root)
+		set(&logs, tc.logs)
+		content, err := c.ReadAppContent(context.Background(), "APP")
+		if err != nil || content.Blank() || content.String() != tc.want {
+			t.Errorf("want %q, got %+v (%v)", tc.want, content, err)
+		}
+	}
+}

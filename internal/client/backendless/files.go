@@ -400,5 +400,6 @@ func findFile(files []FileInfo, name, op string) (*FileInfo, error) {
 			return &files[i], nil
 		}
 	}
-	return nil, &Error{Op: op, Status: http.StatusNotFound, Message: "no such file in the directory listing"}
+	// The listing itself succeeded: that proves the file missing, as the Files API's 6007 does.
+	return nil, &Error{Op: op, Status: http.StatusNotFound, Code: CodeFileNotFound, Message: "no such file in the directory listing"}
 }

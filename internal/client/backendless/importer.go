@@ -65,19 +65,37 @@ type ImportJob struct {
 	ID      string
 	Status  string
 	LogPath string
+	// LostAnswer is true when the call's answer was lost and this is the import a lookup of the
+	// migration logs found: one of the same archive that was not there before the call.
+	LostAnswer bool
+}
+
+// ImportMatch says which import is this call's: the archive's file name and size, as the first
+// line of its migration log names them, and the log paths that were there before the call.
+type ImportMatch struct {
+	Archive string
+	Bytes   int64
+	Known   map[string]bool
 }
 
 // StartImport streams a data archive into the "Backendless app" importer of a 5.x app (route
 // family SDK `POST /{appId}/console/import/{type}`, §Step 5; `{type}`, the multipart field `file`,
 // the allowNonEmpty query and the answer {importId, status, logPath} are MODELED). It returns the
-// byte count and SHA-256 of what was sent. An import is never repeated blindly: only an attempt
-// the server provably never saw is sent again.
-func (cl *Client) StartImport(ctx context.Context, appID, importType string, allowNonEmpty bool, fileName string, src transport.Source) (*ImportJob, transport.Digest, error) {
+// byte count and SHA-256 of what was sent.
+//
+// An import loads data: it is never sent twice blindly. When an attempt's answer is lost (a reset
+// after the body went out, a 5xx after the importer may have started), the migration logs decide:
+// a log that was not in match.Known and names the same archive and size is this call's import,
+// returned with LostAnswer; no such log proves nothing started, and the archive is streamed again.
+func (cl *Client) StartImport(ctx context.Context, appID, importType string, allowNonEmpty bool, match ImportMatch, src transport.Source) (*ImportJob, transport.Digest, error) {
 	if importType == "" {
 		importType = DefaultImportType
 	}
 	op := "backendless: start import into app " + appID
-	var sent transport.Digest
+	var (
+		sent  transport.Digest
+		found *MigrationLog
+	)
 	resp, err := cl.consoleSend(ctx, func(key string) (*http.Response, error) {
 		resp, d, err := cl.http.Copy(ctx, transport.Upload{
 			Name:      op,
@@ -85,11 +103,27 @@ func (cl *Client) StartImport(ctx context.Context, appID, importType string, all
 			URL:       cl.cfg.ConsoleURL + path(appID, "console", "import", importType) + "?allowNonEmpty=" + strconv.FormatBool(allowNonEmpty),
 			Header:    http.Header{"auth-key": []string{key}, "Accept": []string{"application/json"}},
 			Source:    src,
-			Multipart: &transport.Multipart{Field: "file", FileName: fileName, ContentType: "application/zip"},
+			Multipart: &transport.Multipart{Field: "file", FileName: match.Archive, ContentType: "application/zip"},
+			NotDone: func(ctx context.Context) (bool, error) {
+				logs, _, err := cl.FindImports(ctx, appID, match.Archive, match.Bytes)
+				if err != nil {
+					return false, err
+				}
+				for i := len(logs) - 1; i >= 0; i-- { // oldest first: the first delivery
+					if !match.Known[logs[i].Path] {
+						found = logs[i]
+						return false, nil
+					}
+				}
+				return true, nil
+			},
 		})
 		sent = d
 		return resp, err
 	})
+	if transport.IsTookEffect(err) && found != nil {
+		return &ImportJob{ID: found.ImportID, Status: found.Status, LogPath: found.Path, LostAnswer: true}, transport.Digest{}, nil
+	}
 	if err != nil {
 		return nil, transport.Digest{}, err
 	}
@@ -108,6 +142,33 @@ func (cl *Client) StartImport(ctx context.Context, appID, importType string, all
 		out.LogPath = ImportLogPath(out.ImportID)
 	}
 	return &ImportJob{ID: out.ImportID, Status: out.Status, LogPath: CleanPath(out.LogPath)}, sent, nil
+}
+
+// FindImports reads the target's migration logs and returns those of imports of the archive
+// called name with size bytes (as their first line names it), newest first, and the paths of
+// every log there is. A log that vanishes while it is read is skipped.
+func (cl *Client) FindImports(ctx context.Context, appID, name string, size int64) ([]*MigrationLog, map[string]bool, error) {
+	logs, err := cl.ImportLogs(ctx, appID)
+	if err != nil {
+		return nil, nil, err
+	}
+	all := map[string]bool{}
+	var out []*MigrationLog
+	for _, f := range logs {
+		p := CleanPath(ImportLogDir + "/" + f.Name)
+		all[p] = true
+		l, err := cl.ReadMigrationLog(ctx, appID, p)
+		if IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		if l.ImportID != "" && l.Archive == name && l.ArchiveBytes == size {
+			out = append(out, l)
+		}
+	}
+	return out, all, nil
 }
 
 // ImportLogPath is where the MODELED importer writes the log of importID.

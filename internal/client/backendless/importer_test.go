@@ -3,6 +3,7 @@ package backendless
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -81,7 +82,7 @@ func TestStartImport_StreamsTheArchiveAsMultipartFile(t *testing.T) {
 	})
 	c := newTestClient(t, mux, Config{AuthKey: "k"})
 	archive := bytes.Repeat([]byte("PK"), 5000)
-	job, sent, err := c.StartImport(context.Background(), "APP-5", "", false, "crm_v1_data_1.zip", bytesSource(archive))
+	job, sent, err := c.StartImport(context.Background(), "APP-5", "", false, ImportMatch{Archive: "crm_v1_data_1.zip", Bytes: int64(len(archive))}, bytesSource(archive))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +115,7 @@ func TestStartImport_RefusedSessionIsRenewedOnce(t *testing.T) {
 		_, _ = w.Write([]byte(`{"importId":"imp-1","status":"IN_PROGRESS"}`))
 	})
 	c := newTestClient(t, mux, Config{Login: "dev@example.com", Password: "pw"})
-	job, _, err := c.StartImport(context.Background(), "APP-5", "", true, "a.zip", bytesSource([]byte("zip")))
+	job, _, err := c.StartImport(context.Background(), "APP-5", "", true, ImportMatch{Archive: "a.zip", Bytes: 3}, bytesSource([]byte("zip")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,5 +184,37 @@ func TestListTables(t *testing.T) {
 	tables, err := c.ListTables(context.Background(), "APP-5")
 	if err != nil || len(tables) != 1 || tables[0].Name != "Person" || tables[0].Count != 250 {
 		t.Fatalf("%+v %v", tables, err)
+	}
+}
+
+func TestStartImport_LostAnswerAdoptsTheNewLogOfTheSameArchive(t *testing.T) {
+	var posts atomic.Int32
+	var started atomic.Bool
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /APP-5/console/import/backendless-app", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		posts.Add(1)
+		started.Store(true)
+		w.WriteHeader(http.StatusServiceUnavailable) // the importer started; the answer was lost
+	})
+	mux.HandleFunc("GET /APP-5/console/files/directory/view/migration", func(w http.ResponseWriter, _ *http.Request) {
+		items := `[{"name":"import-old.log","size":10,"createdOn":1000}]`
+		if started.Load() {
+			items = `[{"name":"import-new.log","size":10,"createdOn":2000},{"name":"import-old.log","size":10,"createdOn":1000}]`
+		}
+		_, _ = w.Write([]byte(items))
+	})
+	mux.HandleFunc("GET /APP-5/console/files/download/migration/{name}", func(w http.ResponseWriter, r *http.Request) {
+		id := strings.TrimSuffix(strings.TrimPrefix(r.PathValue("name"), "import-"), ".log")
+		_, _ = fmt.Fprintf(w, "2026-01-01T00:00:00Z INFO  import %s started: archive crm_data.zip (3 bytes, sha256 ab)\n", id)
+	})
+	c := retryingClient(t, mux, Config{AuthKey: "k"})
+	match := ImportMatch{Archive: "crm_data.zip", Bytes: 3, Known: map[string]bool{"/migration/import-old.log": true}}
+	job, _, err := c.StartImport(context.Background(), "APP-5", "", false, match, bytesSource([]byte("zip")))
+	if err != nil || job.ID != "new" || job.LogPath != "/migration/import-new.log" || !job.LostAnswer {
+		t.Fatalf("want the new import adopted: %+v %v", job, err)
+	}
+	if posts.Load() != 1 {
+		t.Fatalf("the archive was imported %d times", posts.Load())
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
+	"sort"
 	"time"
 
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
@@ -174,8 +176,12 @@ type ArchiveJob struct {
 	FilesArchive string
 	Created      time.Time
 	Completed    time.Time
-	// Adopted is true when Create found a job already running and returned it instead.
+	// Adopted is true when the create found a job that was already running before it was sent
+	// (one the caller had listed) and returned it instead.
 	Adopted bool
+	// LostAnswer is true when the create's answer was lost and this is the job a lookup found:
+	// one that was not there before the call.
+	LostAnswer bool
 }
 
 type rawArchiveJob struct {
@@ -197,16 +203,37 @@ func (r rawArchiveJob) job() *ArchiveJob {
 const archiveBusyCode = 6100
 
 // CreateMigrationArchive starts building the migration archives of one app version (MODELED:
-// POST /{version}/migration-to-4/archive; the vendor has only the console button, §Step 1). A job
-// already running for that version is adopted rather than reported as an error, so a re-run
-// after an interrupted apply resumes waiting instead of failing. The POST is not repeated
-// blindly: a repeat that raced the first attempt would answer 409 and be adopted the same way.
-func (cl *Client) CreateMigrationArchive(ctx context.Context, appID, version string) (*ArchiveJob, error) {
+// POST /{version}/migration-to-4/archive; the vendor has only the console button, §Step 1).
+// known holds the ids of the version's jobs the caller listed just before (ListMigrationArchiveJobs).
+//
+// The POST starts a job, so it is never sent twice blindly. A job already running for the
+// version is answered 409 with its id (MODELED) and returned, Adopted when it is one of known (it
+// was there before this call) and not when a duplicate delivery of this very call started it.
+// An answer that is lost is resolved by listing the version's jobs again: a job that is not in
+// known is the one this call started, and it is returned with LostAnswer; none proves the POST
+// did nothing, and it is sent again.
+func (cl *Client) CreateMigrationArchive(ctx context.Context, appID, version string, known []string) (*ArchiveJob, error) {
 	op := fmt.Sprintf("backendless 3.x: create migration archive of app %s version %s", appID, version)
 	body, _ := transport.JSONBody(struct{}{})
+	var found *ArchiveJob
 	resp, err := cl.legacy(ctx, appID, &transport.Request{Name: op, Method: http.MethodPost,
 		URL:    cl.cfg.LegacyURL + path(version, "migration-to-4", "archive"),
-		Header: http.Header{"Content-Type": []string{"application/json"}}, Body: body})
+		Header: http.Header{"Content-Type": []string{"application/json"}}, Body: body,
+		NotDone: func(ctx context.Context) (bool, error) {
+			jobs, err := cl.ListMigrationArchiveJobs(ctx, appID, version)
+			if err != nil {
+				return false, err
+			}
+			if j := newJob(jobs, known); j != nil {
+				found = j
+				return false, nil
+			}
+			return true, nil
+		}})
+	if transport.IsTookEffect(err) && found != nil {
+		found.LostAnswer = true
+		return found, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +246,7 @@ func (cl *Client) CreateMigrationArchive(ctx context.Context, appID, version str
 		}
 		if json.Unmarshal(raw, &busy) == nil && busy.JobID != "" && (busy.Code == 0 || busy.Code == archiveBusyCode) {
 			j := busy.job()
-			j.Status, j.Adopted = ArchiveInProgress, true
+			j.Status, j.Adopted = ArchiveInProgress, slices.Contains(known, j.ID)
 			return j, nil
 		}
 	}
@@ -231,6 +258,39 @@ func (cl *Client) CreateMigrationArchive(ctx context.Context, appID, version str
 		return nil, fmt.Errorf("%s: the answer carried no jobId", op)
 	}
 	return job.job(), nil
+}
+
+// newJob returns the oldest job of a newest-first list whose id is not in known: the first one a
+// call made after known was listed started.
+func newJob(jobs []ArchiveJob, known []string) *ArchiveJob {
+	for i := len(jobs) - 1; i >= 0; i-- {
+		if !slices.Contains(known, jobs[i].ID) {
+			j := jobs[i]
+			return &j
+		}
+	}
+	return nil
+}
+
+// ListMigrationArchiveJobs lists the archive jobs of one version, newest first (MODELED:
+// GET /{version}/migration-to-4/archive, the read that finds a job without its id).
+func (cl *Client) ListMigrationArchiveJobs(ctx context.Context, appID, version string) ([]ArchiveJob, error) {
+	op := fmt.Sprintf("backendless 3.x: list migration archive jobs of app %s version %s", appID, version)
+	resp, err := cl.legacy(ctx, appID, &transport.Request{Name: op, Method: http.MethodGet,
+		URL: cl.cfg.LegacyURL + path(version, "migration-to-4", "archive")})
+	if err != nil {
+		return nil, err
+	}
+	var raw []rawArchiveJob
+	if err := readJSON(op, resp, &raw); err != nil {
+		return nil, err
+	}
+	out := make([]ArchiveJob, 0, len(raw))
+	for _, r := range raw {
+		out = append(out, *r.job())
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Created.After(out[j].Created) })
+	return out, nil
 }
 
 // MigrationArchiveStatus reads the job (MODELED: GET /{version}/migration-to-4/archive/{jobId}).
@@ -249,10 +309,11 @@ func (cl *Client) MigrationArchiveStatus(ctx context.Context, appID, version, jo
 }
 
 // ListMigrationArchives lists /migration-to-4 of one version, newest first. A directory that
-// does not exist yet means no archive has been made: an empty list, not an error.
+// does not exist yet (the Files API's 404 code 6007) means no archive has been made: an empty
+// list, not an error. Any other 404 (a wrong base URL) stays an error: it proves nothing.
 func (cl *Client) ListMigrationArchives(ctx context.Context, appID, version string) ([]FileInfo, error) {
 	files, err := cl.ListLegacyFiles(ctx, appID, version, MigrationDir)
-	if IsNotFound(err) {
+	if IsFileNotFound(err) {
 		return nil, nil
 	}
 	if err != nil {

@@ -7,11 +7,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
 )
 
 const (
@@ -140,13 +143,19 @@ func TestCreateMigrationArchive_AdoptsRunningJobOn409(t *testing.T) {
 		_, _ = w.Write([]byte(`{"jobId":"job-1","status":"COMPLETED","dataArchive":"/migration-to-4/crm_v1_data_1.zip","filesArchive":"/migration-to-4/crm_v1_files_1.zip","created":1700000000000,"completed":1700000001000}`))
 	})
 	c := newTestClient(t, mux, legacyConfig())
-	first, err := c.CreateMigrationArchive(context.Background(), testLegacyApp, "v1")
+	first, err := c.CreateMigrationArchive(context.Background(), testLegacyApp, "v1", nil)
 	if err != nil || first.ID != "job-1" || first.Adopted {
 		t.Fatalf("first create: %+v %v", first, err)
 	}
-	second, err := c.CreateMigrationArchive(context.Background(), testLegacyApp, "v1")
+	second, err := c.CreateMigrationArchive(context.Background(), testLegacyApp, "v1", []string{"job-1"})
 	if err != nil || second.ID != "job-1" || !second.Adopted || second.Status != ArchiveInProgress {
 		t.Fatalf("a 409 with the running jobId must be adopted: %+v %v", second, err)
+	}
+	// The same 409 for a job that was not there before the call: a duplicate delivery of this
+	// very call started it, so it is the call's own job, not an adopted one.
+	third, err := c.CreateMigrationArchive(context.Background(), testLegacyApp, "v1", nil)
+	if err != nil || third.ID != "job-1" || third.Adopted {
+		t.Fatalf("a 409 naming a job that is not in known is the call's own: %+v %v", third, err)
 	}
 	job, err := c.MigrationArchiveStatus(context.Background(), testLegacyApp, "v1", "job-1")
 	if err != nil || job.Status != ArchiveCompleted || job.DataArchive != "/migration-to-4/crm_v1_data_1.zip" || job.Completed.IsZero() {
@@ -161,7 +170,7 @@ func TestCreateMigrationArchive_OtherConflictIsAnError(t *testing.T) {
 		_, _ = w.Write([]byte(`{"code":6101,"message":"something else"}`))
 	})
 	c := newTestClient(t, mux, legacyConfig())
-	_, err := c.CreateMigrationArchive(context.Background(), testLegacyApp, "v1")
+	_, err := c.CreateMigrationArchive(context.Background(), testLegacyApp, "v1", nil)
 	var e *Error
 	if !errors.As(err, &e) || e.Code != 6101 || e.Status != http.StatusConflict {
 		t.Fatalf("want the vendor error, got %v", err)
@@ -289,5 +298,93 @@ func TestLegacyDownload_ChangedFileIsNotStitched(t *testing.T) {
 	_, err := c.HashLegacyFile(context.Background(), testLegacyApp, "v1", "/migration-to-4/a.zip")
 	if err == nil || !strings.Contains(err.Error(), "not the rest of the same object") {
 		t.Fatalf("want a refusal to stitch two versions, got %v", err)
+	}
+}
+
+// retryingClient is newTestClient with retries (and no waiting between them), for calls whose
+// lost answers are looked up and retried.
+func retryingClient(t *testing.T, h http.Handler, cfg Config) *Client {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	cfg.ConsoleURL, cfg.APIURL, cfg.LegacyURL = srv.URL, srv.URL, srv.URL
+	cfg.HTTP = transport.New(transport.Options{MaxRetries: 3, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond})
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestCreateMigrationArchive_LostAnswerAdoptsTheNewJobWithoutASecondPost(t *testing.T) {
+	var posts atomic.Int32
+	var started atomic.Bool
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/migration-to-4/archive", func(w http.ResponseWriter, _ *http.Request) {
+		posts.Add(1)
+		started.Store(true)
+		w.WriteHeader(http.StatusBadGateway) // the job started; the proxy lost the answer
+	})
+	mux.HandleFunc("GET /v1/migration-to-4/archive", func(w http.ResponseWriter, _ *http.Request) {
+		jobs := `[{"jobId":"old","status":"COMPLETED","created":1600000000000}]`
+		if started.Load() {
+			jobs = `[{"jobId":"new","status":"IN_PROGRESS","created":1700000000000},{"jobId":"old","status":"COMPLETED","created":1600000000000}]`
+		}
+		_, _ = w.Write([]byte(jobs))
+	})
+	c := retryingClient(t, mux, legacyConfig())
+	job, err := c.CreateMigrationArchive(context.Background(), testLegacyApp, "v1", []string{"old"})
+	if err != nil || job.ID != "new" || !job.LostAnswer || job.Adopted {
+		t.Fatalf("want the new job adopted after the lost answer: %+v %v", job, err)
+	}
+	if posts.Load() != 1 {
+		t.Fatalf("the archive was requested %d times", posts.Load())
+	}
+}
+
+func TestCreateMigrationArchive_FailedAttemptThatStartedNothingIsSentAgain(t *testing.T) {
+	var posts atomic.Int32
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/migration-to-4/archive", func(w http.ResponseWriter, _ *http.Request) {
+		if posts.Add(1) == 1 {
+			w.WriteHeader(http.StatusServiceUnavailable) // refused before it started anything
+			return
+		}
+		w.WriteHeader(http.StatusAccepted)
+		_, _ = w.Write([]byte(`{"jobId":"job-2","status":"IN_PROGRESS"}`))
+	})
+	mux.HandleFunc("GET /v1/migration-to-4/archive", func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(`[]`))
+	})
+	c := retryingClient(t, mux, legacyConfig())
+	job, err := c.CreateMigrationArchive(context.Background(), testLegacyApp, "v1", nil)
+	if err != nil || job.ID != "job-2" || job.LostAnswer {
+		t.Fatalf("job %+v %v", job, err)
+	}
+	if posts.Load() != 2 {
+		t.Fatalf("want 2 posts (the lookup proved the first did nothing), got %d", posts.Load())
+	}
+}
+
+func TestListMigrationArchiveJobs_NewestFirst(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/migration-to-4/archive", requireLegacyHeaders(t, "REST", func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(`[{"jobId":"a","status":"COMPLETED","created":1000},{"jobId":"b","status":"IN_PROGRESS","created":2000}]`))
+	}))
+	c := newTestClient(t, mux, legacyConfig())
+	jobs, err := c.ListMigrationArchiveJobs(context.Background(), testLegacyApp, "v1")
+	if err != nil || len(jobs) != 2 || jobs[0].ID != "b" || jobs[1].ID != "a" || jobs[1].Created.IsZero() {
+		t.Fatalf("jobs %+v %v", jobs, err)
+	}
+}
+
+func TestListMigrationArchives_NotFoundWithoutTheFilesCodeIsAnError(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/files/migration-to-4", func(w http.ResponseWriter, _ *http.Request) {
+		http.NotFound(w, nil) // a wrong base URL: no Backendless code
+	})
+	c := newTestClient(t, mux, legacyConfig())
+	if _, err := c.ListMigrationArchives(context.Background(), testLegacyApp, "v1"); !IsNotFound(err) {
+		t.Fatalf("a bare 404 proves nothing about the archives: want the error, got %v", err)
 	}
 }

@@ -637,7 +637,10 @@ func (x *exchange) retryable(resp *http.Response, err error) (retry, provenUnsen
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests:
-		return true, true
+		// A rate limiter refuses before the vendor acts, so a 429 normally proves nothing
+		// happened; but behind a proxy that delivers a request twice, the first delivery may
+		// have acted while the second was refused. When a lookup exists, it decides.
+		return true, x.call.notDone == nil
 	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true, false
 	}

@@ -335,6 +335,8 @@ func TestDo_UnsafeRequests(t *testing.T) {
 		{name: "503 retried when NotDone proves nothing happened", first: outcome{503}, notDone: ptr(true), wantHits: 2, wantStatus: 200, wantLookup: 1},
 		{name: "503 took effect when NotDone says it happened", first: outcome{503}, notDone: ptr(false), wantHits: 1, wantErr: true, wantLookup: 1, wantErrIs: transport.IsTookEffect},
 		{name: "429 retried without NotDone", first: outcome{429}, wantHits: 2, wantStatus: 200},
+		{name: "429 is looked up when a lookup exists (a duplicate may have acted)", first: outcome{429}, notDone: ptr(false), wantHits: 1, wantErr: true, wantLookup: 1, wantErrIs: transport.IsTookEffect},
+		{name: "429 retried after the lookup proves nothing happened", first: outcome{429}, notDone: ptr(true), wantHits: 2, wantStatus: 200, wantLookup: 1},
 		{name: "hang-up after sending has an unknown outcome without NotDone", first: outcome{0}, wantHits: 1, wantErr: true, wantErrIs: transport.IsOutcomeUnknown},
 		{name: "hang-up retried when NotDone proves nothing happened", first: outcome{0}, notDone: ptr(true), wantHits: 2, wantStatus: 200, wantLookup: 1},
 		{name: "400 never consults NotDone", first: outcome{400}, notDone: ptr(true), wantHits: 1, wantStatus: 400},

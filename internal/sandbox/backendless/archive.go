@@ -496,6 +496,24 @@ func (s *Backendless) bk3ArchiveJob(appID, version, id string) (bk3ArchiveJobVie
 	return bk3ArchiveViewOf(j, p), true
 }
 
+// bk3ArchiveJobs lists the archive jobs of appID/version, newest first.
+func (s *Backendless) bk3ArchiveJobs(appID, version string) []bk3ArchiveJobView {
+	jobs := s.Jobs() // oldest first
+	out := []bk3ArchiveJobView{}
+	for i := len(jobs) - 1; i >= 0; i-- {
+		j := jobs[i]
+		if j.Kind != bk3ArchiveJobKind {
+			continue
+		}
+		var p bk3ArchiveParams
+		if json.Unmarshal(j.Params, &p) != nil || !strings.EqualFold(p.AppID, appID) || !strings.EqualFold(p.Version, version) {
+			continue
+		}
+		out = append(out, bk3ArchiveViewOf(j, p))
+	}
+	return out
+}
+
 func bk3ArchiveViewOf(j core.Job, p bk3ArchiveParams) bk3ArchiveJobView {
 	v := bk3ArchiveJobView{
 		JobID: j.ID, Status: bk3ArchiveStatus(j), Message: j.Message,

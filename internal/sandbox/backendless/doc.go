@@ -22,6 +22,7 @@
 //	DELETE /{version}/files/{path}                                  INFERRED → {"deletionTime"}
 //	GET    /{appId}/{version}/files/{path}                          DOCUMENTED public download, Range (HEAD: INFERRED)
 //	POST   /{version}/migration-to-4/archive                        MODELED → 202 {"jobId","status"}; 409 code 6100 while one runs
+//	GET    /{version}/migration-to-4/archive                        MODELED the version's jobs, newest first (finds a job without its id)
 //	GET    /{version}/migration-to-4/archive/{jobId}                MODELED job status
 //
 // The archive job builds <AppName>_<version>_data_<yyyyMMddHHmmss>.zip and ..._files_....zip

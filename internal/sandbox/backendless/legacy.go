@@ -111,6 +111,7 @@ func (s *Backendless) routeBackendless3(mux *core.Mount) {
 	mux.Route(core.Inferred, "§4 Step 2", "GET "+bk3RouteFiles, nil)
 	mux.Route(core.Inferred, "§4 Step 2", "DELETE "+bk3RouteFiles, nil)
 	mux.Route(core.Modeled, "§4 Step 1", "POST "+bk3RouteArchive, nil)
+	mux.Route(core.Modeled, "§4 Step 1", "GET "+bk3RouteArchive, nil)
 	mux.Route(core.Modeled, "§4 Step 1", "GET "+bk3RouteArchiveJob, nil)
 	mux.Route(core.Documented, "§2, §4 Step 2", "GET "+bk3RoutePublic, nil)
 }
@@ -137,11 +138,14 @@ func (s *Backendless) bk3Serve(w http.ResponseWriter, r *http.Request) {
 	case bk3RouteFiles:
 		s.bk3FilesRoute(w, r, segs[0], strings.Join(segs[2:], "/"))
 	case bk3RouteArchive:
-		if r.Method != http.MethodPost {
-			bkMethodNotAllowed(w, "POST")
-			return
+		switch r.Method {
+		case http.MethodPost:
+			s.bk3PostArchive(w, r, segs[0])
+		case http.MethodGet, http.MethodHead:
+			s.bk3ListArchivesRoute(w, r, segs[0])
+		default:
+			bkMethodNotAllowed(w, "GET, POST")
 		}
-		s.bk3PostArchive(w, r, segs[0])
 	case bk3RouteArchiveJob:
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			bkMethodNotAllowed(w, "GET")
@@ -313,6 +317,20 @@ func (s *Backendless) bk3ArchiveStatusRoute(w http.ResponseWriter, r *http.Reque
 	core.WriteJSON(w, http.StatusOK, v)
 }
 
+// bk3ListArchivesRoute is the MODELED GET /{version}/migration-to-4/archive: every archive job of
+// the version (the app is the application-id header's), newest first, each as the status route
+// shows it. It is the read that finds a job without its id: after a lost answer to the POST, or
+// when an interrupted apply never recorded the id. In the vendor's style: a bare JSON array, like
+// the console's app list and the Files listings.
+func (s *Backendless) bk3ListArchivesRoute(w http.ResponseWriter, r *http.Request, version string) {
+	appID, versionName, err := s.bk3Auth(r, version)
+	if err != nil {
+		writeBkJSONErr(w, err)
+		return
+	}
+	core.WriteJSON(w, http.StatusOK, s.bk3ArchiveJobs(appID, versionName))
+}
+
 // --- "a human at the 3.x console" and assertions: in-process helpers, mirrored under /_sandbox/ ---
 
 // LegacyApp is a Backendless 3.x app as the sandbox holds it.
@@ -458,4 +476,14 @@ func (s *Backendless) MigrationArchiveJob(jobID string) (MigrationArchiveStatus,
 	}
 	v := bk3ArchiveViewOfJob(j)
 	return MigrationArchiveStatus{JobID: v.JobID, Status: v.Status, Message: v.Message, DataArchive: v.DataArchive, FilesArchive: v.FilesArchive}, true
+}
+
+// MigrationArchiveJobs returns every archive job of a 3.x app version, newest first, as the
+// modeled list route reports them (tests count them: one request, one job).
+func (s *Backendless) MigrationArchiveJobs(appID, version string) []MigrationArchiveStatus {
+	out := []MigrationArchiveStatus{}
+	for _, v := range s.bk3ArchiveJobs(appID, version) {
+		out = append(out, MigrationArchiveStatus{JobID: v.JobID, Status: v.Status, Message: v.Message, DataArchive: v.DataArchive, FilesArchive: v.FilesArchive})
+	}
+	return out
 }

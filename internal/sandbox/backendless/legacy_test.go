@@ -718,3 +718,41 @@ func TestMigrationArchive_EachVersionIsArchivedFromItsOwnContent(t *testing.T) {
 		t.Fatalf("v1 got archives %v", got)
 	}
 }
+
+func TestMigrationArchive_ListRouteShowsTheVersionsJobsNewestFirst(t *testing.T) {
+	s, srv := newTestSandbox(t, Options{})
+	resp, body := call3(t, "GET", legacyURL(srv, "/v1/migration-to-4/archive"))
+	if resp.StatusCode != http.StatusOK || strings.TrimSpace(string(body)) != "[]" {
+		t.Fatalf("no job yet: %d %s", resp.StatusCode, body)
+	}
+	first, err := s.PressCreateMigrationArchive(crmID, "v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitIdle(t, s)
+	second, err := s.PressCreateMigrationArchive(crmID, "v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PressCreateMigrationArchive(crmID, "v2"); err != nil {
+		t.Fatal(err)
+	}
+	waitIdle(t, s)
+	resp, body = call3(t, "GET", legacyURL(srv, "/v1/migration-to-4/archive"))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("list: %d %s", resp.StatusCode, body)
+	}
+	jobs := decode[[]bk3ArchiveJobView](t, body)
+	if len(jobs) != 2 || jobs[0].JobID != second || jobs[1].JobID != first {
+		t.Fatalf("want v1's jobs %s then %s, got %s", second, first, body)
+	}
+	if jobs[0].Status != "COMPLETED" || jobs[0].DataArchive == "" || jobs[0].Completed == nil {
+		t.Fatalf("a finished job shows its archives: %+v", jobs[0])
+	}
+	if got := s.MigrationArchiveJobs(crmID, "v1"); len(got) != 2 || got[0].JobID != second {
+		t.Fatalf("Go API: %+v", got)
+	}
+	if resp, _ := call3As(t, "GET", legacyURL(srv, "/v1/migration-to-4/archive"), crmID, "wrong", "REST"); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("wrong secret key: %d", resp.StatusCode)
+	}
+}
