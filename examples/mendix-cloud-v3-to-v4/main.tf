@@ -29,7 +29,7 @@ provider "appmigrate" {}
 # Prerequisite: "Create a new temporary Free App without a Sandbox."
 resource "appmigrate_mendix_temporary_app" "temp" {
   name    = var.temporary_app_name
-  summary = "Holds the Cloud v4 node while ${var.source_app_id} migrates; deleted at the end."
+  summary = "Holds the Cloud v4 node while ${var.source_app_id} migrates. Deleted at the end."
 }
 
 # §3.1 "First, link the new temporary app to the cloud v4 node."

@@ -1,5 +1,7 @@
 # Proof that nothing was lost: the same model, the same data and the same configuration on v4,
-# and the app running there.
+# and the app running there. A value is null while its step is unfinished or after `terraform
+# import` adopted only some steps: every comparison is then null ("-" in the table), never an
+# error and never a false "equal".
 
 # The whole proof as one short table: `terraform output -raw proof`. The outputs below hold the
 # same values as data.
@@ -12,42 +14,50 @@ output "proof" {
       format("  %-${local.proof_width}s  %-30s  %-30s  %s", "check", "source (v3)", "target (v4)", "equal"),
     ],
     [for r in local.proof_values : format("  %-${local.proof_width}s  %-30s  %-30s  %s",
-      r.what, local.proof_cell[r.what].source, local.proof_cell[r.what].target, r.equal ? "yes" : "NO",
+      r.what, local.proof_cell[r.what].source, local.proof_cell[r.what].target, r.equal == null ? "-" : (r.equal ? "yes" : "NO"),
     )],
     flatten([for r in local.proof_digests : [
-      format("  %-${local.proof_width}s  source  %s", r.what, r.source),
-      format("  %-${local.proof_width}s  target  %s  %s", "", r.target, r.note),
+      format("  %-${local.proof_width}s  source  %s", r.what, coalesce(r.source, "-")),
+      format("  %-${local.proof_width}s  target  %s  %s", "", coalesce(r.target, "-"), r.note),
     ]]),
     [
       "",
-      format("  %-${local.proof_width}s  %s", "scheduled events on v4", join(", ", [for name, value in appmigrate_mendix_environment_settings.app.scheduled_events : "${name} ${value}"])),
-      format("  %-${local.proof_width}s  %s", "custom settings on v4", join(", ", [for name, value in appmigrate_mendix_environment_settings.app.custom_settings : "${name}=${value}"])),
-      format("  %-${local.proof_width}s  %s", "v4 environment running", appmigrate_mendix_environment_start.app.status == "Running" ? "yes" : "NO (${appmigrate_mendix_environment_start.app.status})"),
+      format("  %-${local.proof_width}s  %s", "scheduled events on v4", join(", ", [for name, value in local.v4_events : "${name} ${value}"])),
+      format("  %-${local.proof_width}s  %s", "custom settings on v4", join(", ", [for name, value in local.v4_custom : "${name}=${value}"])),
+      format("  %-${local.proof_width}s  %s", "v4 environment running", appmigrate_mendix_environment_start.app.status == "Running" ? "yes" : "NO (${coalesce(appmigrate_mendix_environment_start.app.status, "not recorded")})"),
       format("  %-${local.proof_width}s  %s", "temporary app deleted", appmigrate_mendix_node_link.app.deleted_app_id == appmigrate_mendix_temporary_app.temp.project_id ? "yes" : "NO"),
     ],
   ))
 }
 
 locals {
+  v3_model_version = appmigrate_mendix_package_transfer.package.source_model_version
+  v4_model_version = appmigrate_mendix_environment_deployment.app.model_version
+  backup           = appmigrate_mendix_backup_restore.data
+  v3_constants     = appmigrate_mendix_environment_settings.app.source_constants
+  v4_constants     = appmigrate_mendix_environment_settings.app.constants
+  v4_events        = appmigrate_mendix_environment_settings.app.scheduled_events == null ? {} : appmigrate_mendix_environment_settings.app.scheduled_events
+  v4_custom        = appmigrate_mendix_environment_settings.app.custom_settings == null ? {} : appmigrate_mendix_environment_settings.app.custom_settings
+
   proof_values = concat(
     [{
       what   = "model version"
-      source = appmigrate_mendix_package_transfer.package.source_model_version
-      target = appmigrate_mendix_environment_deployment.app.model_version
-      equal  = appmigrate_mendix_package_transfer.package.source_model_version == appmigrate_mendix_environment_deployment.app.model_version
+      source = local.v3_model_version
+      target = local.v4_model_version
+      equal  = local.v3_model_version == null || local.v4_model_version == null ? null : local.v3_model_version == local.v4_model_version
     }],
     # Equal means the v4 value is v3's, or its override in var.constant_overrides.
-    [for name, value in appmigrate_mendix_environment_settings.app.source_constants : {
+    [for name, value in(local.v3_constants == null ? {} : local.v3_constants) : {
       what   = "constant ${name}"
       source = value
-      target = lookup(appmigrate_mendix_environment_settings.app.constants, name, null)
-      equal  = lookup(appmigrate_mendix_environment_settings.app.constants, name, null) == lookup(var.constant_overrides, name, value)
+      target = local.v4_constants == null ? null : lookup(local.v4_constants, name, null)
+      equal  = local.v4_constants == null ? null : lookup(local.v4_constants, name, null) == lookup(var.constant_overrides, name, value)
     }],
     [{
       what   = "bytes of the backup archive"
-      source = tostring(appmigrate_mendix_backup_restore.data.bytes)
-      target = tostring(appmigrate_mendix_backup_restore.data.restored_bytes)
-      equal  = appmigrate_mendix_backup_restore.data.bytes == appmigrate_mendix_backup_restore.data.restored_bytes
+      source = tostring(local.backup.bytes)
+      target = tostring(local.backup.restored_bytes)
+      equal  = local.backup.bytes == null || local.backup.restored_bytes == null ? null : local.backup.bytes == local.backup.restored_bytes
     }],
   )
   # Cells cut to the column width; `terraform output constants` has the whole values.
@@ -58,14 +68,14 @@ locals {
   proof_digests = [
     {
       what   = "SHA-256 of the backup archive"
-      source = appmigrate_mendix_backup_restore.data.sha256
-      target = appmigrate_mendix_backup_restore.data.restored_sha256
-      note   = appmigrate_mendix_backup_restore.data.sha256 == appmigrate_mendix_backup_restore.data.restored_sha256 ? "equal: yes" : "equal: NO"
+      source = local.backup.sha256
+      target = local.backup.restored_sha256
+      note   = local.backup.sha256 == null || local.backup.restored_sha256 == null ? "equal: -" : (local.backup.sha256 == local.backup.restored_sha256 ? "equal: yes" : "equal: NO")
     },
     {
       # One digest: computed while streaming from v3, and apply fails unless the package read
       # back from v4 has the same bytes and SHA-256.
-      what   = "SHA-256 of the package (${appmigrate_mendix_package_transfer.package.bytes} bytes)"
+      what   = "SHA-256 of the package (${coalesce(tostring(appmigrate_mendix_package_transfer.package.bytes), "?")} bytes)"
       source = appmigrate_mendix_package_transfer.package.sha256
       target = appmigrate_mendix_package_transfer.package.sha256
       note   = "equal: yes (read back from v4)"
@@ -77,9 +87,9 @@ locals {
 output "model_version" {
   description = "Model version of the v3 environment when the package was copied, and of the v4 environment after the transport."
   value = {
-    v3    = appmigrate_mendix_package_transfer.package.source_model_version
-    v4    = appmigrate_mendix_environment_deployment.app.model_version
-    equal = appmigrate_mendix_package_transfer.package.source_model_version == appmigrate_mendix_environment_deployment.app.model_version
+    v3    = local.v3_model_version
+    v4    = local.v4_model_version
+    equal = local.proof_values[0].equal
   }
 }
 
@@ -95,20 +105,20 @@ output "package" {
 output "backup_archive" {
   description = "The backup archive as read from v3 and as v4 holds it after the restore."
   value = {
-    v3    = { bytes = appmigrate_mendix_backup_restore.data.bytes, sha256 = appmigrate_mendix_backup_restore.data.sha256 }
-    v4    = { bytes = appmigrate_mendix_backup_restore.data.restored_bytes, sha256 = appmigrate_mendix_backup_restore.data.restored_sha256 }
-    equal = appmigrate_mendix_backup_restore.data.bytes == appmigrate_mendix_backup_restore.data.restored_bytes && appmigrate_mendix_backup_restore.data.sha256 == appmigrate_mendix_backup_restore.data.restored_sha256
+    v3    = { bytes = local.backup.bytes, sha256 = local.backup.sha256 }
+    v4    = { bytes = local.backup.restored_bytes, sha256 = local.backup.restored_sha256 }
+    equal = local.backup.restored_sha256 == null || local.backup.sha256 == null ? null : local.backup.bytes == local.backup.restored_bytes && local.backup.sha256 == local.backup.restored_sha256
   }
 }
 
 output "constants" {
   description = "Every constant on v3 and on v4; equal means each v4 value is v3's (or its override)."
   value = {
-    v3 = appmigrate_mendix_environment_settings.app.source_constants
-    v4 = appmigrate_mendix_environment_settings.app.constants
-    equal = alltrue([
-      for name, value in appmigrate_mendix_environment_settings.app.source_constants :
-      lookup(appmigrate_mendix_environment_settings.app.constants, name, null) == lookup(var.constant_overrides, name, value)
+    v3 = local.v3_constants
+    v4 = local.v4_constants
+    equal = local.v3_constants == null || local.v4_constants == null ? null : alltrue([
+      for name, value in local.v3_constants :
+      lookup(local.v4_constants, name, null) == lookup(var.constant_overrides, name, value)
     ])
   }
 }

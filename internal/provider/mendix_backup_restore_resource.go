@@ -3,7 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -143,7 +145,11 @@ func backupUploadGate(srcApp, srcMode, snapshotID, projectID, environmentID stri
 // ModifyPlan fails at plan time what would fail at apply (no completed v3 backup, a target that is
 // not on Cloud v4), shows which v3 backup will be copied, and in manual mode says what to click.
 func (r *mendixBackupRestoreResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || !r.ready() {
+	if req.Plan.Raw.IsNull() || !r.ready() {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		r.planResume(ctx, req, resp)
 		return // only a create is checked: afterwards the v3 node may be gone
 	}
 	client := r.client(&resp.Diagnostics)
@@ -240,29 +246,179 @@ func (r *mendixBackupRestoreResource) Create(ctx context.Context, req resource.C
 		return
 	}
 	defer cancel()
-	started := r.data.poll.clock.Now()
-	src, mode := plan.SourceAppID.ValueString(), plan.SourceEnvironment.ValueString()
-	projectID, envID := plan.ProjectID.ValueString(), plan.EnvironmentID.ValueString()
-	what := fmt.Sprintf("Restoring the v3 backup of %s/%s into v4 environment %s", src, mode, envID)
-
-	snapID := plan.SourceSnapshotID.ValueString()
-	if plan.SourceSnapshotID.IsUnknown() || snapID == "" {
+	if plan.SourceSnapshotID.IsUnknown() || plan.SourceSnapshotID.ValueString() == "" {
 		snap, diags := r.resolveSnapshot(ctx, client, &plan)
 		resp.Diagnostics.Append(diags...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		snapID = snap.SnapshotID
+		plan.SourceSnapshotID = types.StringValue(snap.SnapshotID)
 	}
-	plan.SourceSnapshotID = types.StringValue(snapID)
-	if err := r.checkTarget(ctx, client, projectID, envID); err != nil {
-		addMendixError(&resp.Diagnostics, what, err)
+	plan.UploadedSnapshotID, plan.RestoreID = types.StringNull(), types.StringNull()
+	plan.Bytes, plan.SHA256 = types.Int64Null(), types.StringNull()
+	plan.RestoredBytes, plan.RestoredSHA256 = types.Int64Null(), types.StringNull()
+	plan.ID = types.StringValue(plan.ProjectID.ValueString() + "/" + plan.EnvironmentID.ValueString() + "/")
+	r.run(ctx, client, &plan, mxStep{state: &resp.State, private: resp.Private, diags: &resp.Diagnostics})
+}
+
+// backupMarker is the comment prefix that names this step's upload on v4: the v3 backup it copies.
+// The v4 backup's comment carries it from the upload on (the modeled upload takes a comment; a
+// person's portal upload gets it written with the documented PUT as soon as it is found), then
+// the digest and, right after POST /restores answers, the restore id: a journal on the vendor
+// side that a create after a crash reads back instead of uploading or restoring again.
+func backupMarker(src, mode, snapshotID string) string {
+	return "appmigrate backup-restore v3=" + src + "/" + mode + "/" + snapshotID + ";"
+}
+
+// backupJournal is what a marked comment records.
+type backupJournal struct {
+	SHA256    string
+	Bytes     int64
+	RestoreID string
+}
+
+// journalOf reads the fields after the marker: " sha256=<hex> bytes=<n> restore=<id>".
+func journalOf(comment, marker string) backupJournal {
+	var j backupJournal
+	rest, ok := strings.CutPrefix(comment, marker)
+	if !ok {
+		return j
+	}
+	for _, f := range strings.Fields(rest) {
+		k, v, _ := strings.Cut(f, "=")
+		switch k {
+		case "sha256":
+			j.SHA256 = v
+		case "bytes":
+			j.Bytes, _ = strconv.ParseInt(v, 10, 64)
+		case "restore":
+			j.RestoreID = v
+		}
+	}
+	return j
+}
+
+// comment writes the journal back behind the marker.
+func (j backupJournal) comment(marker string) string {
+	var b strings.Builder
+	b.WriteString(marker)
+	if j.SHA256 != "" {
+		fmt.Fprintf(&b, " sha256=%s bytes=%d", j.SHA256, j.Bytes)
+	}
+	if j.RestoreID != "" {
+		fmt.Fprintf(&b, " restore=%s", j.RestoreID)
+	}
+	return b.String()
+}
+
+// run copies and restores the v3 backup, resuming from whatever m and the vendor already record,
+// and never uploads or restores twice for one step:
+//
+//  1. the v4 backups carrying this step's marker are looked up: one is adopted (the one whose
+//     journal names a restore first, else a completed one), the others are duplicates of this
+//     step's upload and are deleted;
+//  2. only when there is none is the v3 archive uploaded (mode "api", its comment the marker; a
+//     lost answer is resolved by the marker) or awaited from a person (mode "manual");
+//  3. the digest and, as soon as POST /restores answers, the restore id are journalled on the
+//     uploaded backup (PUT comment), so a create after a crash awaits that restore;
+//  4. the restore is awaited and the uploaded backup is downloaded back to verify it.
+func (r *mendixBackupRestoreResource) run(ctx context.Context, client *mendix.Client, m *mendixBackupRestoreModel, step mxStep) {
+	src, mode := m.SourceAppID.ValueString(), m.SourceEnvironment.ValueString()
+	projectID, envID, snapID := m.ProjectID.ValueString(), m.EnvironmentID.ValueString(), m.SourceSnapshotID.ValueString()
+	what := fmt.Sprintf("Restoring the v3 backup of %s/%s into v4 environment %s", src, mode, envID)
+	marker := backupMarker(src, mode, snapID)
+	api := m.Mode.ValueString() != modeManual
+	download := r.v3Download(client, src, mode, snapID)
+	fail := func(step2, job string, err error) {
+		if m.UploadedSnapshotID.IsNull() && !stopRequested(ctx) {
+			reportMendix(step.diags, what, err) // nothing of this step is known to exist yet
+			return
+		}
+		step.stopped(ctx, m, step2, what, job, err)
+	}
+
+	if m.UploadedSnapshotID.IsNull() {
+		if err := r.adoptUpload(ctx, client, m, marker, step.diags); err != nil {
+			fail("looking for the uploaded backup", "", err)
+			return
+		}
+	}
+	if m.UploadedSnapshotID.IsNull() {
+		var err error
+		if api {
+			err = r.upload(ctx, client, m, marker, download, step)
+		} else {
+			err = r.awaitManualUpload(ctx, client, m, marker, download, step)
+		}
+		if err != nil {
+			fail("uploading the backup", "The upload", err)
+			return
+		}
+	}
+	uploaded := m.UploadedSnapshotID.ValueString()
+	if m.SHA256.IsNull() || m.SHA256.ValueString() == "" {
+		// Adopted without a recorded digest (a lost answer, a crash before the journal): the v3
+		// archive is read again, not uploaded again.
+		sum, err := mendix.Hash(ctx, "mendix: hash v3 backup "+snapID, download.Source())
+		if err != nil {
+			step.stopped(ctx, m, "hashing the v3 backup", what+": reading the v3 backup", "The uploaded backup "+uploaded, err)
+			return
+		}
+		m.Bytes, m.SHA256 = types.Int64Value(sum.Bytes), types.StringValue(sum.SHA256)
+	}
+	logRefreshedLinks(ctx, download, "v3 backup")
+	journal := backupJournal{SHA256: m.SHA256.ValueString(), Bytes: m.Bytes.ValueInt64(), RestoreID: m.RestoreID.ValueString()}
+	if err := client.SetSnapshotComment(ctx, projectID, envID, uploaded, journal.comment(marker)); err != nil {
+		step.stopped(ctx, m, "journalling the upload", what+": writing the digest on the uploaded backup", "The uploaded backup "+uploaded, err)
+		return
+	}
+	step.save(ctx, m, "waiting for the uploaded backup")
+
+	if m.RestoreID.IsNull() {
+		if err := r.waitSnapshot(ctx, client, projectID, envID, uploaded); err != nil {
+			step.stopped(ctx, m, "waiting for the uploaded backup", what+": extracting the uploaded backup", "The extraction of backup "+uploaded, err)
+			return
+		}
+		restoreID, err := r.startRestore(ctx, client, m, api)
+		if err != nil {
+			step.stopped(ctx, m, "starting the restore", what, "A restore request", err)
+			return
+		}
+		m.RestoreID = types.StringValue(restoreID)
+		m.ID = types.StringValue(projectID + "/" + envID + "/" + restoreID)
+		step.save(ctx, m, "waiting for the restore")
+		journal.RestoreID = restoreID
+		if err := client.SetSnapshotComment(ctx, projectID, envID, uploaded, journal.comment(marker)); err != nil {
+			step.stopped(ctx, m, "waiting for the restore", what+": journalling restore "+restoreID+" on the uploaded backup", "The restore "+restoreID, err)
+			return
+		}
+	}
+	restoreID := m.RestoreID.ValueString()
+	m.ID = types.StringValue(projectID + "/" + envID + "/" + restoreID)
+	if err := r.waitRestore(ctx, client, projectID, envID, restoreID); err != nil {
+		step.stopped(ctx, m, "waiting for the restore", what, "The restore "+restoreID, err)
 		return
 	}
 
-	// The v3 archive behind a pre-signed link; §5.4: a 500 means "still being made", and an expired
-	// link is replaced by a fresh one.
-	download := client.NewDownload("mendix: download v3 backup "+snapID, "", func(ctx context.Context) (string, error) {
+	held, err := r.archiveDigest(ctx, client, projectID, envID, uploaded)
+	if err != nil {
+		step.stopped(ctx, m, "verifying the restored backup", what+": downloading the uploaded backup back from v4 to verify it", "The restore "+restoreID+" (completed)", err)
+		return
+	}
+	m.RestoredBytes, m.RestoredSHA256 = types.Int64Value(held.Bytes), types.StringValue(held.SHA256)
+	step.save(ctx, m, "")
+	if held.Bytes != m.Bytes.ValueInt64() || held.SHA256 != m.SHA256.ValueString() {
+		step.diags.AddError(what+": verification failed",
+			fmt.Sprintf("The v3 backup %s was %d bytes with SHA-256 %s, but the backup restored on v4 (%s) downloads as %d bytes with SHA-256 %s. "+
+				"The restore ran with different data; upload the right archive and replace this resource.",
+				snapID, m.Bytes.ValueInt64(), m.SHA256.ValueString(), uploaded, held.Bytes, held.SHA256))
+	}
+}
+
+// v3Download is the v3 archive behind a pre-signed link; §5.4: a 500 means "still being made", and
+// an expired link is replaced by a fresh one.
+func (r *mendixBackupRestoreResource) v3Download(client *mendix.Client, src, mode, snapID string) *mendix.Download {
+	return client.NewDownload("mendix: download v3 backup "+snapID, "", func(ctx context.Context) (string, error) {
 		var links *mendix.SnapshotURLs
 		_, err := transport.Poll(ctx, r.data.poll.options("download links of v3 backup "+snapID+" (500: still being made)"), func(ctx context.Context) (transport.Status, error) {
 			l, err := client.SnapshotURLsV1(ctx, src, mode, snapID)
@@ -280,80 +436,178 @@ func (r *mendixBackupRestoreResource) Create(ctx context.Context, req resource.C
 		}
 		return links.DatabaseAndFiles, nil
 	})
-	fileName := fmt.Sprintf("%s-%s-%s.tar.gz", src, strings.ToLower(mode), snapID)
+}
 
-	plan.UploadedSnapshotID, plan.RestoreID = types.StringNull(), types.StringNull()
-	plan.RestoredBytes, plan.RestoredSHA256 = types.Int64Null(), types.StringNull()
-	plan.ID = types.StringValue(projectID + "/" + envID + "/")
-
-	var uploaded string
-	if plan.Mode.ValueString() == modeManual {
-		known, err := client.Snapshots(ctx, projectID, envID)
-		if err != nil {
-			addMendixError(&resp.Diagnostics, what+": listing the v4 backups", err)
-			return
+// adoptUpload looks for v4 backups carrying this step's marker. It keeps one in m — the one whose
+// journal names a restore, else a completed one, else the newest still being extracted — and
+// deletes the others, which this step made twice (a duplicated delivery, a crash between upload
+// and record). A failed one is deleted too: it cannot be restored.
+func (r *mendixBackupRestoreResource) adoptUpload(ctx context.Context, client *mendix.Client, m *mendixBackupRestoreModel, marker string, diags *diag.Diagnostics) error {
+	projectID, envID := m.ProjectID.ValueString(), m.EnvironmentID.ValueString()
+	mine, err := client.SnapshotsCommented(ctx, projectID, envID, marker)
+	if err != nil || len(mine) == 0 {
+		return err
+	}
+	rank := func(s mendix.Snapshot) int {
+		switch {
+		case journalOf(s.Comment, marker).RestoreID != "":
+			return 3
+		case s.State == mendix.StateCompleted:
+			return 2
+		case s.State != mendix.StateFailed:
+			return 1
 		}
-		// The source digest, read (not copied) so what the person uploads can be checked.
-		sum, err := mendix.Hash(ctx, "mendix: hash v3 backup "+snapID, download.Source())
-		if err != nil {
-			addMendixError(&resp.Diagnostics, what+": reading the v3 backup", err)
-			return
-		}
-		logRefreshedLinks(ctx, download, "v3 backup")
-		plan.Bytes, plan.SHA256 = types.Int64Value(sum.Bytes), types.StringValue(sum.SHA256)
-		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-		snap, err := r.waitForManualUpload(ctx, client, &plan, known, started)
-		if err != nil {
-			addGateError(&resp.Diagnostics, what, err)
-			return
-		}
-		uploaded = snap
-	} else {
-		up, err := client.UploadSnapshot(ctx, projectID, envID, fileName, download.Source())
-		if err != nil {
-			addMendixError(&resp.Diagnostics, what+": uploading the archive to v4", err)
-			return
-		}
-		logRefreshedLinks(ctx, download, "v3 backup")
-		uploaded = up.SnapshotID
-		// The backup exists on v4 now: record it (and the digest) before waiting.
-		plan.UploadedSnapshotID = types.StringValue(uploaded)
-		plan.Bytes, plan.SHA256 = types.Int64Value(up.Sent.Bytes), types.StringValue(up.Sent.SHA256)
-		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-		if err := r.waitSnapshot(ctx, client, projectID, envID, uploaded); err != nil {
-			addMendixError(&resp.Diagnostics, what+": extracting the uploaded backup", err)
-			return
+		return 0
+	}
+	best := -1
+	for i, s := range mine { // oldest first: a later one of the same rank wins
+		if rank(s) > 0 && (best < 0 || rank(s) >= rank(mine[best])) {
+			best = i
 		}
 	}
-	plan.UploadedSnapshotID = types.StringValue(uploaded)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	for i, s := range mine {
+		if i == best {
+			continue
+		}
+		if err := client.DeleteSnapshot(ctx, projectID, envID, s.SnapshotID); err != nil && !mendix.IsNotFound(err) {
+			diags.AddWarning("Duplicate uploaded backup left in place",
+				fmt.Sprintf("Backup %s of environment %s carries this step's marker too, so it is a second upload of the same v3 backup; deleting it failed: %v. Delete it in the portal.", s.SnapshotID, envID, err))
+			continue
+		}
+		tflog.Warn(ctx, "deleted a duplicate upload of the v3 backup", map[string]any{"snapshot_id": s.SnapshotID})
+	}
+	if best < 0 {
+		return nil
+	}
+	kept := mine[best]
+	j := journalOf(kept.Comment, marker)
+	m.UploadedSnapshotID = types.StringValue(kept.SnapshotID)
+	if j.SHA256 != "" {
+		m.Bytes, m.SHA256 = types.Int64Value(j.Bytes), types.StringValue(j.SHA256)
+	}
+	if j.RestoreID != "" {
+		m.RestoreID = types.StringValue(j.RestoreID)
+	}
+	tflog.Info(ctx, "adopting the v3 backup this step uploaded before", map[string]any{"snapshot_id": kept.SnapshotID, "restore_id": j.RestoreID})
+	return nil
+}
 
-	restore, err := client.StartRestore(ctx, projectID, envID, uploaded, false)
+// upload streams the v3 archive into the v4 environment's backups (modeled upload) with the
+// marker as its comment, and records the new backup before anything else.
+func (r *mendixBackupRestoreResource) upload(ctx context.Context, client *mendix.Client, m *mendixBackupRestoreModel, marker string, download *mendix.Download, step mxStep) error {
+	projectID, envID := m.ProjectID.ValueString(), m.EnvironmentID.ValueString()
+	fileName := fmt.Sprintf("%s-%s-%s.tar.gz", m.SourceAppID.ValueString(), strings.ToLower(m.SourceEnvironment.ValueString()), m.SourceSnapshotID.ValueString())
+	up, err := client.UploadSnapshot(ctx, projectID, envID, fileName, marker, download.Source())
 	if err != nil {
-		addMendixError(&resp.Diagnostics, what, err)
-		return
+		return err
 	}
-	plan.RestoreID = types.StringValue(restore.RestoreID)
-	plan.ID = types.StringValue(projectID + "/" + envID + "/" + restore.RestoreID)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-	if err := r.waitRestore(ctx, client, projectID, envID, restore.RestoreID); err != nil {
-		addMendixError(&resp.Diagnostics, what, err)
-		return
+	m.UploadedSnapshotID = types.StringValue(up.SnapshotID)
+	if !up.Adopted {
+		m.Bytes, m.SHA256 = types.Int64Value(up.Sent.Bytes), types.StringValue(up.Sent.SHA256)
 	}
+	// The backup exists on v4 now: record it before anything else.
+	step.save(ctx, m, "waiting for the uploaded backup")
+	// A duplicated delivery makes a second backup with the same marker: keep one.
+	m.UploadedSnapshotID = types.StringNull()
+	if err := r.adoptUpload(ctx, client, m, marker, step.diags); err != nil {
+		m.UploadedSnapshotID = types.StringValue(up.SnapshotID)
+		return err
+	}
+	if m.UploadedSnapshotID.IsNull() {
+		m.UploadedSnapshotID = types.StringValue(up.SnapshotID)
+	}
+	return nil
+}
 
-	held, err := r.archiveDigest(ctx, client, projectID, envID, uploaded)
+// awaitManualUpload is mode "manual": the v3 archive is read (not copied) for its digest, then
+// apply waits, changing nothing, for a person's portal upload — a backup of the environment that
+// was not listed when apply started — and marks it with the documented PUT so a later run finds it.
+func (r *mendixBackupRestoreResource) awaitManualUpload(ctx context.Context, client *mendix.Client, m *mendixBackupRestoreModel, marker string, download *mendix.Download, step mxStep) error {
+	projectID, envID := m.ProjectID.ValueString(), m.EnvironmentID.ValueString()
+	started := r.data.poll.clock.Now()
+	known, err := client.Snapshots(ctx, projectID, envID)
 	if err != nil {
-		addMendixError(&resp.Diagnostics, what+": downloading the uploaded backup back from v4 to verify it", err)
-		return
+		return err
 	}
-	plan.RestoredBytes, plan.RestoredSHA256 = types.Int64Value(held.Bytes), types.StringValue(held.SHA256)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-	if held.Bytes != plan.Bytes.ValueInt64() || held.SHA256 != plan.SHA256.ValueString() {
-		resp.Diagnostics.AddError(what+": verification failed",
-			fmt.Sprintf("The v3 backup %s was %d bytes with SHA-256 %s, but the backup restored on v4 (%s) downloads as %d bytes with SHA-256 %s. "+
-				"The restore ran with different data; upload the right archive and replace this resource.",
-				snapID, plan.Bytes.ValueInt64(), plan.SHA256.ValueString(), uploaded, held.Bytes, held.SHA256))
+	sum, err := mendix.Hash(ctx, "mendix: hash v3 backup "+m.SourceSnapshotID.ValueString(), download.Source())
+	if err != nil {
+		return err
 	}
+	m.Bytes, m.SHA256 = types.Int64Value(sum.Bytes), types.StringValue(sum.SHA256)
+	step.save(ctx, m, "waiting for the manual upload")
+	snap, err := r.waitForManualUpload(ctx, client, m, known, started)
+	if err != nil {
+		return err
+	}
+	m.UploadedSnapshotID = types.StringValue(snap)
+	step.save(ctx, m, "waiting for the uploaded backup")
+	j := backupJournal{SHA256: sum.SHA256, Bytes: sum.Bytes}
+	return client.SetSnapshotComment(ctx, projectID, envID, snap, j.comment(marker))
+}
+
+// startRestore starts the restore of the uploaded backup, or finds the one a lost answer hid.
+//
+// Mode "api": a restore of this backup that the modeled listing shows (an earlier run's, whose
+// journal never got written) is adopted; a lost answer is resolved by the same listing.
+//
+// Mode "manual" uses documented calls only, and Backups v2 cannot list restores. A lost answer is
+// resolved by asking again: 400 ENVIRONMENT_BUSY proves a restore (the lost one) is running, so
+// apply waits and asks again until the request is accepted. At worst the same backup is restored a
+// second time, into the same environment, which is still stopped and unchanged since (this step
+// runs before the start): the data it ends with is the same.
+func (r *mendixBackupRestoreResource) startRestore(ctx context.Context, client *mendix.Client, m *mendixBackupRestoreModel, api bool) (string, error) {
+	projectID, envID, uploaded := m.ProjectID.ValueString(), m.EnvironmentID.ValueString(), m.UploadedSnapshotID.ValueString()
+	if api {
+		found, err := client.RestoresOf(ctx, projectID, envID, uploaded)
+		if err != nil {
+			return "", err
+		}
+		for i := len(found) - 1; i >= 0; i-- {
+			if found[i].State != mendix.StateFailed {
+				tflog.Info(ctx, "adopting the restore an earlier run started", map[string]any{"restore_id": found[i].RestoreID})
+				return found[i].RestoreID, nil
+			}
+		}
+	}
+	if err := r.checkTarget(ctx, client, projectID, envID); err != nil {
+		return "", err
+	}
+	var id string
+	asked := false
+	_, err := transport.Poll(ctx, r.data.poll.options("a restore of backup "+uploaded+" to be accepted (400 ENVIRONMENT_BUSY: one is running)"),
+		func(ctx context.Context) (transport.Status, error) {
+			if api && asked {
+				// Asked before without an answer: the listing may show that restore by now.
+				found, err := client.RestoresOf(ctx, projectID, envID, uploaded)
+				if err != nil {
+					return transport.Status{}, err
+				}
+				for i := len(found) - 1; i >= 0; i-- {
+					if found[i].State != mendix.StateFailed {
+						id = found[i].RestoreID
+						return transport.Status{State: found[i].State, Done: true}, nil
+					}
+				}
+			}
+			asked = true
+			rs, err := client.StartRestore(ctx, projectID, envID, uploaded, false, api)
+			switch {
+			case err == nil:
+				if rs.Adopted {
+					tflog.Info(ctx, "the answer to the restore request was lost; adopting the restore it started", map[string]any{"restore_id": rs.RestoreID})
+				}
+				id = rs.RestoreID
+				return transport.Status{State: rs.State, Done: true}, nil
+			case transport.IsOutcomeUnknown(err):
+				// Only without the lookup: ask again (see above).
+				tflog.Warn(ctx, "the answer to the restore request was lost; asking again", map[string]any{"error": err.Error()})
+				return transport.Status{State: "ANSWER_LOST", Message: err.Error()}, nil
+			case mendix.HasCode(err, "ENVIRONMENT_BUSY"):
+				return transport.Status{State: "ENVIRONMENT_BUSY", Message: err.Error()}, nil
+			}
+			return transport.Status{}, err
+		})
+	return id, err
 }
 
 // checkTarget refuses at once what Backups v2 would refuse later: no app deployed, or running.
@@ -433,7 +687,21 @@ func (r *mendixBackupRestoreResource) waitRestore(ctx context.Context, client *m
 // v4 actually holds. §5.5: on an expired link, a new archive is requested.
 func (r *mendixBackupRestoreResource) archiveDigest(ctx context.Context, client *mendix.Client, projectID, envID, snapshotID string) (transport.Digest, error) {
 	newArchive := func(ctx context.Context) (string, error) {
-		a, err := client.CreateArchive(ctx, projectID, envID, snapshotID, mendix.DataFilesAndDatabase)
+		// Backups v2 cannot list archives, so a request whose answer was lost cannot be found:
+		// another is asked for, as a poll rides out an outage (an unknown outcome is transient).
+		// An archive is an expiring export of the backup and changes no data.
+		var a *mendix.Archive
+		_, err := transport.Poll(ctx, r.data.poll.options("an archive of backup "+snapshotID+" to be accepted"), func(ctx context.Context) (transport.Status, error) {
+			got, err := client.CreateArchive(ctx, projectID, envID, snapshotID, mendix.DataFilesAndDatabase)
+			if transport.IsOutcomeUnknown(err) {
+				tflog.Info(ctx, "the answer to an archive request was lost; requesting another archive", map[string]any{"error": err.Error()})
+			}
+			if err != nil {
+				return transport.Status{}, err
+			}
+			a = got
+			return transport.Status{State: got.State, Done: true}, nil
+		})
 		if err != nil {
 			return "", err
 		}
@@ -467,12 +735,17 @@ func (r *mendixBackupRestoreResource) Read(ctx context.Context, req resource.Rea
 	}
 	defer cancel()
 	if state.RestoreID.IsNull() || state.RestoreID.ValueString() == "" {
-		return // tainted before the restore started; apply replaces it
+		return // unfinished: kept as it is; the next apply resumes it
 	}
 	projectID, envID, restoreID := state.ProjectID.ValueString(), state.EnvironmentID.ValueString(), state.RestoreID.ValueString()
 	_, err := client.Restore(ctx, projectID, envID, restoreID)
-	if mendix.IsNotFound(err) {
-		if projectRetired(ctx, client, projectID) {
+	if restoreGone(err) {
+		retired, rerr := projectRetired(ctx, client, projectID)
+		if rerr != nil {
+			addMendixError(&resp.Diagnostics, fmt.Sprintf("Reading restore %s: Backups API v2 no longer shows it, and reading its app %s to tell why failed", restoreID, projectID), rerr)
+			return
+		}
+		if retired {
 			// The restore ran under the temporary app, which the final link retired (§3.4); its
 			// record is out of reach now. Restoring again would overwrite the live data.
 			tflog.Info(ctx, "restore belonged to a replaced app; kept as a record", map[string]any{"restore_id": restoreID})
@@ -489,6 +762,37 @@ func (r *mendixBackupRestoreResource) Read(ctx context.Context, req resource.Rea
 	}
 }
 
+// unfinished reports a state recorded before the step finished: the restore is verified last.
+func (m *mendixBackupRestoreModel) unfinished() bool {
+	return m.RestoredSHA256.IsNull() || m.RestoredSHA256.ValueString() == ""
+}
+
+// restoreGone reports proof that a restore record is not there: a 404 (the environment, once its
+// app left the node), or the documented 400 NOT_FOUND. Anything else proves nothing.
+func restoreGone(err error) bool {
+	return mendix.IsNotFound(err) || (mendix.StatusOf(err) == http.StatusBadRequest && mendix.HasCode(err, "NOT_FOUND"))
+}
+
+// ModifyPlan (continued): a create that was cut short is finished by an update.
+func (r *mendixBackupRestoreResource) planResume(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var state mendixBackupRestoreModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !resuming(ctx, req.Private, &resp.Diagnostics, state.unfinished()) {
+		return
+	}
+	for _, a := range []string{"id", "restore_id", "restored_sha256"} {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(a), types.StringUnknown())...)
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("restored_bytes"), types.Int64Unknown())...)
+	if state.UploadedSnapshotID.IsNull() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("uploaded_snapshot_id"), types.StringUnknown())...)
+	}
+	if state.SHA256.IsNull() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("sha256"), types.StringUnknown())...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("bytes"), types.Int64Unknown())...)
+	}
+}
+
 func (r *mendixBackupRestoreResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state mendixBackupRestoreModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -498,7 +802,20 @@ func (r *mendixBackupRestoreResource) Update(ctx context.Context, req resource.U
 	}
 	// deployment_id, mode and timeouts only order or describe the step: nothing to redo.
 	state.DeploymentID, state.Mode, state.Timeouts = plan.DeploymentID, plan.Mode, plan.Timeouts
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	if !resuming(ctx, req.Private, &resp.Diagnostics, state.unfinished()) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+		return
+	}
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, mendixBackupCreate, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	defer cancel()
+	r.run(ctx, client, &state, mxStep{state: &resp.State, private: resp.Private, diags: &resp.Diagnostics})
 }
 
 func (r *mendixBackupRestoreResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -508,17 +825,15 @@ func (r *mendixBackupRestoreResource) Delete(ctx context.Context, req resource.D
 		return
 	}
 	uploaded := state.UploadedSnapshotID.ValueString()
-	if state.RestoreID.ValueString() == "" && uploaded != "" && state.Mode.ValueString() != modeManual {
-		// A create that failed between upload and restore: its uploaded backup was never used,
-		// so it goes, and the next create does not leave a second copy beside it.
-		client := r.client(&resp.Diagnostics)
-		if client == nil {
-			return
-		}
-		err := client.DeleteSnapshot(ctx, state.ProjectID.ValueString(), state.EnvironmentID.ValueString(), uploaded)
-		if err != nil && !mendix.IsNotFound(err) {
-			addMendixError(&resp.Diagnostics, "Deleting the unused uploaded backup "+uploaded, err)
-		}
+	if resuming(ctx, req.Private, &resp.Diagnostics, state.unfinished()) {
+		// An unfinished step: its uploaded backup carries the step's marker, and the next create
+		// adopts it (and the restore journalled on it) instead of uploading again. Deleting it
+		// here would throw that work away, or pull a backup from under a running restore.
+		resp.Diagnostics.AddWarning("Unfinished Mendix restore left for the next apply",
+			fmt.Sprintf("The restore into environment %s had not finished (uploaded backup %q, restore %q). Nothing was deleted: the next apply of this step adopts the uploaded "+
+				"backup by its comment (%q). If you remove the step for good, delete that backup in the portal.",
+				state.EnvironmentID.ValueString(), uploaded, state.RestoreID.ValueString(),
+				backupMarker(state.SourceAppID.ValueString(), state.SourceEnvironment.ValueString(), state.SourceSnapshotID.ValueString())))
 		return
 	}
 	resp.Diagnostics.AddWarning("Mendix restore cannot be undone",

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -13,6 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/sandbox"
 )
 
 const restoreAddr = "appmigrate_mendix_backup_restore.data"
@@ -180,6 +183,89 @@ resource "appmigrate_mendix_backup_restore" "data" {
 `, mxCalcProject, mxV3ProdEnv),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)Not a Cloud v4 environment.*NOT_SUPPORTED.*environment_id`),
+			},
+		},
+	})
+}
+
+func TestAccMendixBackupRestore_FailureAfterTheRestoreIsTaintedAndReapplyAdoptsUploadAndRestore(t *testing.T) {
+	env := startMendixSandbox(t)
+	env.linkSpareApp(t)
+	// The restore runs, then storage refuses every link to the v4 archive the verification
+	// downloads: the step fails after the upload and the restore. The next apply must adopt both
+	// (by the marker and the journal on the uploaded backup), not upload or restore again.
+	var refuse atomic.Bool
+	env.tap.onRequest(func(r *http.Request) {
+		if refuse.Load() && r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, mxStoragePrefix) {
+			if err := env.sb.ExpireMendixDownloadURLs(); err != nil {
+				t.Errorf("expire: %v", err)
+			}
+		}
+	})
+	restored := env.tap.after(1, func(r mxRequest) bool { return r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/restores") })
+	go func() { <-restored; refuse.Store(true) }()
+	cfg := restoreConfig(env, "api", "10m")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)Restoring the v3 backup.*downloading the uploaded backup back from v4.*storage refused`),
+			},
+			{
+				PreConfig: func() { refuse.Store(false) },
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(restoreAddr, plancheck.ResourceActionReplace),
+				}},
+				Check: resource.ComposeTestCheckFunc(checkRestoredLikeV3(env),
+					checkCounts(env, mxCounts{packages: 1, uploadedBackups: 1, restores: 1, startJobs: -1})),
+			},
+			{
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
+func TestAccMendixBackupRestore_ManualModeLostRestoreAnswerIsAskedAgainWithTheSameData(t *testing.T) {
+	env := startMendixSandbox(t)
+	env.linkSpareApp(t)
+	base := "/mendix/deploy/api/v2/apps/" + mxSpareProject + "/environments/" + mxV4ProdEnv
+	// Mode "manual" uses documented calls only, and Backups v2 cannot list restores: the restore
+	// happens, its answer is lost, the request is sent again (ENVIRONMENT_BUSY while the first
+	// runs). Documented outcome: at most a second restore of the same backup into the same,
+	// still stopped environment — the same data.
+	env.sb.ScriptFault(http.MethodPost, base+"/restores", sandbox.FaultResetResponse, 1)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					uploading := env.tap.after(1, func(r mxRequest) bool { return mxOnStorage(r) && strings.Contains(r.Path, "calc-production-") })
+					go func() {
+						<-uploading
+						<-env.tap.after(1, func(r mxRequest) bool { return r.Method == http.MethodGet && r.Path == base+"/snapshots" })
+						archive := env.v3Backup(t)
+						defer archive.Close()
+						if _, err := env.sb.UploadMendixBackup(mxV4ProdEnv, archive); err != nil {
+							t.Errorf("portal upload: %v", err)
+						}
+					}()
+				},
+				Config: restoreConfig(env, "manual", "5m"),
+				Check: resource.ComposeTestCheckFunc(checkRestoredLikeV3(env), func(*terraform.State) error {
+					if n := len(env.tap.requests(func(r mxRequest) bool { return r.Method == http.MethodGet && r.Path == base+"/restores" })); n != 0 {
+						return fmt.Errorf("manual mode must not use the modeled restore listing (%d calls)", n)
+					}
+					_, e := mxInventory(env)
+					if e.Restores.Requested < 1 || e.Restores.Requested > 2 || e.Restores.Failed != 0 {
+						return fmt.Errorf("restores %+v: want the lost one and at most one more, none failed", e.Restores)
+					}
+					t.Logf("restores after a lost answer in manual mode: %+v", e.Restores)
+					return nil
+				}),
 			},
 		},
 	})

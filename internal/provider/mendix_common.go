@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/mendix"
@@ -165,30 +166,94 @@ func mxSplitID(id string, n int) ([]string, bool) {
 // appReplacedOnNode reports whether the node behind the Deploy v1 AppId appID now holds another app
 // than projectID: the runbook's last step ("link the app to the v4 node … the currently linked
 // (temporary) app will be unlinked automatically") retires everything that belonged to the
-// temporary app, and those records must then stay as they are instead of being re-created.
-func appReplacedOnNode(ctx context.Context, client *mendix.Client, appID, projectID string) (bool, string) {
+// temporary app, and those records must then stay as they are instead of being re-created. A read
+// that fails is returned: it proves nothing either way.
+func appReplacedOnNode(ctx context.Context, client *mendix.Client, appID, projectID string) (bool, string, error) {
 	if projectID == "" {
-		return false, ""
+		return false, "", nil
 	}
 	app, err := client.App(ctx, appID)
-	if err != nil || app.ProjectID == "" {
-		return false, ""
+	switch {
+	case mendix.IsNotFound(err):
+		return false, "", nil
+	case err != nil:
+		return false, "", err
+	case app.ProjectID != "" && !strings.EqualFold(app.ProjectID, projectID):
+		return true, app.ProjectID, nil
 	}
-	if !strings.EqualFold(app.ProjectID, projectID) {
-		return true, app.ProjectID
-	}
-	return false, ""
+	return false, "", nil
 }
 
 // projectRetired reports whether a v4 target app is gone or no longer licensed (the temporary app
-// after the final link), reading Deploy v4 only.
-func projectRetired(ctx context.Context, client *mendix.Client, projectID string) bool {
+// after the final link), reading Deploy v4 only. Only what Deploy v4 answers counts: a proven 404,
+// or the app read back as not licensed. Any other failure is returned, never taken for "gone".
+func projectRetired(ctx context.Context, client *mendix.Client, projectID string) (bool, error) {
 	app, err := client.AppV4(ctx, projectID)
-	if mendix.IsNotFound(err) {
+	switch {
+	case mendix.IsNotFound(err):
+		return true, nil
+	case err != nil:
+		return false, err
+	}
+	return app.LicenseType != mendix.LicenseLicensed, nil
+}
+
+// mxStep is where a create or an update records its progress as it goes: the model in state and
+// the resume point in private state (resume.go), so that Ctrl-C, a timeout or an error leaves a
+// resource the next apply finishes instead of starting again.
+type mxStep struct {
+	state   *tfsdk.State
+	private privateSetter
+	diags   *diag.Diagnostics
+	// onStop, when set, runs before a Ctrl-C saves the model: a step puts back the values the
+	// plan promised (Terraform checks a create or update that ends without an error against them).
+	onStop func()
+}
+
+// save records model with the resume point step ("" marks the step finished).
+func (s mxStep) save(ctx context.Context, model any, step string) {
+	s.diags.Append(s.state.Set(ctx, model)...)
+	s.diags.Append(setResume(ctx, s.private, step)...)
+}
+
+// stopped ends a step that ctx cut short (Ctrl-C or the step's timeout) or that failed after the
+// vendor started work: the model is saved with its resume point, Ctrl-C warns (untainted), the rest
+// is an error (tainted), as resume.go's interrupted says.
+func (s mxStep) stopped(ctx context.Context, model any, step, what, job string, err error) {
+	if stopRequested(ctx) && s.onStop != nil {
+		s.onStop()
+	}
+	interrupted(ctx, s.diags, s.state, s.private, model, step, what, job, err, reportMendix)
+}
+
+// reportMendix reports an error of a Mendix step: a manual step not done in time in its own words,
+// anything else as addMendixError does.
+func reportMendix(diags *diag.Diagnostics, summary string, err error) {
+	var gate *manualTimeoutError
+	if errors.As(err, &gate) {
+		addGateError(diags, summary, err)
+		return
+	}
+	addMendixError(diags, summary, err)
+}
+
+// resuming reports whether the prior state carries a resume point, or unfinished says the state
+// itself was recorded before the step finished: the step's create was cut short and the next apply
+// finishes it. The state is asked too because the resume point lives in private state, which
+// Terraform does not hand to everything: the Delete that replaces a tainted object gets the
+// replacement's planned private state (empty), not the tainted object's.
+func resuming(ctx context.Context, p privateGetter, diags *diag.Diagnostics, unfinished bool) bool {
+	if unfinished {
 		return true
 	}
-	return err == nil && app.LicenseType != mendix.LicenseLicensed
+	rp, d := resumeOf(ctx, p)
+	diags.Append(d...)
+	return rp != nil
 }
+
+// mxClockSkew is the margin taken on "created since this step began": vendor timestamps come from
+// the vendor's clock, not this machine's.
+const mxClockSkew = 5 * time.Minute
 
 // mxStringMap converts a Go map into a types.Map of strings.
 func mxStringMap(m map[string]string) types.Map {

@@ -151,7 +151,14 @@ type mxEnv struct {
 // startMendixSandbox runs a fresh sandbox (instant jobs, no random faults) behind a tap.
 func startMendixSandbox(t *testing.T) *mxEnv {
 	t.Helper()
-	sb, err := sandbox.New(sandbox.Options{DataDir: t.TempDir(), JobDuration: -1})
+	return startMendixSandboxWith(t, sandbox.Options{JobDuration: -1})
+}
+
+// startMendixSandboxWith runs a fresh sandbox with opts (a fresh data directory) behind a tap.
+func startMendixSandboxWith(t *testing.T, opts sandbox.Options) *mxEnv {
+	t.Helper()
+	opts.DataDir = t.TempDir()
+	sb, err := sandbox.New(opts)
 	if err != nil {
 		t.Fatalf("sandbox: %v", err)
 	}

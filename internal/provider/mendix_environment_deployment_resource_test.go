@@ -59,7 +59,7 @@ func uploadAnotherPackage(t *testing.T, env *mxEnv) {
 		}
 		return p.DownloadURL, nil
 	})
-	up, err := c.UploadPackage(ctx, mxV4App, "by-hand.mda", dl.Source())
+	up, err := c.UploadPackage(ctx, mxV4App, mendix.PackageUpload{FileName: "by-hand.mda"}, dl.Source())
 	if err != nil {
 		t.Fatal(err)
 	}

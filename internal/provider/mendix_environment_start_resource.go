@@ -156,7 +156,7 @@ func (r *mendixStartResource) ModifyPlan(ctx context.Context, req resource.Modif
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	// Running is the only state this resource accepts: anything else found on refresh is a diff.
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), mendix.EnvRunning)...)
-	if state.Status.ValueString() != mendix.EnvRunning {
+	if resuming(ctx, req.Private, &resp.Diagnostics, state.Status.ValueString() != mendix.EnvRunning) {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("job_id"), types.StringUnknown())...)
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("model_version"), types.StringUnknown())...)
 	}
@@ -174,7 +174,8 @@ func (r *mendixStartResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	defer cancel()
 	plan.ID = types.StringValue(plan.AppID.ValueString() + "/" + plan.Environment.ValueString())
-	r.start(ctx, &plan, &resp.Diagnostics, func(m *mendixStartModel) { resp.Diagnostics.Append(resp.State.Set(ctx, m)...) })
+	plan.JobID = types.StringNull()
+	r.start(ctx, &plan, false, mxStep{state: &resp.State, private: resp.Private, diags: &resp.Diagnostics})
 }
 
 func (r *mendixStartResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -190,67 +191,153 @@ func (r *mendixStartResource) Update(ctx context.Context, req resource.UpdateReq
 	}
 	defer cancel()
 	plan.ID = state.ID
-	if state.Status.ValueString() == mendix.EnvRunning {
+	resumed := resuming(ctx, req.Private, &resp.Diagnostics, false)
+	if state.Status.ValueString() == mendix.EnvRunning && !resumed {
 		plan.JobID, plan.ModelVersion = state.JobID, state.ModelVersion
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 		return
 	}
-	r.start(ctx, &plan, &resp.Diagnostics, func(m *mendixStartModel) { resp.Diagnostics.Append(resp.State.Set(ctx, m)...) })
+	plan.JobID = types.StringNull()
+	if resumed {
+		plan.JobID = state.JobID // the start that was cut short
+	}
+	r.start(ctx, &plan, resumed, mxStep{state: &resp.State, private: resp.Private, diags: &resp.Diagnostics})
 }
 
-// start starts the environment and waits for the start job. An environment that already runs is
+// start starts the environment and waits until it runs. An environment that already runs is
 // restarted when settings written since its start are not in effect yet (Value ≠ DeployedValue).
-func (r *mendixStartResource) start(ctx context.Context, m *mendixStartModel, diags *diag.Diagnostics, save func(*mendixStartModel)) {
-	client := r.client(diags)
-	if diags.HasError() {
+// A start cut short (resumed, with its job recorded) is awaited rather than sent again; one whose
+// answer was lost is resolved by the vendor's own answers to a repeated start (see waitRunning).
+func (r *mendixStartResource) start(ctx context.Context, m *mendixStartModel, resumed bool, step mxStep) {
+	client := r.client(step.diags)
+	if step.diags.HasError() {
 		return
 	}
 	appID, mode := m.AppID.ValueString(), m.Environment.ValueString()
 	what := fmt.Sprintf("Starting %s/%s", appID, mode)
+	// Ctrl-C saves the step with a warning, and Terraform then holds the saved values to the plan,
+	// which promises status = Running: the state keeps the promise, the refresh tells the truth,
+	// and the resume point makes the next apply finish the start.
+	planned := m.Status
+	step.onStop = func() { m.Status = planned }
+	if resumed && m.JobID.ValueString() != "" {
+		err := r.waitStarted(ctx, client, appID, mode, m.JobID.ValueString())
+		switch {
+		case err == nil:
+			r.finish(ctx, client, m, step)
+			return
+		case mendix.HasCode(err, "NO_SUCH_STARTJOB") || mendix.IsNotFound(err):
+			// The job is gone: the environment says how it ended (below).
+		case ctx.Err() != nil:
+			step.stopped(ctx, m, "waiting for the start job", what, "The start job "+m.JobID.ValueString(), err)
+			return
+		default:
+			step.save(ctx, m, "")
+			addStartError(step.diags, what, m.JobID.ValueString(), err)
+			return
+		}
+	}
 	env, err := client.Environment(ctx, appID, mode)
 	if err != nil {
-		addMendixError(diags, what, err)
+		r.failed(ctx, m, step, what, err)
 		return
 	}
+	m.ModelVersion = types.StringValue(env.ModelVersion)
 	if env.Status == mendix.EnvRunning {
 		pending, err := settingsPending(ctx, client, appID, mode)
 		if err != nil {
-			addMendixError(diags, what+": reading the settings", err)
+			r.failed(ctx, m, step, what+": reading the settings", err)
 			return
 		}
 		if pending {
 			if err := r.stopEnvironment(ctx, client, appID, mode); err != nil {
-				addMendixError(diags, what+": stopping it to apply new settings", err)
+				r.failed(ctx, m, step, what+": stopping it to apply new settings", err)
 				return
 			}
 		}
 	}
-	res, err := client.Start(ctx, appID, mode, m.AutoSyncDB.ValueBool())
-	if err != nil {
-		addMendixError(diags, what, err)
-		return
-	}
-	m.JobID = types.StringValue(res.JobID)
 	m.Status = types.StringValue(mendix.EnvStopped)
-	m.ModelVersion = types.StringValue(env.ModelVersion)
-	if !res.AlreadyStarted {
-		// The start job exists: record it before waiting.
-		save(m)
-		if err := r.waitStarted(ctx, client, appID, mode, res.JobID); err != nil {
-			addStartError(diags, what, res.JobID, err)
+	// From here a start may be under way: Ctrl-C, a timeout or an error leaves it recorded.
+	step.save(ctx, m, "starting the environment")
+	if err := r.waitRunning(ctx, client, m, step); err != nil {
+		if ctx.Err() != nil {
+			step.stopped(ctx, m, "waiting for the start job", what, "The start of "+appID+"/"+mode, err)
 			return
 		}
+		step.save(ctx, m, "")
+		addStartError(step.diags, what, m.JobID.ValueString(), err)
+		return
 	}
-	env, err = client.Environment(ctx, appID, mode)
+	r.finish(ctx, client, m, step)
+}
+
+// failed reports an error that came before any start was sent: nothing to resume.
+func (r *mendixStartResource) failed(ctx context.Context, m *mendixStartModel, step mxStep, what string, err error) {
+	if stopRequested(ctx) {
+		step.stopped(ctx, m, "starting the environment", what, "Nothing", err)
+		return
+	}
+	addMendixError(step.diags, what, err)
+}
+
+// waitRunning sends the start and waits until the environment runs. The vendor never starts twice
+// (§5.3), and its answers to a repeated start say where a start whose answer was lost stands:
+// JobId (none ran; this one is awaited), 200 ALREADY_STARTED (it finished: done), 500
+// APP_ALREADY_HAS_A_STARTING_JOB (it runs: wait, then look again). A start job's documented
+// failure code ends the wait at once.
+func (r *mendixStartResource) waitRunning(ctx context.Context, client *mendix.Client, m *mendixStartModel, step mxStep) error {
+	appID, mode := m.AppID.ValueString(), m.Environment.ValueString()
+	_, err := transport.Poll(ctx, r.data.poll.options("environment "+appID+"/"+mode+" to run"), func(ctx context.Context) (transport.Status, error) {
+		if job := m.JobID.ValueString(); job != "" {
+			s, err := client.StartStatus(ctx, appID, mode, job)
+			switch {
+			case err == nil && s == mendix.StartStarted:
+				return transport.Status{State: s, Done: true}, nil
+			case err == nil:
+				return transport.Status{State: s}, nil
+			case !mendix.HasCode(err, "NO_SUCH_STARTJOB"):
+				return transport.Status{}, err
+			}
+			m.JobID = types.StringNull() // gone: ask the environment and the start call
+		}
+		env, err := client.Environment(ctx, appID, mode)
+		if err != nil {
+			return transport.Status{}, err
+		}
+		if env.Status == mendix.EnvRunning {
+			return transport.Status{State: env.Status, Done: true}, nil
+		}
+		res, err := client.Start(ctx, appID, mode, m.AutoSyncDB.ValueBool())
+		switch {
+		case err != nil:
+			return transport.Status{}, err
+		case res.AlreadyStarted:
+			return transport.Status{State: "ALREADY_STARTED", Done: true}, nil
+		case res.InFlight:
+			return transport.Status{State: "APP_ALREADY_HAS_A_STARTING_JOB", Message: "a start is in flight; waiting for the environment to run"}, nil
+		}
+		// The start job exists: record it before waiting.
+		m.JobID = types.StringValue(res.JobID)
+		step.save(ctx, m, "waiting for the start job")
+		return transport.Status{State: mendix.StartStarting}, nil
+	})
+	return err
+}
+
+// finish reads the environment after the start and records it.
+func (r *mendixStartResource) finish(ctx context.Context, client *mendix.Client, m *mendixStartModel, step mxStep) {
+	appID, mode := m.AppID.ValueString(), m.Environment.ValueString()
+	what := fmt.Sprintf("Starting %s/%s", appID, mode)
+	env, err := client.Environment(ctx, appID, mode)
 	if err != nil {
-		addMendixError(diags, what+": reading the environment", err)
+		step.stopped(ctx, m, "reading the started environment", what+": reading the environment", "The start of "+appID+"/"+mode, err)
 		return
 	}
 	m.Status = types.StringValue(env.Status)
 	m.ModelVersion = types.StringValue(env.ModelVersion)
-	save(m)
+	step.save(ctx, m, "")
 	if env.Status != mendix.EnvRunning {
-		diags.AddError(what+": not running", fmt.Sprintf("The start job reported Started, but Deploy API v1 shows %s/%s as %q. Run apply again.", appID, mode, env.Status))
+		step.diags.AddError(what+": not running", fmt.Sprintf("The start job reported Started, but Deploy API v1 shows %s/%s as %q. Run apply again.", appID, mode, env.Status))
 	}
 }
 
@@ -356,6 +443,14 @@ func (r *mendixStartResource) Delete(ctx context.Context, req resource.DeleteReq
 	}
 	defer cancel()
 	appID, mode := state.AppID.ValueString(), state.Environment.ValueString()
+	if resuming(ctx, req.Private, &resp.Diagnostics, state.Status.ValueString() != mendix.EnvRunning) {
+		// An unfinished start: the next create of this step finds the environment running (or
+		// the start in flight) and adopts it. Stopping it now would cut that start short; and an
+		// environment recorded as not running has nothing to stop.
+		resp.Diagnostics.AddWarning("Unfinished start left for the next apply",
+			fmt.Sprintf("The start of %s/%s had not finished (job %q). The environment was not stopped; the next apply of this step waits for it to run.", appID, mode, state.JobID.ValueString()))
+		return
+	}
 	if err := r.stopEnvironment(ctx, client, appID, mode); err != nil && !mendix.IsNotFound(err) {
 		addMendixError(&resp.Diagnostics, "Stopping "+appID+"/"+mode, err)
 	}

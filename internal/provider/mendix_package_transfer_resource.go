@@ -3,7 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -19,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/mendix"
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
 )
 
 // Runbook §3.2.2 "Downloading and Uploading the Deployment Package": download the package of the
@@ -182,6 +185,14 @@ func (r *mendixPackageTransferResource) ModifyPlan(ctx context.Context, req reso
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if !state.SourcePackageID.IsNull() && state.SourcePackageID.ValueString() != pkg.PackageID {
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("source_package_id"))
+			return
+		}
+		if resuming(ctx, req.Private, &resp.Diagnostics, state.unfinished()) {
+			// A copy cut short: the update finishes it.
+			for _, a := range []string{"id", "package_id", "job_id", "sha256", "model_version"} {
+				resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(a), types.StringUnknown())...)
+			}
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("bytes"), types.Int64Unknown())...)
 		}
 	}
 }
@@ -198,37 +209,70 @@ func (r *mendixPackageTransferResource) Create(ctx context.Context, req resource
 		return
 	}
 	defer cancel()
+	plan.ID = types.StringValue(plan.AppID.ValueString() + "/")
+	plan.PackageID, plan.JobID, plan.ModelVersion = types.StringNull(), types.StringNull(), types.StringNull()
+	plan.Bytes, plan.SHA256 = types.Int64Null(), types.StringNull()
+	if plan.ProjectID.IsUnknown() {
+		plan.ProjectID = types.StringNull()
+	}
+	if plan.SourceModelVer.IsUnknown() {
+		plan.SourceModelVer = types.StringNull()
+	}
+	r.run(ctx, client, &plan, mxStep{state: &resp.State, private: resp.Private, diags: &resp.Diagnostics})
+}
 
-	src, mode, appID := plan.SourceAppID.ValueString(), plan.SourceEnvironment.ValueString(), plan.AppID.ValueString()
+// run copies the v3 package into the v4 repository, resuming from whatever m and the vendor
+// already record, and never leaves two copies of it:
+//
+//   - a recorded package is awaited (its upload job, else its Build API status);
+//   - otherwise a package of the same name and size already in the v4 repository whose bytes are
+//     the v3 package's (an upload an earlier run made and could not record: SIGKILL, a lost answer)
+//     is adopted;
+//   - otherwise the package is uploaded; when the answer is lost, the client finds the package by
+//     name, size and creation time (Build API) and it is adopted;
+//   - a second package of that name and size created during this step (a request delivered twice)
+//     is deleted.
+func (r *mendixPackageTransferResource) run(ctx context.Context, client *mendix.Client, m *mendixPackageTransferModel, step mxStep) {
+	src, mode, appID := m.SourceAppID.ValueString(), m.SourceEnvironment.ValueString(), m.AppID.ValueString()
 	what := fmt.Sprintf("Copying the deployment package of v3 %s/%s to v4 app %s", src, mode, appID)
+	started := r.data.poll.clock.Now()
+	fail := func(err error) {
+		if m.PackageID.IsNull() && !stopRequested(ctx) {
+			addMendixError(step.diags, what, err) // nothing of this step is known to exist yet
+			return
+		}
+		step.stopped(ctx, m, "copying the package", what, "The package upload", err)
+	}
 	pkg, err := client.DeployedPackage(ctx, src, mode, true)
 	if err != nil {
-		addMendixError(&resp.Diagnostics, what, err)
+		fail(err)
 		return
 	}
-	if !plan.SourcePackageID.IsUnknown() && !plan.SourcePackageID.IsNull() && plan.SourcePackageID.ValueString() != pkg.PackageID {
-		resp.Diagnostics.AddError(what+": the v3 package changed since the plan",
-			fmt.Sprintf("The plan copies package %s, but %s/%s now has package %s deployed. Run plan again.", plan.SourcePackageID.ValueString(), src, mode, pkg.PackageID))
+	if !m.SourcePackageID.IsUnknown() && !m.SourcePackageID.IsNull() && m.SourcePackageID.ValueString() != pkg.PackageID {
+		step.diags.AddError(what+": the v3 package changed since the plan",
+			fmt.Sprintf("The plan copies package %s, but %s/%s now has package %s deployed. Run plan again.", m.SourcePackageID.ValueString(), src, mode, pkg.PackageID))
 		return
 	}
-	srcEnv, err := client.Environment(ctx, src, mode)
-	if err != nil {
-		addMendixError(&resp.Diagnostics, what+": reading the v3 environment", err)
-		return
+	if m.SourceModelVer.IsNull() || m.ProjectID.IsNull() {
+		srcEnv, err := client.Environment(ctx, src, mode)
+		if err != nil {
+			fail(err)
+			return
+		}
+		target, err := client.App(ctx, appID)
+		if err != nil {
+			fail(err)
+			return
+		}
+		m.ProjectID = types.StringValue(target.ProjectID)
+		m.SourceModelVer = types.StringValue(srcEnv.ModelVersion)
 	}
-	target, err := client.App(ctx, appID)
-	if err != nil {
-		addMendixError(&resp.Diagnostics, what+": reading the v4 app", err)
-		return
-	}
-	fileName := plan.FileName.ValueString()
-	if plan.FileName.IsUnknown() || fileName == "" {
+	fileName := m.FileName.ValueString()
+	if m.FileName.IsUnknown() || fileName == "" {
 		fileName = pkg.Name
 	}
-	plan.FileName = types.StringValue(fileName)
-	plan.SourcePackageID = types.StringValue(pkg.PackageID)
-	plan.ProjectID = types.StringValue(target.ProjectID)
-	plan.SourceModelVer = types.StringValue(srcEnv.ModelVersion)
+	m.FileName = types.StringValue(fileName)
+	m.SourcePackageID = types.StringValue(pkg.PackageID)
 
 	// A fresh link on every refusal: §5.2 "request a fresh URL on retry" (TTL 900 s).
 	download := client.NewDownload("mendix: download v3 package "+pkg.Name, pkg.DownloadURL, func(ctx context.Context) (string, error) {
@@ -241,45 +285,160 @@ func (r *mendixPackageTransferResource) Create(ctx context.Context, req resource
 		}
 		return p.DownloadURL, nil
 	})
-	up, err := client.UploadPackage(ctx, appID, fileName, download.Source())
-	if err != nil {
-		addMendixError(&resp.Diagnostics, what, err)
-		return
+	v3Digest := func() (transport.Digest, error) {
+		if !m.SHA256.IsNull() && m.SHA256.ValueString() != "" {
+			return transport.Digest{Bytes: m.Bytes.ValueInt64(), SHA256: m.SHA256.ValueString()}, nil
+		}
+		d, err := mendix.Hash(ctx, "mendix: hash v3 package "+pkg.Name, download.Source())
+		if err == nil {
+			m.Bytes, m.SHA256 = types.Int64Value(d.Bytes), types.StringValue(d.SHA256)
+		}
+		return d, err
 	}
-	logRefreshedLinks(ctx, download, "v3 package")
-	// The package exists on v4 now: record it before waiting on the job.
-	plan.ID = types.StringValue(appID + "/" + up.PackageID)
-	plan.PackageID = types.StringValue(up.PackageID)
-	plan.JobID = types.StringValue(up.JobID)
-	plan.Bytes = types.Int64Value(up.Sent.Bytes)
-	plan.SHA256 = types.StringValue(up.Sent.SHA256)
-	plan.ModelVersion = types.StringNull()
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 
-	if pkg.Size > 0 && up.Sent.Bytes != pkg.Size {
-		resp.Diagnostics.AddError(what+": size mismatch",
-			fmt.Sprintf("Deploy API v1 reports the v3 package as %d bytes, but %d bytes were streamed into v4 package %s. Replace this resource to copy it again.", pkg.Size, up.Sent.Bytes, up.PackageID))
-		return
-	}
-	if up.JobID != "" {
-		if err := r.waitDeployJob(ctx, client, appID, up.JobID, "processing of the uploaded package "+up.PackageID); err != nil {
-			addMendixError(&resp.Diagnostics, what, err)
+	if m.PackageID.IsNull() {
+		before, err := client.PackagesLike(ctx, appID, fileName, pkg.Size, time.Time{})
+		if err != nil {
+			fail(err)
 			return
 		}
+		if len(before) > 0 {
+			if err := r.adoptCopy(ctx, client, m, before, v3Digest); err != nil {
+				fail(err)
+				return
+			}
+		}
+		if m.PackageID.IsNull() {
+			up, err := client.UploadPackage(ctx, appID, mendix.PackageUpload{FileName: fileName, Size: pkg.Size, Since: started.Add(-mxClockSkew)}, download.Source())
+			if err != nil {
+				fail(err)
+				return
+			}
+			logRefreshedLinks(ctx, download, "v3 package")
+			m.PackageID = types.StringValue(up.PackageID)
+			if up.JobID != "" {
+				m.JobID = types.StringValue(up.JobID)
+			}
+			if !up.Adopted {
+				m.Bytes, m.SHA256 = types.Int64Value(up.Sent.Bytes), types.StringValue(up.Sent.SHA256)
+			}
+		}
+		// The package exists on v4 now: record it before waiting on it.
+		m.ID = types.StringValue(appID + "/" + m.PackageID.ValueString())
+		step.save(ctx, m, "waiting for the uploaded package")
+		r.removeDuplicates(ctx, client, m, pkg.Size, started.Add(-mxClockSkew), before, step.diags)
 	}
-	back, err := r.readBack(ctx, client, appID, up.PackageID)
+	packageID := m.PackageID.ValueString()
+	sent, err := v3Digest()
 	if err != nil {
-		addMendixError(&resp.Diagnostics, what+": reading the package back from v4", err)
+		step.stopped(ctx, m, "waiting for the uploaded package", what+": reading the v3 package", "The package "+packageID, err)
 		return
 	}
-	if back.digestBytes != up.Sent.Bytes || back.digestSHA != up.Sent.SHA256 {
-		resp.Diagnostics.AddError(what+": verification failed",
+	if pkg.Size > 0 && sent.Bytes != pkg.Size {
+		step.save(ctx, m, "")
+		step.diags.AddError(what+": size mismatch",
+			fmt.Sprintf("Deploy API v1 reports the v3 package as %d bytes, but %d bytes were streamed into v4 package %s. Replace this resource to copy it again.", pkg.Size, sent.Bytes, packageID))
+		return
+	}
+	if err := r.waitPackage(ctx, client, appID, packageID, m.JobID.ValueString()); err != nil {
+		step.stopped(ctx, m, "waiting for the uploaded package", what, "The processing of package "+packageID, err)
+		return
+	}
+	back, err := r.readBack(ctx, client, appID, packageID)
+	if err != nil {
+		step.stopped(ctx, m, "verifying the uploaded package", what+": reading the package back from v4", "The package "+packageID, err)
+		return
+	}
+	if back.digestBytes != sent.Bytes || back.digestSHA != sent.SHA256 {
+		step.save(ctx, m, "")
+		step.diags.AddError(what+": verification failed",
 			fmt.Sprintf("Streamed %d bytes with SHA-256 %s, but v4 package %s downloads as %d bytes with SHA-256 %s. Replace this resource to copy it again.",
-				up.Sent.Bytes, up.Sent.SHA256, up.PackageID, back.digestBytes, back.digestSHA))
+				sent.Bytes, sent.SHA256, packageID, back.digestBytes, back.digestSHA))
 		return
 	}
-	plan.ModelVersion = types.StringValue(back.pkg.Version)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	m.ModelVersion = types.StringValue(back.pkg.Version)
+	step.save(ctx, m, "")
+}
+
+// adoptCopy adopts the newest of candidates (packages of the v3 package's name and size already
+// in the v4 repository) whose bytes are the v3 package's: the same package, uploaded before by
+// this step (a crash, a lost answer) or by a person. Adopting it uploads nothing; a candidate with
+// other bytes is left alone.
+func (r *mendixPackageTransferResource) adoptCopy(ctx context.Context, client *mendix.Client, m *mendixPackageTransferModel, candidates []mendix.Package, v3Digest func() (transport.Digest, error)) error {
+	want, err := v3Digest()
+	if err != nil {
+		return err
+	}
+	appID := m.AppID.ValueString()
+	for i := len(candidates) - 1; i >= 0; i-- {
+		c := candidates[i]
+		if c.Status != mendix.PackageSucceeded {
+			// Still being processed: it cannot be downloaded yet, and only this step's upload can be
+			// in that state with this name and size. Adopt it and let the read-back verify it.
+			m.PackageID = types.StringValue(c.PackageID)
+			tflog.Info(ctx, "adopting the package an earlier run uploaded (still being processed)", map[string]any{"package_id": c.PackageID})
+			return nil
+		}
+		back, err := r.readBack(ctx, client, appID, c.PackageID)
+		if err != nil {
+			return err
+		}
+		if back.digestBytes == want.Bytes && back.digestSHA == want.SHA256 {
+			m.PackageID = types.StringValue(c.PackageID)
+			tflog.Info(ctx, "adopting a package of the same name, size and SHA-256 already in the v4 repository", map[string]any{"package_id": c.PackageID})
+			return nil
+		}
+	}
+	return nil
+}
+
+// removeDuplicates deletes every other package of this name and size created since this step
+// began that was not there before it (a request delivered twice), so one copy is left. One that is
+// deployed (409 PACKAGE_IN_USE) is reported with its id.
+func (r *mendixPackageTransferResource) removeDuplicates(ctx context.Context, client *mendix.Client, m *mendixPackageTransferModel, size int64, since time.Time,
+	before []mendix.Package, diags *diag.Diagnostics) {
+	appID, keep := m.AppID.ValueString(), m.PackageID.ValueString()
+	now, err := client.PackagesLike(ctx, appID, m.FileName.ValueString(), size, since)
+	if err != nil {
+		diags.AddWarning("Could not check for a duplicate package",
+			fmt.Sprintf("Listing the packages of %s failed: %v. If a request was delivered twice, a second copy of %s may exist; delete it in the portal.", appID, err, m.FileName.ValueString()))
+		return
+	}
+	for _, p := range now {
+		if strings.EqualFold(p.PackageID, keep) || slices.ContainsFunc(before, func(b mendix.Package) bool { return b.PackageID == p.PackageID }) {
+			continue
+		}
+		err := client.DeletePackage(ctx, appID, p.PackageID)
+		switch {
+		case err == nil, mendix.IsNotFound(err):
+			tflog.Warn(ctx, "deleted a duplicate upload of the package", map[string]any{"package_id": p.PackageID, "kept": keep})
+		default:
+			diags.AddWarning("Duplicate package left in place",
+				fmt.Sprintf("Package %s of %s is a second upload of %s by this step (%s was kept), but deleting it failed: %v. Delete it in the portal once it is not deployed.",
+					p.PackageID, appID, m.FileName.ValueString(), keep, err))
+		}
+	}
+}
+
+// waitPackage waits until the uploaded package is processed: through its Deploy v2 upload job when
+// the job is known, else through the Build API's package Status (Succeeded, or Failed).
+func (r *mendixPackageTransferResource) waitPackage(ctx context.Context, client *mendix.Client, appID, packageID, jobID string) error {
+	if jobID != "" {
+		return r.waitDeployJob(ctx, client, appID, jobID, "processing of the uploaded package "+packageID)
+	}
+	_, err := transport.Poll(ctx, r.data.poll.options("processing of the uploaded package "+packageID+" (Build API status)"), func(ctx context.Context) (transport.Status, error) {
+		p, err := client.Package(ctx, appID, packageID, false)
+		if err != nil {
+			return transport.Status{}, err
+		}
+		return transport.Status{State: p.Status, Done: p.Status == mendix.PackageSucceeded, Failed: p.Status == mendix.PackageFailed}, nil
+	})
+	return err
+}
+
+// unfinished reports a state recorded before the copy was verified (model_version is set last).
+func (m *mendixPackageTransferModel) unfinished() bool {
+	return m.PackageID.IsNull() || m.ModelVersion.IsNull() || m.ModelVersion.IsUnknown()
 }
 
 type packageReadBack struct {
@@ -329,10 +488,18 @@ func (r *mendixPackageTransferResource) Read(ctx context.Context, req resource.R
 		return
 	}
 	defer cancel()
+	if state.PackageID.IsNull() {
+		return // a copy cut short before the package was known: kept, the next apply resumes it
+	}
 	appID, packageID := state.AppID.ValueString(), state.PackageID.ValueString()
 	pkg, err := client.Package(ctx, appID, packageID, false)
 	if mendix.IsNotFound(err) {
-		if replaced, holder := appReplacedOnNode(ctx, client, appID, state.ProjectID.ValueString()); replaced {
+		replaced, holder, rerr := appReplacedOnNode(ctx, client, appID, state.ProjectID.ValueString())
+		if rerr != nil {
+			addMendixError(&resp.Diagnostics, fmt.Sprintf("Reading package %s of %s: the Build API no longer shows it, and reading the node's app to tell why failed", packageID, appID), rerr)
+			return
+		}
+		if replaced {
 			// The package belonged to the temporary app, which the final link retired (§3.4).
 			tflog.Info(ctx, "package belonged to a replaced app; kept as a record", map[string]any{"package_id": packageID, "holder": holder})
 			return
@@ -346,22 +513,50 @@ func (r *mendixPackageTransferResource) Read(ctx context.Context, req resource.R
 		addMendixError(&resp.Diagnostics, "Reading package "+packageID+" of "+appID, err)
 		return
 	}
-	if pkg.Version != "" {
-		state.ModelVersion = types.StringValue(pkg.Version)
+	if pkg.Version != "" && !state.unfinished() {
+		state.ModelVersion = types.StringValue(pkg.Version) // set once verified, so it marks a finished copy
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
+// Update finishes a copy that was cut short; otherwise only timeouts can change in place.
 func (r *mendixPackageTransferResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	// Only timeouts can change in place.
-	updateTimeoutsOnly(ctx, req, resp, func(m *mendixPackageTransferModel) *timeouts.Value { return &m.Timeouts })
+	var plan, state mendixPackageTransferModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !resuming(ctx, req.Private, &resp.Diagnostics, state.unfinished()) {
+		updateTimeoutsOnly(ctx, req, resp, func(m *mendixPackageTransferModel) *timeouts.Value { return &m.Timeouts })
+		return
+	}
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	state.Timeouts = plan.Timeouts
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, mendixDefaultCreate, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	defer cancel()
+	r.run(ctx, client, &state, mxStep{state: &resp.State, private: resp.Private, diags: &resp.Diagnostics})
 }
 
 func (r *mendixPackageTransferResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state mendixPackageTransferModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() || state.PackageID.IsNull() {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if resuming(ctx, req.Private, &resp.Diagnostics, state.unfinished()) {
+		// An unfinished copy: a package it uploaded is adopted by the next create of this step
+		// (same name, size and bytes), so it is left for it.
+		resp.Diagnostics.AddWarning("Unfinished package copy left for the next apply",
+			fmt.Sprintf("The copy of %s into %s had not finished (package %q). Nothing was deleted: the next apply of this step adopts the package it uploaded. "+
+				"If you remove the step for good, delete that package in the portal.", state.FileName.ValueString(), state.AppID.ValueString(), state.PackageID.ValueString()))
 		return
 	}
 	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, mendixDefaultDelete, &resp.Diagnostics)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -172,30 +173,75 @@ resource "appmigrate_mendix_package_transfer" "package" {
 	})
 }
 
-func TestAccMendixPackageTransfer_FailureAfterUploadIsTaintedAndReapplyLeavesOnePackage(t *testing.T) {
+func TestAccMendixPackageTransfer_JobReadOutageIsRiddenOutWithOneUpload(t *testing.T) {
 	env := startMendixSandbox(t)
 	env.linkSpareApp(t)
-	// The upload succeeds, then the job status cannot be read: the package id must be in state
-	// (tainted), and the next apply must replace it rather than add a second package.
-	env.sb.ScriptFault(http.MethodGet, "/mendix/deploy/api/v2/apps/calc-v4/jobs/", sandbox.Fault500, 5) // every attempt: the read fails for good
+	// The upload succeeds, then every attempt of the first job read fails: a 500 is an outage, so
+	// the wait rides it out instead of failing the step (and nothing is uploaded twice).
+	env.sb.ScriptFault(http.MethodGet, "/mendix/deploy/api/v2/apps/calc-v4/jobs/", sandbox.Fault500, 5)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: transferConfig(env),
+				Check: resource.ComposeTestCheckFunc(checkSameBytesAsV3(t, env), func(*terraform.State) error {
+					if n := env.sb.Faulted(http.MethodGet, "/mendix/deploy/api/v2/apps/calc-v4/jobs/"); n != 5 {
+						return fmt.Errorf("want the 5 scripted job-read faults met, got %d", n)
+					}
+					return checkOnePackageUploaded(env)
+				}),
+			},
+		},
+	})
+}
+
+// checkOnePackageUploaded asserts the v4 repository holds exactly one package and one upload reached it.
+func checkOnePackageUploaded(env *mxEnv) error {
+	pkgs, err := env.sb.MendixPackages(mxV4App)
+	if err != nil || len(pkgs) != 1 {
+		return fmt.Errorf("want exactly one package in the v4 repository, got %d (%v)", len(pkgs), err)
+	}
+	return nil
+}
+
+func TestAccMendixPackageTransfer_FailureAfterUploadIsTaintedAndReapplyAdoptsThePackage(t *testing.T) {
+	env := startMendixSandbox(t)
+	env.linkSpareApp(t)
+	// The upload succeeds, then storage refuses every link to read the copy back (expired links):
+	// the step fails after the package exists. The package id must be in state (tainted), and the
+	// next apply must adopt that package (same name, size and bytes) instead of uploading again.
+	var refuse atomic.Bool
+	env.tap.onRequest(func(r *http.Request) {
+		if refuse.Load() && r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, mxStoragePrefix) {
+			if err := env.sb.ExpireMendixDownloadURLs(); err != nil {
+				t.Errorf("expire: %v", err)
+			}
+		}
+	})
+	uploaded := env.tap.after(1, func(r mxRequest) bool {
+		return r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/packages/upload")
+	})
+	go func() { <-uploaded; refuse.Store(true) }()
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
 				Config:      transferConfig(env),
-				ExpectError: regexp.MustCompile(`(?s)Copying the deployment package.*job`),
+				ExpectError: regexp.MustCompile(`(?s)Copying the deployment package.*reading the package back from v4.*storage refused`),
 			},
 			{
-				Config: transferConfig(env),
+				PreConfig: func() { refuse.Store(false) },
+				Config:    transferConfig(env),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(transferAddr, plancheck.ResourceActionReplace),
 				}},
 				Check: resource.ComposeTestCheckFunc(checkSameBytesAsV3(t, env), func(*terraform.State) error {
-					pkgs, err := env.sb.MendixPackages(mxV4App)
-					if err != nil || len(pkgs) != 1 {
-						return fmt.Errorf("want exactly one package in the v4 repository, got %d (%v)", len(pkgs), err)
+					if n := len(env.tap.requests(func(r mxRequest) bool {
+						return r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/packages/upload")
+					})); n != 1 {
+						return fmt.Errorf("want one upload in all, the re-apply adopting it; saw %d", n)
 					}
-					return nil
+					return checkOnePackageUploaded(env)
 				}),
 			},
 		},

@@ -2,10 +2,12 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -15,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/mendix"
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/sandbox"
 )
 
 // runbookExample is examples/mendix-cloud-v3-to-v4 as the tests run it: the same resources,
@@ -118,4 +121,86 @@ func TestAccMendixRunbook_ExampleMigratesTheFixtureAndTheSecondPlanIsEmpty(t *te
 			},
 		},
 	})
+}
+
+// mxWeather is a bad day on the network between the provider and Mendix, for the whole runbook:
+// the moderate profile (5xx and 429 before the handler, resets part-way through a body, POSTs
+// delivered twice, slow bodies) plus what it leaves out, 5xx after the side effect and answers
+// dropped after it. Slow bodies trickle quickly so the test stays short; jobs take a little
+// while, as they do on Mendix, so a duplicated request meets a job still running.
+func mxWeather(seed int64) sandbox.FaultOptions {
+	return sandbox.FaultOptions{
+		Seed:    seed,
+		Rate5xx: 0.10, Statuses5xx: []int{http.StatusBadGateway, http.StatusServiceUnavailable},
+		Rate429: 0.05, RetryAfter: time.Second,
+		RateReset:     0.05,
+		RateDuplicate: 0.05,
+		Rate5xxAfter:  0.03,
+		RateDrop:      0.02,
+		RateTrickle:   0.02, TrickleInterval: time.Millisecond, TrickleBytes: 256,
+	}
+}
+
+func TestAccMendixRunbook_ThroughAFaultyNetworkFirstApplySucceedsWithOneOfEach(t *testing.T) {
+	for _, seed := range []int64{1, 2, 3} {
+		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
+			env := startMendixSandboxWith(t, sandbox.Options{JobDuration: 50 * time.Millisecond, Faults: mxWeather(seed)})
+			cfg := runbookExample(t, env)
+			v3, err := env.sb.MendixSnapshotDigest(mxSourceApp, mxMode, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{
+						Config: cfg,
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownOutputValueAtPath("model_version", tfjsonpath.New("equal"), knownvalue.Bool(true)),
+							statecheck.ExpectKnownOutputValueAtPath("backup_archive", tfjsonpath.New("equal"), knownvalue.Bool(true)),
+							statecheck.ExpectKnownOutputValueAtPath("backup_archive", tfjsonpath.New("v3").AtMapKey("sha256"), knownvalue.StringExact(v3.SHA256)),
+							statecheck.ExpectKnownOutputValueAtPath("constants", tfjsonpath.New("equal"), knownvalue.Bool(true)),
+							statecheck.ExpectKnownOutputValue("environment_running", knownvalue.Bool(true)),
+							statecheck.ExpectKnownOutputValue("temporary_app_deleted", knownvalue.Bool(true)),
+						},
+						Check: func(*terraform.State) error {
+							inv := env.sb.Inventory().Mendix
+							n := inv.Nodes[mxV4App]
+							e := n.Environments[mxMode]
+							switch {
+							case inv.ProjectsByName["calc-migration-temp"] != 0:
+								return fmt.Errorf("%d temporary app(s) left: a duplicate was not removed", inv.ProjectsByName["calc-migration-temp"])
+							case inv.ProjectJobs.Completed < 1:
+								return fmt.Errorf("no create-app job completed: %+v", inv.ProjectJobs)
+							case n.LinkedProjectID != mxCalcProject:
+								return fmt.Errorf("the v4 node holds %s, want the real app", n.LinkedProjectID)
+							case n.UploadedPackages != 1:
+								return fmt.Errorf("%d packages uploaded, want exactly 1", n.UploadedPackages)
+							case e.UploadedSnapshots != 1:
+								return fmt.Errorf("%d backups uploaded, want exactly 1", e.UploadedSnapshots)
+							case e.Restores.Requested != 1 || e.Restores.Completed != 1:
+								return fmt.Errorf("restores %+v, want exactly 1, completed", e.Restores)
+							case e.StartJobs.Requested != 1:
+								return fmt.Errorf("start jobs %+v, want exactly 1", e.StartJobs)
+							case e.Restored == nil || e.Restored.ArchiveSHA256 != v3.SHA256 || e.Restored.DBRows != v3.DBRows:
+								return fmt.Errorf("restored %+v, v3 newest backup %+v", e.Restored, v3)
+							case e.Status != mendix.EnvRunning:
+								return fmt.Errorf("v4 environment %s", e.Status)
+							}
+							faulted := env.sb.Faulted("", "/mendix/")
+							if faulted == 0 {
+								return fmt.Errorf("no fault was injected: the seed tests nothing")
+							}
+							t.Logf("seed %d: %d of %d Mendix requests met a fault; project jobs %+v", seed, faulted, env.sb.Requests("", "/mendix/"), inv.ProjectJobs)
+							return nil
+						},
+					},
+					{
+						Config:           cfg,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+					},
+				},
+			})
+		})
+	}
 }

@@ -2,8 +2,15 @@ package provider
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
+	"regexp"
 	"strings"
+	"time"
+	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -16,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/mendix"
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
@@ -48,6 +56,7 @@ type mendixTemporaryAppModel struct {
 	Summary     types.String   `tfsdk:"summary"`
 	ProjectID   types.String   `tfsdk:"project_id"`
 	JobID       types.String   `tfsdk:"job_id"`
+	Marker      types.String   `tfsdk:"marker"`
 	LicenseType types.String   `tfsdk:"license_type"`
 	Deleted     types.Bool     `tfsdk:"deleted"`
 	Timeouts    timeouts.Value `tfsdk:"timeouts"`
@@ -75,10 +84,11 @@ func (r *mendixTemporaryAppResource) Schema(ctx context.Context, _ resource.Sche
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"summary": schema.StringAttribute{
-				MarkdownDescription: "Optional app summary (at most 400 characters). Changing it creates a new app.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 400)},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: fmt.Sprintf("Optional app summary, at most %d characters, without any of %s (the Projects API's pattern). "+
+					"The provider appends its `marker` to it. Changing it creates a new app.", mxMaxSummary, mxSummaryForbidden),
+				Optional:      true,
+				Validators:    []validator.String{stringvalidator.LengthBetween(1, mxMaxSummary), stringvalidator.RegexMatches(mxSummaryPattern, "must not contain any of "+mxSummaryForbidden+" (Projects API)")},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"project_id": schema.StringAttribute{
 				MarkdownDescription: "The app's project id (UUID): Deploy API v4 `appId`, Deploy v1 `ProjectId`. Give it to `appmigrate_mendix_node_link.project_id`.",
@@ -86,9 +96,15 @@ func (r *mendixTemporaryAppResource) Schema(ctx context.Context, _ resource.Sche
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"job_id": schema.StringAttribute{
-				MarkdownDescription: "The Projects API create job that made the app.",
+				MarkdownDescription: "The Projects API create job that made the app; empty when the app was found by its `marker` (an answer lost on the way back, or a re-run after a crash).",
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"marker": schema.StringAttribute{
+				MarkdownDescription: "The token this provider writes into the app's summary (`appmigrate-tmp-<name hash>-<nonce>`) so that it can prove which app is its own: " +
+					"after a lost answer or a crash it finds the app by it (Projects API listing) instead of creating a second one, and deletes a duplicate that carries it.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"license_type": schema.StringAttribute{
 				MarkdownDescription: "`free`, or `licensed` while it is linked to a node (Deploy API v4).",
@@ -114,12 +130,65 @@ func (r *mendixTemporaryAppResource) client(diags *diag.Diagnostics) *mendix.Cli
 	return r.mendixClientFor(mendixTemporaryAppType, mendixNeeds{pat: true}, diags)
 }
 
-// ModifyPlan fails at plan time when the Projects API credential is missing.
-func (r *mendixTemporaryAppResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+// The Projects API's summary rules (projects-v2.yaml: maxLength 400 and a pattern), less the room
+// the marker takes.
+const (
+	mxSummaryForbidden = "& < > \" ' / = @ : ( ) [ ] { } + ! # $ % ^ * | ~ , ; ? \\ or a backtick"
+	mxMaxSummary       = 300
+	// mxMarkerPrefix starts every marker; what follows is a hash of the name, then a nonce.
+	mxMarkerPrefix = "appmigrate-tmp-"
+	// mxProjectLookback is how far back a create looks for an app of its own that an earlier run
+	// made and could not record (SIGKILL, a lost answer): a crashed apply is re-run within days.
+	mxProjectLookback = 7 * 24 * time.Hour
+)
+
+var mxSummaryPattern = regexp.MustCompile(`^[^&<>"'/=@:()\[\]{}+!#\$%\^*|~` + "`" + `,;?\\]*$`)
+
+// projectMarkerKey is the part of the marker every create of an app of this name shares: it finds
+// an app an earlier run of this step made; the nonce after it tells one create from another.
+func projectMarkerKey(name string) string {
+	sum := sha256.Sum256([]byte(name))
+	return mxMarkerPrefix + hex.EncodeToString(sum[:6]) + "-"
+}
+
+// newProjectMarker returns a fresh marker for one create of the app called name.
+func newProjectMarker(name string) (string, error) {
+	var nonce [6]byte
+	if _, err := rand.Read(nonce[:]); err != nil {
+		return "", fmt.Errorf("making the app's marker: %w", err)
+	}
+	return projectMarkerKey(name) + hex.EncodeToString(nonce[:]), nil
+}
+
+// markedSummary is the summary sent to the Projects API: the configured one and the marker, in the
+// characters its pattern allows.
+func markedSummary(summary, marker string) string {
+	tail := "Managed by terraform-provider-appmigrate " + marker
+	if summary == "" {
+		return tail
+	}
+	return summary + "\n\n" + tail
+}
+
+// ModifyPlan fails at plan time when the Projects API credential is missing, and plans an update
+// that finishes a create that was cut short (a create job still running, a Ctrl-C).
+func (r *mendixTemporaryAppResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || !r.ready() {
 		return
 	}
-	r.client(&resp.Diagnostics)
+	if r.client(&resp.Diagnostics) == nil || req.State.Raw.IsNull() {
+		return
+	}
+	var state mendixTemporaryAppModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || state.Deleted.ValueBool() {
+		return
+	}
+	if resuming(ctx, req.Private, &resp.Diagnostics, state.unfinished()) {
+		for _, attr := range []string{"id", "project_id", "license_type"} {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), types.StringUnknown())...)
+		}
+	}
 }
 
 func (r *mendixTemporaryAppResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -134,43 +203,216 @@ func (r *mendixTemporaryAppResource) Create(ctx context.Context, req resource.Cr
 		return
 	}
 	defer cancel()
-
-	what := "Creating the temporary Mendix app " + plan.Name.String()
-	jobID, err := client.CreateProject(ctx, plan.Name.ValueString(), plan.Summary.ValueString())
-	if err != nil {
-		addMendixError(&resp.Diagnostics, what, err)
-		return
-	}
-	// The job exists: record it before waiting, so a timeout leaves a tainted resource that
-	// names the job (and whose destroy finds and deletes the app) rather than an orphan.
-	plan.JobID = types.StringValue(jobID)
-	plan.ID = types.StringValue(jobIDPrefix + jobID)
-	plan.ProjectID = types.StringNull()
-	plan.LicenseType = types.StringNull()
+	plan.ProjectID, plan.JobID, plan.Marker, plan.LicenseType = types.StringNull(), types.StringNull(), types.StringNull(), types.StringNull()
 	plan.Deleted = types.BoolValue(false)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-
-	projectID, err := r.waitForProject(ctx, client, jobID)
-	if err != nil {
-		addMendixError(&resp.Diagnostics, what+" (Projects API job "+jobID+")", err)
-		return
-	}
-	plan.ProjectID = types.StringValue(projectID)
-	plan.ID = plan.ProjectID
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-
-	plan.LicenseType = types.StringValue(mendix.LicenseFree)
-	if app, err := client.AppV4(ctx, projectID); err == nil {
-		plan.LicenseType = types.StringValue(app.LicenseType)
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	r.run(ctx, client, &plan, mxStep{state: &resp.State, private: resp.Private, diags: &resp.Diagnostics})
 }
 
-// waitForProject polls the create job until it names the project.
-func (r *mendixTemporaryAppResource) waitForProject(ctx context.Context, client *mendix.Client, jobID string) (string, error) {
+// Update finishes a create that was cut short; otherwise only timeouts can change in place.
+func (r *mendixTemporaryAppResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state mendixTemporaryAppModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	state.Timeouts = plan.Timeouts
+	if !resuming(ctx, req.Private, &resp.Diagnostics, state.unfinished()) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+		return
+	}
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, mendixDefaultCreate, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	defer cancel()
+	r.run(ctx, client, &state, mxStep{state: &resp.State, private: resp.Private, diags: &resp.Diagnostics})
+}
+
+// run brings the temporary app into existence, resuming from whatever m already records, and
+// never starts a second app for one step:
+//
+//   - a recorded create job is awaited;
+//   - otherwise an app of this name carrying this step's marker key that an earlier run made (and
+//     could not record: SIGKILL, a lost answer) is adopted;
+//   - otherwise the app is created with a fresh marker in its summary; when the answer is lost,
+//     the client finds the app by that marker (or proves there is none before sending again);
+//   - finally a duplicate (two deliveries of one create, or an earlier run's) is deleted, so exactly
+//     one app carries the marker key.
+func (r *mendixTemporaryAppResource) run(ctx context.Context, client *mendix.Client, m *mendixTemporaryAppModel, step mxStep) {
+	name := m.Name.ValueString()
+	what := "Creating the temporary Mendix app " + m.Name.String()
+	started := r.data.poll.clock.Now()
+	if m.ProjectID.IsNull() && m.JobID.IsNull() {
+		mine, err := r.ownProjects(ctx, client, name, started.Add(-mxProjectLookback))
+		if err != nil {
+			r.stopped(ctx, step, m, what, "", err)
+			return
+		}
+		if len(mine) > 0 {
+			m.ProjectID = types.StringValue(mine[0].ProjectID)
+			m.Marker = types.StringValue(markerIn(mine[0].Description, name))
+			tflog.Info(ctx, "adopting the temporary app an earlier run created", map[string]any{"project_id": mine[0].ProjectID})
+		}
+	}
+	if m.ProjectID.IsNull() && m.JobID.IsNull() {
+		// A create cut short before its answer (Ctrl-C) keeps its marker: a request that reached
+		// the vendor after all then carries the same one.
+		marker := m.Marker.ValueString()
+		if marker == "" {
+			var err error
+			if marker, err = newProjectMarker(name); err != nil {
+				step.diags.AddError(what, err.Error())
+				return
+			}
+		}
+		m.Marker = types.StringValue(marker)
+		m.ID = types.StringValue("creating:" + marker)
+		created, err := client.CreateProject(ctx, mendix.ProjectSpec{
+			Name: name, Summary: markedSummary(m.Summary.ValueString(), marker), Marker: marker,
+			Since: started.Add(-mxClockSkew), Settle: r.projectSettle(), Interval: r.data.poll.interval,
+		})
+		if err != nil {
+			// Nothing is known to exist; what might (a lost answer) carries the marker, which the
+			// next run finds by its key.
+			r.stopped(ctx, step, m, what, "", err)
+			return
+		}
+		if len(created.Adopted) > 0 {
+			m.ProjectID = types.StringValue(created.Adopted[0].ProjectID)
+		} else {
+			m.JobID = types.StringValue(created.JobID)
+			m.ID = types.StringValue(jobIDPrefix + created.JobID)
+			// The job exists: record it before waiting, so Ctrl-C or a timeout leaves a resource
+			// that names the job, and the next apply awaits it instead of creating another app.
+			step.save(ctx, m, "waiting for the create job")
+		}
+	}
+	if m.ProjectID.IsNull() {
+		projectID, err := r.waitForProject(ctx, client, m)
+		if err != nil {
+			r.stopped(ctx, step, m, what+" (Projects API job "+m.JobID.ValueString()+")", "The create job "+m.JobID.ValueString(), err)
+			return
+		}
+		m.ProjectID = types.StringValue(projectID)
+	}
+	m.ID = m.ProjectID
+	step.save(ctx, m, "removing duplicates")
+	r.removeDuplicates(ctx, client, m, step.diags)
+	m.LicenseType = types.StringValue(mendix.LicenseFree)
+	if app, err := client.AppV4(ctx, m.ProjectID.ValueString()); err == nil {
+		m.LicenseType = types.StringValue(app.LicenseType)
+	}
+	step.save(ctx, m, "")
+}
+
+// stopped saves what run knows when it cannot go on. Before any app or job is known, only Ctrl-C
+// is saved (as a placeholder the next apply resumes); an error leaves nothing in state, and the
+// next create finds by its marker whatever the vendor may have made.
+func (r *mendixTemporaryAppResource) stopped(ctx context.Context, step mxStep, m *mendixTemporaryAppModel, what, job string, err error) {
+	if m.ProjectID.IsNull() && m.JobID.IsNull() {
+		if !stopRequested(ctx) {
+			addMendixError(step.diags, what, err)
+			return
+		}
+		if m.ID.IsNull() || m.ID.IsUnknown() {
+			m.ID = types.StringValue("creating:" + m.Marker.ValueString())
+		}
+		job = "A create request that may have reached the Projects API"
+	}
+	if job == "" {
+		job = "The temporary app"
+	}
+	step.stopped(ctx, m, "creating the temporary app", what, job, err)
+}
+
+// projectSettle is how long a lost create's lookup waits for the app to appear before it sends the
+// create again: the app exists only once the create job has run. A few poll rounds, at most two
+// minutes; a duplicate that appears later still is removed by its marker.
+func (r *mendixTemporaryAppResource) projectSettle() time.Duration {
+	return min(2*time.Minute, 8*r.data.poll.maxInterval)
+}
+
+// ownProjects lists the apps called name carrying this step's marker key, created since, oldest first.
+func (r *mendixTemporaryAppResource) ownProjects(ctx context.Context, client *mendix.Client, name string, since time.Time) ([]mendix.Project, error) {
+	found, err := client.FindProjects(ctx, projectMarkerKey(name), since)
+	if err != nil {
+		return nil, err
+	}
+	var out []mendix.Project
+	for _, p := range found {
+		if p.Name == name && p.Active {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// unfinished reports a state recorded before the create finished (license_type is set last).
+func (m *mendixTemporaryAppModel) unfinished() bool {
+	return !m.Deleted.ValueBool() && (m.ProjectID.IsNull() || m.LicenseType.IsNull())
+}
+
+// markerIn extracts this step's marker from an app's description ("" when it carries none).
+func markerIn(description, name string) string {
+	key := projectMarkerKey(name)
+	i := strings.Index(description, key)
+	if i < 0 {
+		return ""
+	}
+	rest := description[i:]
+	if j := strings.IndexFunc(rest, unicode.IsSpace); j >= 0 {
+		rest = rest[:j]
+	}
+	return rest
+}
+
+// removeDuplicates deletes every other app of this name carrying the marker key (a duplicated
+// delivery of the create, or an earlier run's app that appeared late), so exactly one is left. An
+// app the Projects API refuses to delete (linked to a node) is reported with its id.
+func (r *mendixTemporaryAppResource) removeDuplicates(ctx context.Context, client *mendix.Client, m *mendixTemporaryAppModel, diags *diag.Diagnostics) {
+	keep := m.ProjectID.ValueString()
+	mine, err := r.ownProjects(ctx, client, m.Name.ValueString(), r.data.poll.clock.Now().Add(-mxProjectLookback))
+	if err != nil {
+		diags.AddWarning("Could not check for a duplicate temporary app",
+			fmt.Sprintf("Listing the apps carrying the marker of %s failed: %v. If an answer was lost on the way, a second app with this name may exist; the next apply checks again.", m.Name.String(), err))
+		return
+	}
+	for _, p := range mine {
+		if strings.EqualFold(p.ProjectID, keep) {
+			if m.Marker.IsNull() || m.Marker.ValueString() == "" {
+				m.Marker = types.StringValue(markerIn(p.Description, m.Name.ValueString()))
+			}
+			continue
+		}
+		err := client.DeleteProject(ctx, p.ProjectID)
+		switch {
+		case err == nil, mendix.IsNotFound(err):
+			tflog.Warn(ctx, "deleted a duplicate temporary app", map[string]any{"project_id": p.ProjectID, "kept": keep})
+		default:
+			diags.AddWarning("Duplicate temporary app left in place",
+				fmt.Sprintf("App %s also carries this step's marker (%s was kept), so it was made by this step twice (a request delivered twice, or an earlier run). "+
+					"Deleting it failed: %v. Delete it in the portal.", p.ProjectID, keep, err))
+		}
+	}
+}
+
+// waitForProject polls the create job until it names the project. A job the API no longer knows is
+// resolved by the marker.
+func (r *mendixTemporaryAppResource) waitForProject(ctx context.Context, client *mendix.Client, m *mendixTemporaryAppModel) (string, error) {
+	jobID := m.JobID.ValueString()
 	var projectID string
 	_, err := transport.Poll(ctx, r.data.poll.options("Projects API create-app job "+jobID), func(ctx context.Context) (transport.Status, error) {
 		j, err := client.ProjectJob(ctx, jobID)
+		if mendix.IsNotFound(err) {
+			id, ferr := r.projectByMarker(ctx, client, m)
+			if ferr != nil || id == "" {
+				return transport.Status{}, errors.Join(err, ferr)
+			}
+			projectID = id
+			return transport.Status{State: projectJobGone, Done: true}, nil
+		}
 		if err != nil {
 			return transport.Status{}, err
 		}
@@ -184,22 +426,20 @@ func (r *mendixTemporaryAppResource) waitForProject(ctx context.Context, client 
 	return projectID, err
 }
 
-// pendingProject resolves a state recorded before the job finished: the job's project, or "".
-func pendingProject(ctx context.Context, client *mendix.Client, state *mendixTemporaryAppModel) (string, error) {
-	if !state.ProjectID.IsNull() && state.ProjectID.ValueString() != "" {
-		return state.ProjectID.ValueString(), nil
-	}
-	if state.JobID.IsNull() || state.JobID.ValueString() == "" {
+// projectJobGone is the state reported when the Projects API no longer knows a create job and
+// the app was found by its marker instead.
+const projectJobGone = "gone (found by marker)"
+
+// projectByMarker finds the app this step's marker names ("" when none does).
+func (r *mendixTemporaryAppResource) projectByMarker(ctx context.Context, client *mendix.Client, m *mendixTemporaryAppModel) (string, error) {
+	if m.Marker.IsNull() || m.Marker.ValueString() == "" {
 		return "", nil
 	}
-	j, err := client.ProjectJob(ctx, state.JobID.ValueString())
-	if mendix.IsNotFound(err) {
-		return "", nil
-	}
-	if err != nil {
+	found, err := client.FindProjects(ctx, m.Marker.ValueString(), r.data.poll.clock.Now().Add(-mxProjectLookback))
+	if err != nil || len(found) == 0 {
 		return "", err
 	}
-	return j.ProjectID, nil
+	return found[0].ProjectID, nil
 }
 
 func (r *mendixTemporaryAppResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -217,19 +457,12 @@ func (r *mendixTemporaryAppResource) Read(ctx context.Context, req resource.Read
 	if state.Deleted.ValueBool() {
 		return // retired: nothing left to read, and nothing to create again
 	}
-	projectID, err := pendingProject(ctx, client, &state)
-	if err != nil {
-		addMendixError(&resp.Diagnostics, "Reading the temporary Mendix app", err)
-		return
+	if state.ProjectID.IsNull() || state.ProjectID.ValueString() == "" {
+		if !r.readPending(ctx, client, &state, resp) {
+			return
+		}
 	}
-	if projectID == "" {
-		resp.Diagnostics.AddWarning("Temporary Mendix app was never created",
-			fmt.Sprintf("The create job %s of %s did not produce an app. It is removed from state and the next apply creates it.", state.JobID.ValueString(), state.Name.ValueString()))
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	state.ProjectID = types.StringValue(projectID)
-	state.ID = state.ProjectID
+	projectID := state.ProjectID.ValueString()
 	app, err := client.AppV4(ctx, projectID)
 	if mendix.IsNotFound(err) {
 		// Deliberate exception to "404 → remove from state": a temporary app exists to be
@@ -250,14 +483,66 @@ func (r *mendixTemporaryAppResource) Read(ctx context.Context, req resource.Read
 	if state.Name.IsNull() {
 		state.Name = types.StringValue(app.Name) // after import
 	}
+	if state.Marker.IsNull() {
+		// After import: the marker, if this provider made the app (Projects API GET /projects/{id}).
+		if p, err := client.Project(ctx, projectID); err == nil {
+			if mk := markerIn(p.Description, state.Name.ValueString()); mk != "" {
+				state.Marker = types.StringValue(mk)
+			}
+		}
+	}
 	state.LicenseType = types.StringValue(app.LicenseType)
 	state.Deleted = types.BoolValue(false)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
-func (r *mendixTemporaryAppResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	// Only timeouts can change in place.
-	updateTimeoutsOnly(ctx, req, resp, func(m *mendixTemporaryAppModel) *timeouts.Value { return &m.Timeouts })
+// readPending refreshes a resource recorded before its app was known. A running create job, or a
+// create cut short before it had a job, is kept as it is (the next apply resumes it); a completed
+// job gives the app. Only proof that no app was made — the job failed, or the API no longer knows
+// the job and no app carries the marker — removes it. It reports whether the app is now known.
+func (r *mendixTemporaryAppResource) readPending(ctx context.Context, client *mendix.Client, state *mendixTemporaryAppModel, resp *resource.ReadResponse) bool {
+	jobID := state.JobID.ValueString()
+	if jobID == "" {
+		id, err := r.projectByMarker(ctx, client, state)
+		if err != nil {
+			addMendixError(&resp.Diagnostics, "Looking up the temporary Mendix app by its marker", err)
+			return false
+		}
+		if id == "" {
+			return false // a create cut short before the vendor answered: kept, the next apply resumes
+		}
+		state.ProjectID = types.StringValue(id)
+		return true
+	}
+	j, err := client.ProjectJob(ctx, jobID)
+	switch {
+	case mendix.IsNotFound(err):
+		id, ferr := r.projectByMarker(ctx, client, state)
+		if ferr != nil {
+			addMendixError(&resp.Diagnostics, "Looking up the temporary Mendix app by its marker", ferr)
+			return false
+		}
+		if id == "" {
+			resp.Diagnostics.AddWarning("Temporary Mendix app was never created",
+				fmt.Sprintf("The Projects API no longer knows the create job %s of %s, and no app carries its marker. It is removed from state and the next apply creates it.", jobID, state.Name.ValueString()))
+			resp.State.RemoveResource(ctx)
+			return false
+		}
+		state.ProjectID = types.StringValue(id)
+		return true
+	case err != nil:
+		addMendixError(&resp.Diagnostics, "Reading the create job "+jobID+" of the temporary Mendix app", err)
+		return false
+	case j.Status == mendix.ProjectJobFailed:
+		resp.Diagnostics.AddWarning("Temporary Mendix app was never created",
+			fmt.Sprintf("The create job %s of %s failed (%s). It is removed from state and the next apply creates it.", jobID, state.Name.ValueString(), j.ErrorMessage))
+		resp.State.RemoveResource(ctx)
+		return false
+	case j.Status != mendix.ProjectJobCompleted || j.ProjectID == "":
+		return false // still running: kept as it is; the next apply awaits it
+	}
+	state.ProjectID = types.StringValue(j.ProjectID)
+	return true
 }
 
 func (r *mendixTemporaryAppResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -275,15 +560,28 @@ func (r *mendixTemporaryAppResource) Delete(ctx context.Context, req resource.De
 		return
 	}
 	defer cancel()
-	projectID, err := pendingProject(ctx, client, &state)
-	if err != nil {
-		addMendixError(&resp.Diagnostics, "Deleting the temporary Mendix app", err)
+	projectID := state.ProjectID.ValueString()
+	if resuming(ctx, req.Private, &resp.Diagnostics, state.unfinished()) && state.Marker.ValueString() != "" {
+		// An unfinished create: its job (or a request whose answer was lost) may still make the
+		// app, and the next create of this step adopts it by its marker. Deleting now would throw
+		// that away or race it.
+		resp.Diagnostics.AddWarning("Unfinished temporary app left for the next apply",
+			fmt.Sprintf("The create of %s had not finished (app %q, job %q, marker %q). Nothing was deleted: the next apply of this step adopts the app. "+
+				"If you remove the step for good, delete the app carrying that marker in the portal.", state.Name.String(), projectID, state.JobID.ValueString(), state.Marker.ValueString()))
 		return
+	}
+	if projectID == "" {
+		id, err := r.pendingProject(ctx, client, &state)
+		if err != nil {
+			addMendixError(&resp.Diagnostics, "Deleting the temporary Mendix app", err)
+			return
+		}
+		projectID = id
 	}
 	if projectID == "" {
 		return
 	}
-	err = client.DeleteProject(ctx, projectID)
+	err := client.DeleteProject(ctx, projectID)
 	switch {
 	case err == nil, mendix.IsNotFound(err):
 	case mendix.IsLinked(err):
@@ -295,6 +593,21 @@ func (r *mendixTemporaryAppResource) Delete(ctx context.Context, req resource.De
 	default:
 		addMendixError(&resp.Diagnostics, "Deleting the temporary Mendix app "+projectID, err)
 	}
+}
+
+// pendingProject resolves a state recorded before the job reported the app: the job's project,
+// else the app carrying the marker, else "".
+func (r *mendixTemporaryAppResource) pendingProject(ctx context.Context, client *mendix.Client, state *mendixTemporaryAppModel) (string, error) {
+	if jobID := state.JobID.ValueString(); jobID != "" {
+		j, err := client.ProjectJob(ctx, jobID)
+		switch {
+		case err == nil && j.ProjectID != "":
+			return j.ProjectID, nil
+		case err != nil && !mendix.IsNotFound(err):
+			return "", err
+		}
+	}
+	return r.projectByMarker(ctx, client, state)
 }
 
 // ImportState takes the project id (UUID).

@@ -30,7 +30,7 @@ func TestRoutes_EveryVendorCallHasATagAndAReference(t *testing.T) {
 		t.Fatalf("GET /_sandbox/routes lists %d routes, Routes %d", len(listed), len(routes))
 	}
 	_, body = call(t, "GET", srv.URL+"/_sandbox/routes?vendor=mendix&tag=modeled", "", nil)
-	if listed := decode[[]Route](t, body); len(listed) != 2 {
+	if listed := decode[[]Route](t, body); len(listed) != 4 { // upload, node link, restore list and its HEAD
 		t.Fatalf("Mendix MODELED routes %s", body)
 	}
 }
@@ -47,6 +47,7 @@ func TestRoutes_ModeledAreExactlyTheCallsDesignedForConsoleOnlySteps(t *testing.
 	want := []string{
 		"GET /backendless3/api/{version}/migration-to-4/archive",
 		"GET /backendless3/api/{version}/migration-to-4/archive/{jobId}",
+		"GET /mendix/deploy/api/v2/apps/{projectId}/environments/{envId}/restores",
 		"POST /backendless/console/{appId}/console/import/{type}",
 		"POST /backendless3/api/{version}/migration-to-4/archive",
 		"POST /mendix/cloud/api/v4/apps/{appId}/node",

@@ -104,7 +104,7 @@ func TestUnservedMounts_Answer404JSONInTheHostsStyle(t *testing.T) {
 		{"/backendless3/api/v1/nothing/here", `"code":6000`},
 		{"/mendix/deploy/api/1/nothing/here", `"errorCode":"NOT_FOUND"`},
 		{"/mendix/cloud/api/v4/nothing/here", `"error":{"code":404`},
-		{"/mendix/projects/v2/projects", `"error":{"code":404`},
+		{"/mendix/projects/v2/nothing/here", `"error":{"code":404`},
 		{"/nowhere", `"error"`},
 	} {
 		resp, body := call(t, "GET", srv.URL+c.path, "", nil)

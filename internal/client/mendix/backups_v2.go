@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
@@ -109,44 +110,51 @@ func (c *Client) Snapshot(ctx context.Context, projectID, environmentID, snapsho
 // UploadedSnapshot is what the modeled upload answers, with what was sent.
 type UploadedSnapshot struct {
 	Snapshot
+	// Sent is the byte count and SHA-256 of the streamed archive, computed in flight; zero when
+	// the upload was Adopted.
 	Sent transport.Digest
+	// Adopted says the answer was lost and the lookup found the upload by its comment.
+	Adopted bool
 }
 
-// UploadSnapshot streams a backup archive (.tar.gz) into a v4 environment as a new backup item.
+// UploadSnapshot streams a backup archive (.tar.gz) into a v4 environment as a new backup item
+// whose comment is the given text.
+//
 // MODELED: the vendor has no upload API (§5.5: "Backups → Upload Archive" in the portal only); the
-// sandbox's stand-in is POST {deploy}/api/v2/apps/<ProjectId>/environments/<EnvironmentId>/snapshots/upload,
-// multipart field `file`, at most 1 GB, answering 202 with a snapshot object in state queued.
-// An upload creates a backup, so it is repeated only when the list proves no new backup appeared.
-func (c *Client) UploadSnapshot(ctx context.Context, projectID, environmentID, fileName string, src transport.Source) (*UploadedSnapshot, error) {
+// sandbox's stand-in is POST {deploy}/api/v2/apps/<ProjectId>/environments/<EnvironmentId>/snapshots/upload?comment=,
+// multipart field `file`, at most 1 GB, answering 202 with a snapshot object in state queued that
+// carries the comment (as POST /snapshots {comment} does).
+//
+// An upload creates a backup, so after an answer that was lost it is sent again only when the
+// environment's backups (GET .../snapshots, DOCUMENTED) show none with this comment; when one
+// shows up it is adopted. The comment must therefore name this upload and nothing else.
+func (c *Client) UploadSnapshot(ctx context.Context, projectID, environmentID, fileName, comment string, src transport.Source) (*UploadedSnapshot, error) {
 	op := "mendix: upload backup archive to environment " + environmentID + " (modeled)"
 	h, err := c.header(apiDeployV2)
 	if err != nil {
 		return nil, err
 	}
-	known, err := c.snapshotIDs(ctx, projectID, environmentID)
-	if err != nil {
-		return nil, err
-	}
+	var adopted []Snapshot
+	q := url.Values{"comment": []string{comment}}
 	resp, sent, err := c.http.Copy(ctx, transport.Upload{
 		Name:      op,
 		Method:    http.MethodPost,
-		URL:       c.base(apiDeployV2) + envPath(projectID, environmentID, "snapshots", "upload"),
+		URL:       c.base(apiDeployV2) + envPath(projectID, environmentID, "snapshots", "upload") + "?" + q.Encode(),
 		Header:    h,
 		Source:    limited("the backup archive", src),
 		Multipart: &transport.Multipart{Field: "file", FileName: fileName, ContentType: "application/gzip"},
 		NotDone: func(ctx context.Context) (bool, error) {
-			now, err := c.snapshotIDs(ctx, projectID, environmentID)
+			found, err := c.SnapshotsCommented(ctx, projectID, environmentID, comment)
 			if err != nil {
 				return false, err
 			}
-			for _, id := range now {
-				if !slices.Contains(known, id) {
-					return false, nil
-				}
-			}
-			return true, nil
+			adopted = found
+			return len(found) == 0, nil
 		},
 	})
+	if transport.IsTookEffect(err) && len(adopted) > 0 {
+		return &UploadedSnapshot{Snapshot: adopted[len(adopted)-1], Adopted: true}, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -166,16 +174,30 @@ func (c *Client) UploadSnapshot(ctx context.Context, projectID, environmentID, f
 	return &UploadedSnapshot{Snapshot: raw.snapshot(), Sent: sent}, nil
 }
 
-func (c *Client) snapshotIDs(ctx context.Context, projectID, environmentID string) ([]string, error) {
+// SnapshotsCommented lists the environment's backups whose comment starts with prefix, oldest
+// first (GET .../snapshots, DOCUMENTED, every page).
+func (c *Client) SnapshotsCommented(ctx context.Context, projectID, environmentID, prefix string) ([]Snapshot, error) {
 	snaps, err := c.Snapshots(ctx, projectID, environmentID)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, 0, len(snaps))
-	for _, s := range snaps {
-		ids = append(ids, s.SnapshotID)
+	var out []Snapshot
+	for i := len(snaps) - 1; i >= 0; i-- { // Snapshots is newest first
+		if strings.HasPrefix(snaps[i].Comment, prefix) {
+			out = append(out, snaps[i])
+		}
 	}
-	return ids, nil
+	return out, nil
+}
+
+// SetSnapshotComment replaces a backup's comment (PUT .../snapshots/<SnapshotId> {"comment"},
+// DOCUMENTED; answers the snapshot, updated_at unchanged). A PUT is idempotent.
+func (c *Client) SetSnapshotComment(ctx context.Context, projectID, environmentID, snapshotID, comment string) error {
+	_, _, err := c.do(ctx, call{api: apiDeployV2, op: "mendix: write the comment of backup " + snapshotID, method: http.MethodPut,
+		path: envPath(projectID, environmentID, "snapshots", snapshotID), in: struct {
+			Comment string `json:"comment"`
+		}{comment}})
+	return err
 }
 
 // Archive is a downloadable export of a Backups v2 snapshot.
@@ -212,6 +234,9 @@ func (a v2Archive) archive() Archive {
 }
 
 // CreateArchive asks for a downloadable archive of a snapshot (POST .../snapshots/<id>/archives?data_type=, DOCUMENTED).
+// An archive is a new object and Backups v2 cannot list them, so no lookup can tell whether a
+// request whose answer was lost took effect: it is not sent again here (*transport.OutcomeUnknownError).
+// The caller may ask for another archive: an archive is an expiring export that changes no data.
 func (c *Client) CreateArchive(ctx context.Context, projectID, environmentID, snapshotID, dataType string) (*Archive, error) {
 	var raw v2Archive
 	q := url.Values{}
@@ -270,24 +295,85 @@ func (r v2Restore) restore() Restore {
 		CreatedAt: time.Time(r.CreatedAt), FinishedAt: time.Time(r.FinishedAt)}
 }
 
+// RestoreOutcome is what StartRestore got: the restore it started, or the one its lookup found
+// after a lost answer.
+type RestoreOutcome struct {
+	Restore
+	Adopted bool
+}
+
 // StartRestore restores a snapshot into a stopped environment (POST .../restores?source_snapshot_id=&db_only=,
-// DOCUMENTED). 400 ERROR_NOT_ALLOWED while the app runs, 400 NOT_FOUND for an unknown snapshot.
-// A restore overwrites data, so it is never repeated after an ambiguous failure.
-func (c *Client) StartRestore(ctx context.Context, projectID, environmentID, snapshotID string, dbOnly bool) (*Restore, error) {
+// DOCUMENTED). 400 ERROR_NOT_ALLOWED while the app runs, 400 NOT_FOUND for an unknown snapshot,
+// 400 ENVIRONMENT_BUSY while a backup or restore of the environment runs.
+//
+// A restore is a job, and Backups v2 documents no way to list them. With lookup set (mode "api"
+// only, against the sandbox), a lost answer is resolved through the modeled restore listing
+// (RestoresOf): a restore of this snapshot that shows up is adopted, none means the request may be
+// sent again. Without it the request is not sent again (*transport.OutcomeUnknownError) and the
+// caller decides with documented calls only.
+func (c *Client) StartRestore(ctx context.Context, projectID, environmentID, snapshotID string, dbOnly, lookup bool) (*RestoreOutcome, error) {
 	var raw v2Restore
 	q := url.Values{"source_snapshot_id": []string{snapshotID}}
 	if dbOnly {
 		q.Set("db_only", "true")
 	}
-	if _, _, err := c.do(ctx, call{api: apiDeployV2, op: "mendix: restore backup " + snapshotID + " into environment " + environmentID,
-		method: http.MethodPost, path: envPath(projectID, environmentID, "restores"), query: q, out: &raw, unsafe: true}); err != nil {
+	var adopted []Restore
+	cl := call{api: apiDeployV2, op: "mendix: restore backup " + snapshotID + " into environment " + environmentID,
+		method: http.MethodPost, path: envPath(projectID, environmentID, "restores"), query: q, out: &raw}
+	if lookup {
+		cl.notDone = func(ctx context.Context) (bool, error) {
+			found, err := c.RestoresOf(ctx, projectID, environmentID, snapshotID)
+			if err != nil {
+				return false, err
+			}
+			adopted = found
+			return len(found) == 0, nil
+		}
+	}
+	_, _, err := c.do(ctx, cl)
+	if transport.IsTookEffect(err) && len(adopted) > 0 {
+		return &RestoreOutcome{Restore: adopted[len(adopted)-1], Adopted: true}, nil
+	}
+	if err != nil {
 		return nil, err
 	}
 	if raw.RestoreID == "" {
 		return nil, fmt.Errorf("mendix: restore backup %s: %w", snapshotID, errNoID)
 	}
-	r := raw.restore()
-	return &r, nil
+	return &RestoreOutcome{Restore: raw.restore()}, nil
+}
+
+// RestoresOf lists the restores of a snapshot into an environment, oldest first.
+//
+// MODELED: Backups v2 documents no restore listing (§5.5: GET /restores/<RestoreId> only); the
+// sandbox's stand-in is GET {deploy}/api/v2/apps/<ProjectId>/environments/<EnvironmentId>/restores?source_snapshot_id=
+// → {"restores": [restore], "total", "offset", "limit"}, in the style of GET /snapshots. Use it
+// only where the modeled upload is used (mode "api").
+func (c *Client) RestoresOf(ctx context.Context, projectID, environmentID, snapshotID string) ([]Restore, error) {
+	op := "mendix: list the restores of backup " + snapshotID + " (modeled)"
+	var out []Restore
+	for offset, pages := 0, 0; pages < 1000; pages++ {
+		var page struct {
+			Restores []v2Restore `json:"restores"`
+			Total    *int        `json:"total"`
+		}
+		q := url.Values{"source_snapshot_id": []string{snapshotID}, "offset": []string{strconv.Itoa(offset)}, "limit": []string{strconv.Itoa(backupsPageSize)}}
+		if _, _, err := c.do(ctx, call{api: apiDeployV2, op: op, method: http.MethodGet,
+			path: envPath(projectID, environmentID, "restores"), query: q, out: &page}); err != nil {
+			return nil, err
+		}
+		for _, r := range page.Restores {
+			if r.SourceSnapshotID == "" || strings.EqualFold(r.SourceSnapshotID, snapshotID) {
+				out = append(out, r.restore())
+			}
+		}
+		offset += len(page.Restores)
+		if len(page.Restores) == 0 || (page.Total != nil && offset >= *page.Total) || (page.Total == nil && len(page.Restores) < backupsPageSize) {
+			break
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Restore) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	return out, nil
 }
 
 // Restore reads a restore job (GET .../restores/<RestoreId>, DOCUMENTED).

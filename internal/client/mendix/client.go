@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
 )
@@ -31,12 +32,25 @@ type Config struct {
 	APIKey      string
 	PAT         string
 	HTTP        *transport.Client
+	// Rounds is how many more times a request that may be repeated (a read, a PUT or DELETE, a
+	// POST that creates nothing) is sent again as a whole after every attempt of the transport
+	// failed on an outage (429, a 5xx that is not a documented refusal, a broken connection):
+	// a step must not fail because one call met a bad minute. 0 means DefaultRounds; negative, none.
+	Rounds int
+	// RoundPause is the first wait between two rounds; it doubles, up to 30 s. 0 means 2 s.
+	RoundPause time.Duration
 }
+
+// DefaultRounds rides out a few bad minutes on a call that may be repeated: with the transport's
+// own five attempts, twenty in all.
+const DefaultRounds = 3
 
 // Client talks to the Mendix platform APIs for one user.
 type Client struct {
 	cfg  Config
 	http *transport.Client
+	// accounts caches where the caller's company lists its apps (Projects API, FindProjects).
+	accounts accountListing
 }
 
 // New checks the configuration and returns a client. It makes no request.
@@ -52,6 +66,15 @@ func New(cfg Config) (*Client, error) {
 	cfg.DeployURL = strings.TrimRight(cfg.DeployURL, "/")
 	cfg.CloudURL = strings.TrimRight(cfg.CloudURL, "/")
 	cfg.ProjectsURL = strings.TrimRight(cfg.ProjectsURL, "/")
+	switch {
+	case cfg.Rounds == 0:
+		cfg.Rounds = DefaultRounds
+	case cfg.Rounds < 0:
+		cfg.Rounds = 0
+	}
+	if cfg.RoundPause <= 0 {
+		cfg.RoundPause = 2 * time.Second
+	}
 	cfg.HTTP.AddSecret(cfg.APIKey)
 	cfg.HTTP.AddSecret(cfg.PAT)
 	return &Client{cfg: cfg, http: cfg.HTTP}, nil

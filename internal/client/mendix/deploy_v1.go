@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
 )
 
 // Deploy API v1 and Build API (mendix-cloud-api.md §5.1–§5.3, §5.6): base {deploy}/api/1, API key,
@@ -222,9 +224,11 @@ func (c *Client) DeletePackage(ctx context.Context, appID, packageID string) err
 // Transport deploys a package to a stopped environment (POST .../environments/<Mode>/transport
 // {"PackageId"}, DOCUMENTED §5.3). 403 APP_IS_RUNNING when running; 503 while the package is still
 // being processed after an upload: IsRetryLater reports it, the caller waits and calls again.
+// Idempotent: transporting the same package to the same stopped environment again leaves it as it
+// was; a transport is no object and no job (§5.3 documents no job for it).
 func (c *Client) Transport(ctx context.Context, appID, mode, packageID string) error {
 	_, _, err := c.do(ctx, call{api: apiDeployV1, op: fmt.Sprintf("mendix: transport package %s to %s/%s", packageID, appID, mode),
-		method: http.MethodPost, path: seg("apps", appID, "environments", mode, "transport"),
+		method: http.MethodPost, path: seg("apps", appID, "environments", mode, "transport"), idempotent: true,
 		in: struct {
 			PackageID string `json:"PackageId"`
 		}{packageID}})
@@ -232,21 +236,33 @@ func (c *Client) Transport(ctx context.Context, appID, mode, packageID string) e
 }
 
 // Stop stops an environment (POST .../environments/<Mode>/stop, DOCUMENTED; no body; 500 STOP_FAILED).
+// Idempotent: stopping a stopped environment leaves it stopped and starts no job.
 func (c *Client) Stop(ctx context.Context, appID, mode string) error {
 	_, _, err := c.do(ctx, call{api: apiDeployV1, op: "mendix: stop " + appID + "/" + mode, method: http.MethodPost,
-		path: seg("apps", appID, "environments", mode, "stop")})
+		path: seg("apps", appID, "environments", mode, "stop"), idempotent: true})
 	return err
 }
 
 // StartResult is the answer to a start request.
 type StartResult struct {
 	JobID string
-	// AlreadyStarted is §5.3's 200 ALREADY_STARTED, which counts as success.
+	// AlreadyStarted is §5.3's 200 ALREADY_STARTED, which counts as success, or a start whose
+	// answer was lost and after which Deploy v1 shows the environment Running.
 	AlreadyStarted bool
+	// InFlight is §5.3's 500 APP_ALREADY_HAS_A_STARTING_JOB: a start job runs already (typically
+	// the one a lost answer hid). Its id is not known: wait for the environment to run.
+	InFlight bool
 }
 
 // Start starts an environment (POST .../environments/<Mode>/start {"AutoSyncDb"} → {"JobId"},
-// DOCUMENTED). A 200 whose body says ALREADY_STARTED is a success without a job (§5.3, §6).
+// DOCUMENTED). A 200 whose body says ALREADY_STARTED is a success without a job (§5.3, §6), and a
+// 500 APP_ALREADY_HAS_A_STARTING_JOB says a start is in flight (InFlight).
+//
+// A start creates a job, so it is not simply sent again after a lost answer: the lookup reads the
+// environment (Deploy v1 GET, DOCUMENTED), and a Running environment means the start took effect
+// (AlreadyStarted). Otherwise sending it again is safe, because the vendor does not start twice:
+// it answers APP_ALREADY_HAS_A_STARTING_JOB while the first start runs and ALREADY_STARTED once it
+// has finished (§5.3).
 func (c *Client) Start(ctx context.Context, appID, mode string, autoSyncDB bool) (*StartResult, error) {
 	var out struct {
 		JobID string `json:"JobId"`
@@ -256,11 +272,20 @@ func (c *Client) Start(ctx context.Context, appID, mode string, autoSyncDB bool)
 		path: seg("apps", appID, "environments", mode, "start"),
 		in: struct {
 			AutoSyncDB bool `json:"AutoSyncDb"`
-		}{autoSyncDB}, out: &out})
+		}{autoSyncDB}, out: &out,
+		notDone: func(ctx context.Context) (bool, error) {
+			env, err := c.Environment(ctx, appID, mode)
+			if err != nil {
+				return false, err
+			}
+			return env.Status != EnvRunning, nil
+		}})
 	already := status == http.StatusOK && strings.Contains(string(raw), "ALREADY_STARTED")
 	switch {
-	case already:
+	case already, transport.IsTookEffect(err):
 		return &StartResult{AlreadyStarted: true}, nil
+	case HasCode(err, "APP_ALREADY_HAS_A_STARTING_JOB"):
+		return &StartResult{InFlight: true}, nil
 	case err != nil:
 		return nil, err
 	case out.JobID == "":
@@ -333,7 +358,9 @@ func (c *Client) Settings(ctx context.Context, appID, mode string) (*Settings, e
 }
 
 // SetSettings writes the document back (POST .../settings, DOCUMENTED; 400 CONSTANT_NOT_FOUND,
-// 500 INVALID_SCHEDULED_EVENT_PARAMETER). Changes take effect at the next start.
+// 500 INVALID_SCHEDULED_EVENT_PARAMETER, a permanent refusal). Changes take effect at the next
+// start. Idempotent: the whole document is written, so writing it twice leaves the same values
+// and creates nothing.
 func (c *Client) SetSettings(ctx context.Context, appID, mode string, s *Settings) error {
 	doc := Settings{Constants: []Constant{}, CustomSettings: []CustomSetting{}, ScheduledEvents: []ScheduledEvent{}}
 	for _, k := range s.Constants {
@@ -344,6 +371,6 @@ func (c *Client) SetSettings(ctx context.Context, appID, mode string, s *Setting
 	}
 	doc.CustomSettings = append(doc.CustomSettings, s.CustomSettings...)
 	_, _, err := c.do(ctx, call{api: apiDeployV1, op: "mendix: write settings of " + appID + "/" + mode, method: http.MethodPost,
-		path: seg("apps", appID, "environments", mode, "settings"), in: doc})
+		path: seg("apps", appID, "environments", mode, "settings"), in: doc, idempotent: true})
 	return err
 }

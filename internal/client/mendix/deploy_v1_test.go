@@ -8,6 +8,8 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
 )
 
 func TestApps_PathAuthAndPascalCase(t *testing.T) {
@@ -85,8 +87,10 @@ func TestStart_ReturnsJob(t *testing.T) {
 	}
 }
 
-func TestStartStatus_FailureIsAnErrorWithTheCode(t *testing.T) {
+func TestStartStatus_DocumentedFailureIsAnErrorWithTheCodeAndNotAskedAgain(t *testing.T) {
+	calls := 0
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
 		if r.URL.Path != "/deploy/api/1/apps/calc/environments/Production/start/j-1" {
 			t.Errorf("path %q", r.URL.Path)
 		}
@@ -97,6 +101,73 @@ func TestStartStatus_FailureIsAnErrorWithTheCode(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) || e.Code != "MISSING_CONSTANT" || e.API != "Deploy API v1" {
 		t.Fatalf("got %v", err)
+	}
+	if calls != 1 || transport.IsTransient(err) {
+		t.Fatalf("a documented start failure is final: %d calls, transient %v", calls, transport.IsTransient(err))
+	}
+}
+
+func TestStartStatus_Outage500IsRetriedAndTransient(t *testing.T) {
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		deployError(w, 500, "INTERNAL_SERVER_ERROR", "upstream down")
+	}))
+	defer srv.Close()
+	_, err := newTestClient(t, srv).StartStatus(context.Background(), "calc", "Production", "j-1")
+	if calls != 3 || !transport.IsTransient(err) {
+		t.Fatalf("an outage is retried (2 retries) and stays transient for a poll: %d calls, %v", calls, err)
+	}
+}
+
+func TestStart_InFlightIsNotSentAgain(t *testing.T) {
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		deployError(w, 500, "APP_ALREADY_HAS_A_STARTING_JOB", "Cannot start app. There is already a starting job id found.")
+	}))
+	defer srv.Close()
+	res, err := newTestClient(t, srv).Start(context.Background(), "calc", "Production", true)
+	if err != nil || !res.InFlight || calls != 1 {
+		t.Fatalf("got %+v, %v after %d calls", res, err, calls)
+	}
+}
+
+func TestStart_LostAnswerThenRunningIsAlreadyStarted(t *testing.T) {
+	posts := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			writeJSON(w, 200, map[string]any{"Status": "Running", "Mode": "Production"})
+			return
+		}
+		posts++
+		deployError(w, 502, "BAD_GATEWAY", "the start went through, the answer did not")
+	}))
+	defer srv.Close()
+	res, err := newTestClient(t, srv).Start(context.Background(), "calc", "Production", true)
+	if err != nil || !res.AlreadyStarted || posts != 1 {
+		t.Fatalf("got %+v, %v after %d posts", res, err, posts)
+	}
+}
+
+func TestStart_LostAnswerWhileStoppedIsSentAgain(t *testing.T) {
+	posts := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			writeJSON(w, 200, map[string]any{"Status": "Stopped", "Mode": "Production"})
+			return
+		}
+		posts++
+		if posts == 1 {
+			deployError(w, 503, "SERVICE_UNAVAILABLE", "lost")
+			return
+		}
+		deployError(w, 500, "APP_ALREADY_HAS_A_STARTING_JOB", "the first one did start")
+	}))
+	defer srv.Close()
+	res, err := newTestClient(t, srv).Start(context.Background(), "calc", "Production", true)
+	if err != nil || !res.InFlight || posts != 2 {
+		t.Fatalf("got %+v, %v after %d posts", res, err, posts)
 	}
 }
 

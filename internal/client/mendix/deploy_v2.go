@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"time"
 
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
 )
@@ -62,49 +63,67 @@ func (r *capReader) Read(p []byte) (int, error) {
 // Upload is what an upload answers, with what was sent.
 type Upload struct {
 	PackageID string
-	JobID     string
-	// Sent is the byte count and SHA-256 of the streamed file, computed in flight.
+	JobID     string // "" when Adopted: wait for the package's Status instead
+	// Sent is the byte count and SHA-256 of the streamed file, computed in flight; zero when Adopted.
 	Sent transport.Digest
+	// Adopted says the answer was lost and the package list showed the package that upload made.
+	Adopted bool
+}
+
+// PackageUpload names the package an upload makes, so that it can be found again.
+type PackageUpload struct {
+	FileName string
+	// Size is the size the source declares (Deploy v1's Size of the v3 package), 0 when unknown.
+	Size int64
+	// Since is when the caller's step began: a package created earlier is not this upload's.
+	Since time.Time
 }
 
 // UploadPackage streams an .mda into an app's package repository (POST /api/v2/apps/<AppId>/packages/upload?name=,
 // DOCUMENTED §5.2: multipart/form-data, form field `file`, at most 1 GB) and returns {PackageId, JobId}.
-// An upload creates a package, so after an ambiguous failure it is repeated only when the package
-// list proves no new package of that name appeared.
-func (c *Client) UploadPackage(ctx context.Context, appID, fileName string, src transport.Source) (*Upload, error) {
-	op := "mendix: upload package " + fileName + " to " + appID
+//
+// An upload creates a package, so after an answer that was lost it is sent again only when the
+// Build API's package list (GET /api/1/apps/<AppId>/packages, DOCUMENTED) shows no new package of
+// that name and size created since up.Since; when one shows up it is adopted (Upload.Adopted).
+func (c *Client) UploadPackage(ctx context.Context, appID string, up PackageUpload, src transport.Source) (*Upload, error) {
+	op := "mendix: upload package " + up.FileName + " to " + appID
 	h, err := c.header(apiDeployV2)
 	if err != nil {
 		return nil, err
 	}
-	before, err := c.packageIDs(ctx, appID, fileName)
+	before, err := c.PackagesLike(ctx, appID, up.FileName, up.Size, time.Time{})
 	if err != nil {
 		return nil, err
 	}
 	q := url.Values{}
-	if fileName != "" {
-		q.Set("name", fileName)
+	if up.FileName != "" {
+		q.Set("name", up.FileName)
 	}
+	var adopted []Package
 	resp, sent, err := c.http.Copy(ctx, transport.Upload{
 		Name:      op,
 		Method:    http.MethodPost,
 		URL:       c.base(apiDeployV2) + seg("apps", appID, "packages", "upload") + "?" + q.Encode(),
 		Header:    h, // §8.4: never application/json on the upload; Copy sets the multipart type
-		Source:    limited("the package "+fileName, src),
-		Multipart: &transport.Multipart{Field: "file", FileName: fileName, ContentType: "application/octet-stream"},
+		Source:    limited("the package "+up.FileName, src),
+		Multipart: &transport.Multipart{Field: "file", FileName: up.FileName, ContentType: "application/octet-stream"},
 		NotDone: func(ctx context.Context) (bool, error) {
-			after, err := c.packageIDs(ctx, appID, fileName)
+			now, err := c.PackagesLike(ctx, appID, up.FileName, up.Size, up.Since)
 			if err != nil {
 				return false, err
 			}
-			for _, id := range after {
-				if !slices.Contains(before, id) {
-					return false, nil
+			adopted = adopted[:0]
+			for _, p := range now {
+				if !slices.ContainsFunc(before, func(b Package) bool { return b.PackageID == p.PackageID }) {
+					adopted = append(adopted, p)
 				}
 			}
-			return true, nil
+			return len(adopted) == 0, nil
 		},
 	})
+	if transport.IsTookEffect(err) && len(adopted) > 0 {
+		return &Upload{PackageID: adopted[0].PackageID, Adopted: true}, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -127,19 +146,23 @@ func (c *Client) UploadPackage(ctx context.Context, appID, fileName string, src 
 	return &Upload{PackageID: out.PackageID, JobID: out.JobID, Sent: sent}, nil
 }
 
-// packageIDs lists the ids of the app's packages named name (all packages when name is empty).
-func (c *Client) packageIDs(ctx context.Context, appID, name string) ([]string, error) {
+// PackagesLike lists the app's packages named name (Build API GET /apps/<AppId>/packages,
+// DOCUMENTED), of the given size when size > 0, created at or after since when since is set,
+// oldest first. A failed package is left out: it is not an upload anyone can use.
+func (c *Client) PackagesLike(ctx context.Context, appID, name string, size int64, since time.Time) ([]Package, error) {
 	pkgs, err := c.Packages(ctx, appID)
 	if err != nil {
 		return nil, err
 	}
-	var ids []string
+	var out []Package
 	for _, p := range pkgs {
-		if name == "" || p.Name == name {
-			ids = append(ids, p.PackageID)
+		if p.Name != name || (size > 0 && p.Size != size) || (!since.IsZero() && p.Created.Before(since)) || p.Status == PackageFailed {
+			continue
 		}
+		out = append(out, p)
 	}
-	return ids, nil
+	slices.SortStableFunc(out, func(a, b Package) int { return a.Created.Compare(b.Created) })
+	return out, nil
 }
 
 // Deploy v2 job statuses (§5.2).

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
 )
@@ -51,7 +52,7 @@ func TestUploadPackage_MultipartFileFieldStreamed(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	up, err := newTestClient(t, srv).UploadPackage(context.Background(), "calc-v4", "Main line.mda", bytesSource(content))
+	up, err := newTestClient(t, srv).UploadPackage(context.Background(), "calc-v4", PackageUpload{FileName: "Main line.mda"}, bytesSource(content))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +75,7 @@ func TestUploadPackage_RefusesOver1GBBeforeSending(t *testing.T) {
 		opened = true
 		return io.NopCloser(strings.NewReader("")), MaxUploadBytes + 1, nil
 	}
-	_, err := newTestClient(t, srv).UploadPackage(context.Background(), "calc-v4", "big.mda", huge)
+	_, err := newTestClient(t, srv).UploadPackage(context.Background(), "calc-v4", PackageUpload{FileName: "big.mda"}, huge)
 	var tl *TooLargeError
 	if !errors.As(err, &tl) || tl.Bytes != MaxUploadBytes+1 || !strings.Contains(err.Error(), "above 1 GB") {
 		t.Fatalf("got %v", err)
@@ -92,7 +93,7 @@ func TestUploadPackage_AmbiguousFailureRetriedOnlyWhenNothingAppeared(t *testing
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
 		case http.MethodGet:
-			writeJSON(w, 200, []map[string]any{{"PackageId": "old", "Name": "app.mda"}})
+			writeJSON(w, 200, []map[string]any{{"PackageId": "old", "Name": "app.mda", "Size": 1}})
 		case http.MethodPost:
 			_, _ = io.Copy(io.Discard, r.Body)
 			if posts.Add(1) == 1 {
@@ -103,8 +104,38 @@ func TestUploadPackage_AmbiguousFailureRetriedOnlyWhenNothingAppeared(t *testing
 		}
 	}))
 	defer srv.Close()
-	up, err := newTestClient(t, srv).UploadPackage(context.Background(), "calc-v4", "app.mda", bytesSource([]byte("x")))
-	if err != nil || up.PackageID != "new" || posts.Load() != 2 {
+	up, err := newTestClient(t, srv).UploadPackage(context.Background(), "calc-v4", PackageUpload{FileName: "app.mda", Size: 1}, bytesSource([]byte("x")))
+	if err != nil || up.PackageID != "new" || up.Adopted || posts.Load() != 2 {
+		t.Fatalf("got %+v, %v after %d posts", up, err, posts.Load())
+	}
+}
+
+func TestUploadPackage_LostAnswerAdoptsTheNewPackageOfThatNameAndSize(t *testing.T) {
+	var posts atomic.Int32
+	since := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet:
+			pkgs := []map[string]any{
+				{"PackageId": "old", "Name": "app.mda", "Size": 1, "CreationDate": since.Add(-time.Hour).UnixMilli()},
+				{"PackageId": "other-size", "Name": "app.mda", "Size": 99, "CreationDate": since.Add(time.Minute).UnixMilli()},
+			}
+			if posts.Load() > 0 {
+				pkgs = append(pkgs, map[string]any{"PackageId": "mine", "Name": "app.mda", "Size": 1, "Status": "Uploading", "CreationDate": since.Add(time.Minute).UnixMilli()})
+			}
+			writeJSON(w, 200, pkgs)
+		case http.MethodPost:
+			_, _ = io.Copy(io.Discard, r.Body)
+			posts.Add(1)
+			// The package was made, then the connection broke before the answer.
+			hj, _ := w.(http.Hijacker)
+			conn, _, _ := hj.Hijack()
+			_ = conn.Close()
+		}
+	}))
+	defer srv.Close()
+	up, err := newTestClient(t, srv).UploadPackage(context.Background(), "calc-v4", PackageUpload{FileName: "app.mda", Size: 1, Since: since}, bytesSource([]byte("x")))
+	if err != nil || !up.Adopted || up.PackageID != "mine" || up.JobID != "" || posts.Load() != 1 {
 		t.Fatalf("got %+v, %v after %d posts", up, err, posts.Load())
 	}
 }
@@ -133,7 +164,7 @@ func TestUploadPackage_ServerRefusalIsAnError(t *testing.T) {
 		deployError(w, 413, "FILE_TOO_LARGE", "uploads above 1 GB are not possible")
 	}))
 	defer srv.Close()
-	_, err := newTestClient(t, srv).UploadPackage(context.Background(), "calc-v4", "a.mda", bytesSource([]byte("x")))
+	_, err := newTestClient(t, srv).UploadPackage(context.Background(), "calc-v4", PackageUpload{FileName: "a.mda"}, bytesSource([]byte("x")))
 	var e *Error
 	if !errors.As(err, &e) || e.Code != "FILE_TOO_LARGE" || e.API != "Deploy API v2" {
 		t.Fatalf("got %v", err)

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
 )
 
 // Error is a refusal from a Mendix API: the HTTP status and, when the body carried them, the
@@ -83,6 +85,44 @@ func IsUnauthorized(err error) bool {
 func IsRetryLater(err error) bool {
 	s := StatusOf(err)
 	return s == http.StatusServiceUnavailable || s == http.StatusTooManyRequests || HasCode(err, "ENVIRONMENT_BUSY")
+}
+
+// permanent5xx are the documented 5xx codes that are the vendor's final word on a request, not an
+// outage: the start call and the start-job read (§5.3), transport's PACKAGE_PARSE_FAILED (§5.3),
+// the v1 upload's INVALID_PACKAGE (§5.2), the settings write's INVALID_SCHEDULED_EVENT_PARAMETER
+// (§5.6), clean and stop failures. Asking again gives the same answer, so they are neither retried
+// by the transport (finalAnswer) nor waited out by a poll (Transient).
+var permanent5xx = []string{
+	"APP_ALREADY_HAS_A_STARTING_JOB", "NO_MDA_HAS_BEEN_DEPLOYED", "INVALID_SCHEDULED_EVENT_PARAMETER",
+	"INSECURE_ADMIN_PASSWORD", "STARTUP_ACTION_FAILED", "INVALID_DB_STRUCTURE", "ENVIRONMENT_CLEAN_FAILED",
+	"PACKAGE_PARSE_FAILED", "MISSING_CONSTANT", "DB_SYNC_FAILED", "ALREADY_STARTED", "ALREADY_LOCKED",
+	"INVALID_PACKAGE", "START_FAILED", "STOP_FAILED", "NO_PACKAGE",
+}
+
+// permanentIn reports whether body carries one of the documented permanent 5xx codes.
+func permanentIn(body string) bool {
+	for _, c := range permanent5xx {
+		if strings.Contains(body, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// finalAnswer is the transport's Request.Final for every Mendix call: a 5xx that carries a
+// documented permanent code is returned at once instead of being sent again.
+func finalAnswer(status int, body []byte) bool {
+	return status >= http.StatusInternalServerError && permanentIn(string(body))
+}
+
+// Transient reports a refusal that a later attempt may not meet: 429 and 5xx (an outage, a
+// deploy, "still being processed"), but not a documented permanent 5xx code (permanent5xx). Polls
+// keep going through transient refusals (transport.Poll) instead of failing the wait.
+func (e *Error) Transient() bool {
+	if !transport.TransientStatus(e.Status) {
+		return false
+	}
+	return !permanentIn(e.Code) && !permanentIn(e.body)
 }
 
 // CredentialsError says a call needs a credential the provider was not given (§3: Deploy/Backups

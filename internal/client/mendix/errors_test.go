@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
 )
 
 func TestDecodeError_DeployBodyWithContractFields(t *testing.T) {
@@ -69,5 +71,31 @@ func TestErrorHelpers_OnlyMendixErrors(t *testing.T) {
 	wrapped := errors.Join(errors.New("context"), &Error{Status: http.StatusNotFound})
 	if !IsNotFound(wrapped) {
 		t.Fatal("a wrapped 404 is still a 404")
+	}
+}
+
+func TestError_TransientForOutagesNotForDocumentedPermanentCodes(t *testing.T) {
+	for _, c := range []struct {
+		status int
+		body   string
+		want   bool
+	}{
+		{429, `{"errorCode":"TOO_MANY_REQUESTS"}`, true},
+		{500, `{"errorCode":"INTERNAL_SERVER_ERROR","errorMessage":"snapshot still being made"}`, true},
+		{502, `<html>bad gateway</html>`, true},
+		{503, `{"errorCode":"SERVICE UNAVAILABLE"}`, true},
+		{500, `{"errorCode":"MISSING_CONSTANT"}`, false},
+		{500, `{"errorCode":"NO_MDA_HAS_BEEN_DEPLOYED"}`, false},
+		{500, `{"errorCode":"INVALID_SCHEDULED_EVENT_PARAMETER"}`, false},
+		{400, `{"errorCode":"ENVIRONMENT_BUSY"}`, false},
+		{404, `{"errorCode":"APP_NOT_FOUND"}`, false},
+	} {
+		e := decodeError("op", c.status, []byte(c.body), styleDeploy)
+		if e.Transient() != c.want || transport.IsTransient(e) != c.want {
+			t.Errorf("%d %s: transient %v, want %v", c.status, c.body, e.Transient(), c.want)
+		}
+		if got := finalAnswer(c.status, []byte(c.body)); got != (c.status >= 500 && !c.want) {
+			t.Errorf("%d %s: final %v", c.status, c.body, got)
+		}
 	}
 }

@@ -24,6 +24,8 @@ func newTestClient(t *testing.T, srv *httptest.Server, mutate ...func(*Config)) 
 		DeployURL: srv.URL + "/deploy", CloudURL: srv.URL + "/cloud/api/v4", ProjectsURL: srv.URL + "/projects/v2",
 		Username: testUser, APIKey: testAPIKey, PAT: testPAT,
 		HTTP: transport.New(transport.Options{MaxRetries: 2, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, MaxRetryAfter: 5 * time.Millisecond}),
+		// No rounds unless a test asks: the tests count the transport's own attempts.
+		Rounds: -1,
 	}
 	for _, m := range mutate {
 		m(&cfg)

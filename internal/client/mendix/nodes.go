@@ -18,8 +18,9 @@ type NodeLink struct {
 // LinkNode links an app to a licensed cloud node, replacing whatever app was linked to it (which
 // becomes a Free App again). MODELED: mendix-cloud-api.md §5.8 lists no API for "Select Node →
 // Use this Node"; the sandbox's stand-in is POST {cloud}/apps/{appId}/node {"nodeId"} (v4 style,
-// PAT, camelCase) → {"appId", "nodeId", "subdomain", "linkedAt"}. Linking the same app again is
-// harmless, so the call is retried like a read. Verify the result with AppV4 / EnvironmentsV4.
+// PAT, camelCase) → {"appId", "nodeId", "subdomain", "linkedAt"}. Idempotent: linking the app
+// the node already holds changes nothing and creates nothing (the node holds one app), so the call
+// is retried like a read. Verify the result with AppV4 / EnvironmentsV4.
 func (c *Client) LinkNode(ctx context.Context, projectID, nodeID string) (*NodeLink, error) {
 	var out struct {
 		AppID     string  `json:"appId"`
@@ -31,7 +32,7 @@ func (c *Client) LinkNode(ctx context.Context, projectID, nodeID string) (*NodeL
 	if _, _, err := c.do(ctx, call{api: apiCloudV4, op: op, method: http.MethodPost, path: seg("apps", projectID, "node"),
 		in: struct {
 			NodeID string `json:"nodeId"`
-		}{nodeID}, out: &out}); err != nil {
+		}{nodeID}, out: &out, idempotent: true}); err != nil {
 		return nil, err
 	}
 	if out.Subdomain == "" {

@@ -1,15 +1,18 @@
 package mendix
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
@@ -98,8 +101,13 @@ type call struct {
 	query  url.Values
 	in     any
 	out    any
-	unsafe bool
-	// notDone proves a failed unsafe call did not take effect, so it may be retried.
+	// idempotent marks a POST that may be sent again without harm: repeating it cannot create a
+	// second object or start a second job. Every call site that sets it says why. GET, PUT and
+	// DELETE are idempotent by definition whatever this says.
+	idempotent bool
+	// notDone is the lookup for a POST that creates something, run when its outcome is unknown:
+	// true proves it did not take effect, so it is sent again; false makes do return a
+	// *transport.TookEffectError and the caller adopts what the lookup found.
 	notDone func(ctx context.Context) (bool, error)
 }
 
@@ -114,7 +122,7 @@ func (c *Client) do(ctx context.Context, cl call) (int, []byte, error) {
 	if len(cl.query) > 0 {
 		u += "?" + cl.query.Encode()
 	}
-	req := &transport.Request{Name: cl.op, Method: cl.method, URL: u, Header: h, Idempotent: !cl.unsafe, NotDone: cl.notDone}
+	req := &transport.Request{Name: cl.op, Method: cl.method, URL: u, Header: h, Idempotent: cl.idempotent, NotDone: cl.notDone, Final: finalAnswer}
 	if cl.in != nil {
 		body, err := transport.JSONBody(cl.in)
 		if err != nil {
@@ -124,7 +132,7 @@ func (c *Client) do(ctx context.Context, cl call) (int, []byte, error) {
 		// §3.1: Content-Type: application/json is required on most Deploy v1 calls.
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err := c.http.Do(ctx, req)
+	resp, err := c.send(ctx, req)
 	if err != nil {
 		return 0, nil, err // already names the operation and carries no secret
 	}
@@ -144,6 +152,73 @@ func (c *Client) do(ctx context.Context, cl call) (int, []byte, error) {
 		}
 	}
 	return resp.StatusCode, raw, nil
+}
+
+// send is transport.Do plus rounds: a request that may be repeated is sent again as a whole,
+// after a pause, when every attempt of the transport ended on an outage (Config.Rounds). A
+// documented permanent refusal, a refused connection or an unknown host (configuration, not
+// weather) and a call that creates something are returned as they are.
+func (c *Client) send(ctx context.Context, req *transport.Request) (*http.Response, error) {
+	resp, err := c.http.Do(ctx, req)
+	if !repeatable(req) {
+		return resp, err
+	}
+	pause := c.cfg.RoundPause
+	for round := 0; round < c.cfg.Rounds && outage(req, resp, err); round++ {
+		if resp != nil {
+			drain(resp.Body)
+		}
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("%s: %w (after an outage: %v)", req.Name, ctx.Err(), errOrStatus(resp, err))
+		case <-t.C:
+		}
+		pause = min(pause*2, 30*time.Second)
+		resp, err = c.http.Do(ctx, req)
+	}
+	return resp, err
+}
+
+// repeatable reports a request that may be sent again without harm.
+func repeatable(req *transport.Request) bool {
+	switch req.Method {
+	case "", http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return req.Idempotent
+}
+
+// outage reports an outcome another round may not meet: a transient failure after the
+// transport's retries, or a 429/5xx answer that is not a documented permanent refusal.
+func outage(req *transport.Request, resp *http.Response, err error) bool {
+	if err != nil {
+		var dns *net.DNSError
+		if errors.Is(err, syscall.ECONNREFUSED) || (errors.As(err, &dns) && dns.IsNotFound) {
+			return false
+		}
+		return transport.IsTransient(err) && !transport.IsOutcomeUnknown(err) && !transport.IsTookEffect(err)
+	}
+	if resp == nil || !transport.TransientStatus(resp.StatusCode) {
+		return false
+	}
+	if req.Stream {
+		return true // a download's refusal: nothing of it is kept to judge
+	}
+	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return rerr == nil && !finalAnswer(resp.StatusCode, body)
+}
+
+func errOrStatus(resp *http.Response, err error) any {
+	if err != nil {
+		return err
+	}
+	if resp != nil {
+		return resp.Status
+	}
+	return "no answer"
 }
 
 // drain lets the connection be reused; what is left of an answer read this way is small.

@@ -130,7 +130,7 @@ func (d *Download) get(ctx context.Context, extra http.Header) (*http.Response, 
 		// and storage may redirect to another host.
 		h := extra.Clone()
 		h.Set("Accept", "*/*")
-		resp, err := d.c.http.Do(ctx, &transport.Request{Name: d.op, Method: http.MethodGet, URL: u,
+		resp, err := d.c.send(ctx, &transport.Request{Name: d.op, Method: http.MethodGet, URL: u,
 			Header: h, Stream: true, CrossHostRedirects: true})
 		if err != nil {
 			return nil, err

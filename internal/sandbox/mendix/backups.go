@@ -36,6 +36,8 @@ func (s *Mendix) routeMendixBackupsV2(_ *core.Mount, h func(core.Tag, string, st
 	h(core.Documented, "§5.5", "POST "+env+"/snapshots/{snapshotId}/archives", s.mxV2CreateArchive)
 	h(core.Documented, "§5.5", "GET "+env+"/snapshots/{snapshotId}/archives/{archiveId}", s.mxV2GetArchive)
 	h(core.Documented, "§5.5", "POST "+env+"/restores", s.mxV2CreateRestore)
+	// modeled: Backups v2 documents no restore listing (see mxV2ListRestores).
+	h(core.Modeled, "§5.5", "GET "+env+"/restores", s.mxV2ListRestores)
 	h(core.Documented, "§5.5", "GET "+env+"/restores/{restoreId}", s.mxV2GetRestore)
 }
 
@@ -463,10 +465,11 @@ func (s *Mendix) mxV2DeleteSnapshot(w http.ResponseWriter, r *http.Request) {
 
 // mxV2UploadSnapshot serves the portal's "Backups → Upload Archive", which has no API.
 //
-// modeled: POST /api/v2/apps/<ProjectId>/environments/<EnvironmentId>/snapshots/upload with the
-// archive as multipart field "file" (the same convention as the package upload), refused
+// modeled: POST /api/v2/apps/<ProjectId>/environments/<EnvironmentId>/snapshots/upload?comment=
+// with the archive as multipart field "file" (the same convention as the package upload), refused
 // above 1 GB while it streams. It answers 202 with a Backups v2 snapshot object (snake_case,
-// state "queued", comment "Uploaded snapshot"): the v2 page says an upload creates a new backup
+// state "queued", the comment given, as POST /snapshots {comment} takes one, else "Uploaded
+// snapshot"): the v2 page says an upload creates a new backup
 // item rather than restoring, and its 2021 example shows such an item with that comment and
 // status_message "Completed extraction", which the snapshot gets once its job has checked the
 // archive (or "failed" with the reason for a broken one). It lives under Backups v2 because
@@ -491,7 +494,7 @@ func (s *Mendix) mxV2UploadSnapshot(w http.ResponseWriter, r *http.Request) {
 		writeMxDeployErr(w, err)
 		return
 	}
-	view, err := s.mxStartBackupUpload(envID, mxBlobRef{BlobID: blobID, Size: size, SHA256: sum})
+	view, err := s.mxStartBackupUpload(envID, mxBlobRef{BlobID: blobID, Size: size, SHA256: sum}, r.URL.Query().Get("comment"))
 	if err != nil {
 		writeMxDeployErr(w, err)
 		return
@@ -501,10 +504,13 @@ func (s *Mendix) mxV2UploadSnapshot(w http.ResponseWriter, r *http.Request) {
 
 // mxStartBackupUpload records an uploaded archive as a new snapshot of envID and starts the
 // job that checks it.
-func (s *Mendix) mxStartBackupUpload(envID string, blob mxBlobRef) (mxV2Snapshot, error) {
+func (s *Mendix) mxStartBackupUpload(envID string, blob mxBlobRef, comment string) (mxV2Snapshot, error) {
 	now := time.Now().UTC().Truncate(time.Millisecond)
+	if comment == "" {
+		comment = "Uploaded snapshot"
+	}
 	sn := &mxSnapshot{
-		ID: newMxID(), EnvID: envID, Comment: "Uploaded snapshot", Uploaded: true,
+		ID: newMxID(), EnvID: envID, Comment: comment, Uploaded: true,
 		Created: now, Expires: now.Add(mxSnapshotLifetime), Content: mxBackupContent{Blob: blob},
 	}
 	err := s.store.update(func(st *state) error {
@@ -880,6 +886,46 @@ func mxRunRestore(_ context.Context, s *Mendix, run *core.JobRun) error {
 		return errors.New(reason)
 	}
 	return nil
+}
+
+// mxV2ListRestores is GET /restores?source_snapshot_id=&offset=&limit= → {restores, total,
+// offset, limit}, oldest first. modeled: Backups v2 documents no restore listing; this one has
+// the shape of GET /snapshots, so a client that lost the answer to POST /restores can find the
+// restore it started (the provider uses it in mode "api" only).
+func (s *Mendix) mxV2ListRestores(w http.ResponseWriter, r *http.Request) {
+	offset, merr := mxQueryInt(r, "offset", 0)
+	if merr != nil {
+		writeMxDeployErr(w, merr)
+		return
+	}
+	limit, merr := mxQueryInt(r, "limit", 100)
+	if merr != nil {
+		writeMxDeployErr(w, merr)
+		return
+	}
+	snapID := r.URL.Query().Get("source_snapshot_id")
+	page := []mxV2Restore{}
+	total := 0
+	s.store.read(func(st *state) {
+		var e *mxEnv
+		if _, e, merr = st.mxV2EnvFor(r.PathValue("projectId"), r.PathValue("envId")); merr != nil {
+			return
+		}
+		for _, x := range st.Mendix.Restores {
+			if x.TargetEnvID != e.ID || (snapID != "" && !strings.EqualFold(x.SnapshotID, snapID)) {
+				continue
+			}
+			if total >= offset && len(page) < limit {
+				page = append(page, st.mxV2RestoreView(x))
+			}
+			total++
+		}
+	})
+	if merr != nil {
+		writeMxDeployErr(w, merr)
+		return
+	}
+	core.WriteJSON(w, http.StatusOK, map[string]any{"restores": page, "total": total, "offset": offset, "limit": limit})
 }
 
 // mxV2GetRestore is GET /restores/<id>; an unknown restore is a 400 NOT_FOUND, as documented.

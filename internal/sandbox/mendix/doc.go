@@ -39,6 +39,8 @@
 //	GET|POST /api/v2/apps/<ProjectId>/environments/<EnvironmentId>/snapshots          DOCUMENTED Backups v2
 //	GET|PUT|DELETE .../snapshots/<SnapshotId>, POST .../archives?data_type=, GET .../archives/<Id>, POST .../restores?source_snapshot_id=&db_only=, GET .../restores/<Id>
 //	POST   /api/v2/apps/<ProjectId>/environments/<EnvironmentId>/snapshots/upload   MODELED backup upload (below)
+//	GET    /api/v2/apps/<ProjectId>/environments/<EnvironmentId>/restores?source_snapshot_id=&offset=&limit=
+//	                                                                   MODELED restore listing, the shape of GET .../snapshots (Backups v2 documents none)
 //
 // Backups v2 serves Cloud v4 environments only (a v3 one is 400 NOT_SUPPORTED); its objects go
 // queued → running → completed | failed with ISO-8601 timestamps that are null while pending. A
@@ -51,7 +53,10 @@
 // offset/limit capped at 100) and the MODELED node link. projects-api.home.mendix.com at
 // /mendix/projects: POST /v2/projects → 202 {jobId}, GET /v2/projects/jobs/{id} → {status
 // scheduled | running | completed | failed, errorMessage, projectId}, DELETE
-// /v2/projects/{id} → 202, 409 while the app is linked to a node (DOCUMENTED).
+// /v2/projects/{id} → 202, 409 while the app is linked to a node (DOCUMENTED); and the reads of
+// the API's published spec (projects-v2.yaml, DOCUMENTED): GET /v2/projects/{id}, GET
+// /v2/accounts/{accountId}/projects?createdSince=&limit=&offset=, and the deprecated GET
+// /v2/projects, which answers 308 to the caller's account listing.
 //
 // Package and backup download links point at /mendix/storage/<token>/<file name>: no Mendix
 // headers (an Authorization header is refused as S3 refuses a second auth mechanism), Range

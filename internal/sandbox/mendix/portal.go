@@ -357,7 +357,7 @@ func (s *Mendix) UploadMendixBackup(environmentID string, r io.Reader) (string, 
 	if err != nil {
 		return "", err
 	}
-	v, err := s.mxStartBackupUpload(environmentID, blob)
+	v, err := s.mxStartBackupUpload(environmentID, blob, "")
 	if err != nil {
 		return "", err
 	}
@@ -598,7 +598,7 @@ func (s *Mendix) ctlMendixUploadBackup(w http.ResponseWriter, r *http.Request) {
 		core.WriteSentinelError(w, err)
 		return
 	}
-	v, err := s.mxStartBackupUpload(envID, blob)
+	v, err := s.mxStartBackupUpload(envID, blob, "")
 	if err != nil {
 		core.WriteSentinelError(w, err)
 		return

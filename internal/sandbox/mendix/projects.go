@@ -2,15 +2,17 @@ package mendix
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/sandbox/core"
@@ -21,12 +23,18 @@ import (
 // {"error": {"message", "detail", "code", "instance", "invalid-params"}} (§6).
 
 func (s *Mendix) routeMendixProjects(mux *core.Mount) {
-	h := func(tag core.Tag, ref, pattern string, fn http.HandlerFunc) {
-		mux.Route(tag, ref, pattern, s.mxPATAuth(fn, writeMxProjectsErr))
+	// Every Projects API v2 route is DOCUMENTED (beta): create, job and delete in §5.8, the reads
+	// in projects-v2.yaml, the API's published spec (§1); the deprecated listing answers 308 to
+	// the account listing.
+	h := func(pattern string, fn http.HandlerFunc) {
+		mux.Route(core.Documented, "§5.8", pattern, s.mxPATAuth(fn, writeMxProjectsErr))
 	}
-	h(core.Documented, "§5.8", "POST /v2/projects", s.mxCreateProject)
-	h(core.Documented, "§5.8", "GET /v2/projects/jobs/{jobId}", s.mxProjectJob)
-	h(core.Documented, "§5.8", "DELETE /v2/projects/{projectId}", s.mxDeleteProject)
+	h("POST /v2/projects", s.mxCreateProject)
+	h("GET /v2/projects", s.mxListProjectsDeprecated)
+	h("GET /v2/projects/{projectId}", s.mxGetProject)
+	h("GET /v2/projects/jobs/{jobId}", s.mxProjectJob)
+	h("DELETE /v2/projects/{projectId}", s.mxDeleteProject)
+	h("GET /v2/accounts/{accountId}/projects", s.mxListAccountProjects)
 	mux.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeMxProjectsErr(w, r, newMxErr(http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("sandbox: %s %s is not a Projects API v2 route", r.Method, mountMendixProjects+r.URL.Path)))
 	})
@@ -40,6 +48,10 @@ const (
 	// mxMaxProjectBody admits a 5 MB image in base64 plus the other fields.
 	mxMaxProjectBody = 8 << 20
 )
+
+// mxSummaryPattern is the documented pattern of a project's summary (projects-v2.yaml): none of
+// & < > " ' / = @ : ( ) [ ] { } + ! # $ % ^ * | ~ ` , ; ? \ .
+var mxSummaryPattern = regexp.MustCompile(`^[^&<>"'/=@:()\[\]{}+!#\$%\^*|~` + "`" + `,;?\\]*$`)
 
 var mxUUIDPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
@@ -74,10 +86,9 @@ func (s *Mendix) mxCreateProject(w http.ResponseWriter, r *http.Request) {
 	}
 	if utf8.RuneCountInString(in.Summary) > mxMaxProjectSummary {
 		invalid = append(invalid, mxInvalidParam{Name: "summary", Reason: fmt.Sprintf("must be at most %d characters", mxMaxProjectSummary)})
-	} else if strings.ContainsFunc(in.Summary, func(c rune) bool { return c == '<' || c == '>' || (unicode.IsControl(c) && c != '\n') }) {
-		// modeled: the spec restricts the summary's characters without listing them; markup and
-		// control characters are the likely exclusions.
-		invalid = append(invalid, mxInvalidParam{Name: "summary", Reason: "contains characters that are not allowed (< > or control characters)"})
+	} else if !mxSummaryPattern.MatchString(in.Summary) {
+		// projects-v2.yaml, requestBodies.Project.summary.pattern.
+		invalid = append(invalid, mxInvalidParam{Name: "summary", Reason: "must match " + mxSummaryPattern.String()})
 	}
 	if in.Image != "" {
 		raw, err := base64.StdEncoding.DecodeString(in.Image)
@@ -192,4 +203,159 @@ func (s *Mendix) mxDeleteProject(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	core.WriteEmpty(w, http.StatusAccepted)
+}
+
+// --- reads (projects-v2.yaml) ---
+
+// mxV2ProjectItem is one item of the account's project list (AccountProjectsResponse).
+type mxV2ProjectItem struct {
+	ProjectID   string          `json:"projectId"`
+	Name        string          `json:"name"`
+	Description string          `json:"description"`
+	Logo        string          `json:"logo"`
+	CreatedOn   string          `json:"createdOn"`
+	Active      bool            `json:"active"`
+	CreatedBy   mxV2ProjectUser `json:"createdBy"`
+}
+
+type mxV2ProjectUser struct {
+	UserID   string `json:"userId"`
+	FullName string `json:"fullName"`
+}
+
+type mxV2Account struct {
+	AccountID   string `json:"accountId"`
+	AccountName string `json:"accountName"`
+}
+
+// mxV2Project is GET /projects/{project-id} (ProjectResponse), the fields the sandbox knows.
+type mxV2Project struct {
+	mxV2ProjectItem
+	CloudProvider    string          `json:"cloudProvider"`
+	TechnicalContact mxV2ProjectUser `json:"technicalContact"`
+	Account          mxV2Account     `json:"account"`
+}
+
+// mxUserIDOf is a platform user's id: a UUID derived from the login, stable across restarts.
+func mxUserIDOf(username string) string {
+	return mxDerivedUUID("user:" + strings.ToLower(username))
+}
+
+// mxAccountOf is the account (company) of a user. modeled: the sandbox puts every user of one
+// e-mail domain in one company.
+func mxAccountOf(username string) mxV2Account {
+	domain := strings.ToLower(username)
+	if _, d, ok := strings.Cut(domain, "@"); ok {
+		domain = d
+	}
+	return mxV2Account{AccountID: mxDerivedUUID("account:" + domain), AccountName: domain}
+}
+
+// mxDerivedUUID shapes a SHA-256 of key as a lower-case UUID (version 4 layout).
+func mxDerivedUUID(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	sum[6] = sum[6]&0x0f | 0x40
+	sum[8] = sum[8]&0x3f | 0x80
+	h := hex.EncodeToString(sum[:16])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+func (st *state) mxProjectItem(a *mxApp) mxV2ProjectItem {
+	by := mxV2ProjectUser{UserID: mxUserIDOf(a.TechnicalContact), FullName: a.TechnicalContact}
+	if u := st.Mendix.user(a.TechnicalContact); u != nil && u.Name != "" {
+		by.FullName = u.Name
+	}
+	return mxV2ProjectItem{ProjectID: a.ProjectID, Name: a.Name, Description: a.Summary, CreatedOn: a.Created.UTC().Format(time.RFC3339),
+		Active: true, CreatedBy: by}
+}
+
+// mxListProjectsDeprecated is GET /v2/projects, deprecated: it answers 308 with the caller's
+// account listing, GET /accounts/{account-id}/projects, keeping the query (projects-v2.yaml: "Clients
+// are redirected"). The Location is relative so it holds whatever the sandbox is mounted under.
+func (s *Mendix) mxListProjectsDeprecated(w http.ResponseWriter, r *http.Request) {
+	loc := "accounts/" + mxAccountOf(mxCaller(r).Username).AccountID + "/projects"
+	if r.URL.RawQuery != "" {
+		loc += "?" + r.URL.RawQuery
+	}
+	w.Header().Set("Location", loc)
+	w.WriteHeader(http.StatusPermanentRedirect)
+}
+
+// mxListAccountProjects is GET /v2/accounts/{account-id}/projects?createdSince=&limit=&offset= →
+// {page: {totalElements, offset, elements}, items: [...]}: the projects of the caller's company,
+// oldest first. modeled: another company's account answers 404; the order is not documented.
+func (s *Mendix) mxListAccountProjects(w http.ResponseWriter, r *http.Request) {
+	account := mxAccountOf(mxCaller(r).Username)
+	if !strings.EqualFold(r.PathValue("accountId"), account.AccountID) {
+		writeMxProjectsErr(w, r, newMxErr(http.StatusNotFound, "NOT_FOUND", "Account "+r.PathValue("accountId")+" not found"))
+		return
+	}
+	q := r.URL.Query()
+	var since time.Time
+	var invalid []mxInvalidParam
+	if raw := q.Get("createdSince"); raw != "" {
+		t, err := time.Parse("2006-01-02T15:04:05Z", raw)
+		if err != nil {
+			invalid = append(invalid, mxInvalidParam{Name: "createdSince", Reason: "must be a UTC time such as 2020-01-16T05:53:28Z"})
+		}
+		since = t
+	}
+	limit, offset := 100, 0
+	for _, p := range []struct {
+		name string
+		dst  *int
+	}{{"limit", &limit}, {"offset", &offset}} {
+		if raw := q.Get(p.name); raw != "" {
+			v, err := strconv.Atoi(raw)
+			if err != nil || v < 0 {
+				invalid = append(invalid, mxInvalidParam{Name: p.name, Reason: p.name + " must be a positive number"})
+				continue
+			}
+			*p.dst = v
+		}
+	}
+	if len(invalid) > 0 {
+		me := newMxErr(http.StatusBadRequest, "INVALID_PARAMETERS", "One or more of the provided attributes are not valid")
+		me.invalid = invalid
+		writeMxProjectsErr(w, r, me)
+		return
+	}
+	limit = min(max(limit, 1), 100) // "The default and maximum value is 100."
+	items := []mxV2ProjectItem{}
+	total := 0
+	s.store.read(func(st *state) {
+		apps := slices.Clone(st.Mendix.Apps)
+		slices.SortStableFunc(apps, func(a, b *mxApp) int { return a.Created.Compare(b.Created) })
+		for _, a := range apps {
+			if mxAccountOf(a.TechnicalContact).AccountID != account.AccountID || (!since.IsZero() && a.Created.Before(since)) {
+				continue
+			}
+			if total >= offset && len(items) < limit {
+				items = append(items, st.mxProjectItem(a))
+			}
+			total++
+		}
+	})
+	core.WriteJSON(w, http.StatusOK, map[string]any{
+		"page":  map[string]int{"totalElements": total, "offset": offset, "elements": len(items)},
+		"items": items,
+	})
+}
+
+// mxGetProject is GET /v2/projects/{project-id} (ProjectResponse); 404 for an unknown project.
+func (s *Mendix) mxGetProject(w http.ResponseWriter, r *http.Request) {
+	var out *mxV2Project
+	s.store.read(func(st *state) {
+		a := st.Mendix.app(r.PathValue("projectId"))
+		if a == nil {
+			return
+		}
+		item := st.mxProjectItem(a)
+		out = &mxV2Project{mxV2ProjectItem: item, CloudProvider: "Mendix", TechnicalContact: item.CreatedBy, Account: mxAccountOf(a.TechnicalContact)}
+	})
+	if out == nil {
+		writeMxProjectsErr(w, r, newMxErr(http.StatusNotFound, "NOT_FOUND", "Project "+r.PathValue("projectId")+" not found"))
+		return
+	}
+	core.WriteJSON(w, http.StatusOK, out)
 }
