@@ -42,6 +42,9 @@ var (
 const mendixBackupRestoreType = "appmigrate_mendix_backup_restore"
 
 // NewMendixBackupRestoreResource returns the appmigrate_mendix_backup_restore resource.
+// backupRestoreTimeouts are the step's timeouts and their defaults.
+var backupRestoreTimeouts = stepTimeouts{Create: 4 * time.Hour, Read: 5 * time.Minute}
+
 func NewMendixBackupRestoreResource() resource.Resource { return &mendixBackupRestoreResource{} }
 
 type mendixBackupRestoreResource struct{ configured }
@@ -111,7 +114,7 @@ func (r *mendixBackupRestoreResource) Schema(ctx context.Context, _ resource.Sch
 			"sha256":               computed("SHA-256 (hex) of the v3 archive, computed while it was read."),
 			"restored_bytes":       computedInt("Size of the archive v4 holds for the uploaded backup (Backups API v2 archive, downloaded back)."),
 			"restored_sha256":      computed("SHA-256 of that v4 archive; apply fails unless it equals `sha256`."),
-			"timeouts":             timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true}),
+			"timeouts":             backupRestoreTimeouts.attribute(ctx),
 		},
 	}
 }
@@ -188,7 +191,7 @@ func (r *mendixBackupRestoreResource) ModifyPlan(ctx context.Context, req resour
 		}
 	}
 	if plan.Mode.ValueString() == modeManual {
-		timeout, diags := plan.Timeouts.Create(ctx, mendixBackupCreate)
+		timeout, diags := plan.Timeouts.Create(ctx, backupRestoreTimeouts.Create)
 		resp.Diagnostics.Append(diags...)
 		resp.Diagnostics.Append(backupUploadGate(plan.SourceAppID.ValueString(), plan.SourceEnvironment.ValueString(), snapID,
 			plan.ProjectID.ValueString(), plan.EnvironmentID.ValueString()).planWarning(timeout))
@@ -241,7 +244,7 @@ func (r *mendixBackupRestoreResource) Create(ctx context.Context, req resource.C
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, mendixBackupCreate, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, backupRestoreTimeouts.Create, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -729,7 +732,7 @@ func (r *mendixBackupRestoreResource) Read(ctx context.Context, req resource.Rea
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, mendixDefaultRead, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, backupRestoreTimeouts.Read, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -810,7 +813,7 @@ func (r *mendixBackupRestoreResource) Update(ctx context.Context, req resource.U
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, mendixBackupCreate, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, backupRestoreTimeouts.Create, &resp.Diagnostics)
 	if !ok {
 		return
 	}

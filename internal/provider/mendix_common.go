@@ -91,14 +91,6 @@ func addMendixError(diags *diag.Diagnostics, summary string, err error) {
 	}
 }
 
-// Default timeouts of the Mendix steps. Backups and restores can take hours on large apps (§8.5).
-const (
-	mendixDefaultCreate = 30 * time.Minute
-	mendixDefaultRead   = 5 * time.Minute
-	mendixDefaultDelete = 10 * time.Minute
-	mendixBackupCreate  = 4 * time.Hour
-)
-
 // waitDeployJob polls a Deploy v2 job (package processing) to Completed.
 func (c *configured) waitDeployJob(ctx context.Context, client *mendix.Client, appID, jobID, what string) error {
 	_, err := transport.Poll(ctx, c.data.poll.options(what+" (Deploy v2 job "+jobID+")"), func(ctx context.Context) (transport.Status, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -36,6 +37,9 @@ var (
 const mendixDeploymentType = "appmigrate_mendix_environment_deployment"
 
 // NewMendixEnvironmentDeploymentResource returns the appmigrate_mendix_environment_deployment resource.
+// deploymentTimeouts are the step's timeouts and their defaults.
+var deploymentTimeouts = stepTimeouts{Create: 30 * time.Minute, Read: 5 * time.Minute}
+
 func NewMendixEnvironmentDeploymentResource() resource.Resource { return &mendixDeploymentResource{} }
 
 type mendixDeploymentResource struct{ configured }
@@ -90,7 +94,7 @@ func (r *mendixDeploymentResource) Schema(ctx context.Context, _ resource.Schema
 			"environment_id": computed("The environment's `EnvironmentId` (UUID)."),
 			"model_version":  computed("`ModelVersion` Deploy API v1 reports for the environment after the transport."),
 			"mendix_version": computed("`MendixVersion` (runtime) Deploy API v1 reports after the transport."),
-			"timeouts":       timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true}),
+			"timeouts":       deploymentTimeouts.attribute(ctx),
 		},
 	}
 }
@@ -159,7 +163,7 @@ func (r *mendixDeploymentResource) Create(ctx context.Context, req resource.Crea
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, mendixDefaultCreate, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, deploymentTimeouts.Create, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -214,7 +218,7 @@ func (r *mendixDeploymentResource) Read(ctx context.Context, req resource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, mendixDefaultRead, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, deploymentTimeouts.Read, &resp.Diagnostics)
 	if !ok {
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -46,6 +47,9 @@ const mendixSettingsType = "appmigrate_mendix_environment_settings"
 const privateSourceKey = "mendix_source_settings"
 
 // NewMendixEnvironmentSettingsResource returns the appmigrate_mendix_environment_settings resource.
+// settingsTimeouts are the step's timeouts and their defaults.
+var settingsTimeouts = stepTimeouts{Create: 30 * time.Minute, Read: 5 * time.Minute, Update: 30 * time.Minute}
+
 func NewMendixEnvironmentSettingsResource() resource.Resource { return &mendixSettingsResource{} }
 
 type mendixSettingsResource struct{ configured }
@@ -160,7 +164,7 @@ func (r *mendixSettingsResource) Schema(ctx context.Context, _ resource.SchemaRe
 				ElementType:         types.StringType,
 				Computed:            true,
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true}),
+			"timeouts": settingsTimeouts.attribute(ctx),
 		},
 	}
 }
@@ -406,7 +410,7 @@ func (r *mendixSettingsResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, mendixDefaultCreate, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, settingsTimeouts.Create, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -420,7 +424,7 @@ func (r *mendixSettingsResource) Update(ctx context.Context, req resource.Update
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Update, mendixDefaultCreate, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Update, settingsTimeouts.Update, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -617,7 +621,7 @@ func (r *mendixSettingsResource) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, mendixDefaultRead, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, settingsTimeouts.Read, &resp.Diagnostics)
 	if !ok {
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -36,6 +37,9 @@ var (
 const mendixStartType = "appmigrate_mendix_environment_start"
 
 // NewMendixEnvironmentStartResource returns the appmigrate_mendix_environment_start resource.
+// startTimeouts are the step's timeouts and their defaults.
+var startTimeouts = stepTimeouts{Create: 30 * time.Minute, Read: 5 * time.Minute, Update: 30 * time.Minute, Delete: 10 * time.Minute}
+
 func NewMendixEnvironmentStartResource() resource.Resource { return &mendixStartResource{} }
 
 type mendixStartResource struct{ configured }
@@ -107,7 +111,7 @@ func (r *mendixStartResource) Schema(ctx context.Context, _ resource.SchemaReque
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+			"timeouts": startTimeouts.attribute(ctx),
 		},
 	}
 }
@@ -168,7 +172,7 @@ func (r *mendixStartResource) Create(ctx context.Context, req resource.CreateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, mendixDefaultCreate, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, startTimeouts.Create, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -185,7 +189,7 @@ func (r *mendixStartResource) Update(ctx context.Context, req resource.UpdateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Update, mendixDefaultCreate, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Update, startTimeouts.Update, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -406,7 +410,7 @@ func (r *mendixStartResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, mendixDefaultRead, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, startTimeouts.Read, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -437,7 +441,7 @@ func (r *mendixStartResource) Delete(ctx context.Context, req resource.DeleteReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, mendixDefaultDelete, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, startTimeouts.Delete, &resp.Diagnostics)
 	if !ok {
 		return
 	}

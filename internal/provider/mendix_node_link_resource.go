@@ -43,6 +43,9 @@ const (
 )
 
 // NewMendixNodeLinkResource returns the appmigrate_mendix_node_link resource.
+// nodeLinkTimeouts are the step's timeouts and their defaults.
+var nodeLinkTimeouts = stepTimeouts{Create: 30 * time.Minute, Read: 5 * time.Minute, Update: 30 * time.Minute}
+
 func NewMendixNodeLinkResource() resource.Resource { return &mendixNodeLinkResource{} }
 
 type mendixNodeLinkResource struct{ configured }
@@ -130,7 +133,7 @@ func (r *mendixNodeLinkResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true}),
+			"timeouts": nodeLinkTimeouts.attribute(ctx),
 		},
 	}
 }
@@ -162,8 +165,6 @@ func nodeLinkGate(projectID, nodeID, subdomain string) manualGate {
 	}
 }
 
-const defaultNodeLinkTimeout = 30 * time.Minute
-
 // ModifyPlan checks the credentials at plan time and, in manual mode, says what to click.
 func (r *mendixNodeLinkResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || !r.ready() {
@@ -189,7 +190,7 @@ func (r *mendixNodeLinkResource) ModifyPlan(ctx context.Context, req resource.Mo
 		creating = !state.ProjectID.Equal(plan.ProjectID) || !state.NodeID.Equal(plan.NodeID)
 	}
 	if creating && plan.Mode.ValueString() == modeManual && !plan.ProjectID.IsUnknown() && !plan.NodeID.IsUnknown() {
-		timeout, diags := plan.Timeouts.Create(ctx, defaultNodeLinkTimeout)
+		timeout, diags := plan.Timeouts.Create(ctx, nodeLinkTimeouts.Create)
 		resp.Diagnostics.Append(diags...)
 		sub := ""
 		if !plan.Subdomain.IsUnknown() {
@@ -206,7 +207,7 @@ func (r *mendixNodeLinkResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, defaultNodeLinkTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, nodeLinkTimeouts.Create, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -365,7 +366,7 @@ func (r *mendixNodeLinkResource) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, mendixDefaultRead, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, nodeLinkTimeouts.Read, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -434,7 +435,7 @@ func (r *mendixNodeLinkResource) Update(ctx context.Context, req resource.Update
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Update, mendixDefaultCreate, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Update, nodeLinkTimeouts.Update, &resp.Diagnostics)
 	if !ok {
 		return
 	}

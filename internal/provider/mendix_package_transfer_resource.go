@@ -38,6 +38,9 @@ var (
 const mendixPackageTransferType = "appmigrate_mendix_package_transfer"
 
 // NewMendixPackageTransferResource returns the appmigrate_mendix_package_transfer resource.
+// packageTransferTimeouts are the step's timeouts and their defaults.
+var packageTransferTimeouts = stepTimeouts{Create: 30 * time.Minute, Read: 5 * time.Minute, Delete: 10 * time.Minute}
+
 func NewMendixPackageTransferResource() resource.Resource { return &mendixPackageTransferResource{} }
 
 type mendixPackageTransferResource struct{ configured }
@@ -114,7 +117,7 @@ func (r *mendixPackageTransferResource) Schema(ctx context.Context, _ resource.S
 				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 			},
 			"sha256":   computed("SHA-256 (hex) of the package, computed in flight and verified by downloading the package back from v4."),
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
+			"timeouts": packageTransferTimeouts.attribute(ctx),
 		},
 	}
 }
@@ -204,7 +207,7 @@ func (r *mendixPackageTransferResource) Create(ctx context.Context, req resource
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, mendixDefaultCreate, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, packageTransferTimeouts.Create, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -483,7 +486,7 @@ func (r *mendixPackageTransferResource) Read(ctx context.Context, req resource.R
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, mendixDefaultRead, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, packageTransferTimeouts.Read, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -536,7 +539,7 @@ func (r *mendixPackageTransferResource) Update(ctx context.Context, req resource
 		return
 	}
 	state.Timeouts = plan.Timeouts
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, mendixDefaultCreate, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, packageTransferTimeouts.Create, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -559,7 +562,7 @@ func (r *mendixPackageTransferResource) Delete(ctx context.Context, req resource
 				"If you remove the step for good, delete that package in the portal.", state.FileName.ValueString(), state.AppID.ValueString(), state.PackageID.ValueString()))
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, mendixDefaultDelete, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, packageTransferTimeouts.Delete, &resp.Diagnostics)
 	if !ok {
 		return
 	}

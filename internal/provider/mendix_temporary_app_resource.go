@@ -46,6 +46,9 @@ const mendixTemporaryAppType = "appmigrate_mendix_temporary_app"
 const jobIDPrefix = "job:"
 
 // NewMendixTemporaryAppResource returns the appmigrate_mendix_temporary_app resource.
+// temporaryAppTimeouts are the step's timeouts and their defaults.
+var temporaryAppTimeouts = stepTimeouts{Create: 30 * time.Minute, Read: 5 * time.Minute, Delete: 10 * time.Minute}
+
 func NewMendixTemporaryAppResource() resource.Resource { return &mendixTemporaryAppResource{} }
 
 type mendixTemporaryAppResource struct{ configured }
@@ -117,7 +120,7 @@ func (r *mendixTemporaryAppResource) Schema(ctx context.Context, _ resource.Sche
 				Computed:      true,
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
+			"timeouts": temporaryAppTimeouts.attribute(ctx),
 		},
 	}
 }
@@ -198,7 +201,7 @@ func (r *mendixTemporaryAppResource) Create(ctx context.Context, req resource.Cr
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, mendixDefaultCreate, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, temporaryAppTimeouts.Create, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -222,7 +225,7 @@ func (r *mendixTemporaryAppResource) Update(ctx context.Context, req resource.Up
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, mendixDefaultCreate, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, temporaryAppTimeouts.Create, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -449,7 +452,7 @@ func (r *mendixTemporaryAppResource) Read(ctx context.Context, req resource.Read
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, mendixDefaultRead, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, temporaryAppTimeouts.Read, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -555,7 +558,7 @@ func (r *mendixTemporaryAppResource) Delete(ctx context.Context, req resource.De
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, mendixDefaultDelete, &resp.Diagnostics)
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, temporaryAppTimeouts.Delete, &resp.Diagnostics)
 	if !ok {
 		return
 	}
