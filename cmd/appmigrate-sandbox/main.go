@@ -4,6 +4,7 @@
 //	appmigrate-sandbox --data-dir ./sandbox-data
 //	appmigrate-sandbox --ephemeral --fault-5xx 0.05 --fault-seed 7
 //	appmigrate-sandbox --ephemeral --fault-profile moderate --fault-seed 7 --fault-drop 0.01
+//	appmigrate-sandbox --ephemeral --documented-only
 //
 // It prints the listening URL and a provider block to paste into a configuration, and stops
 // cleanly on SIGINT or SIGTERM.
@@ -53,6 +54,7 @@ type config struct {
 	urlsFile    string
 	envFile     string
 	quiet       bool
+	docOnly     bool
 	printFix    bool
 }
 
@@ -95,6 +97,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.urlsFile, "urls-file", "", "write the endpoint URLs as JSON to this `file` once listening (for scripts)")
 	fs.StringVar(&c.envFile, "env-file", "", "write `file` with shell exports of the APPMIGRATE_*_URL variables once listening (source it before terraform)")
 	fs.BoolVar(&c.printFix, "print-default-fixture", false, "print the embedded fixture (a starting point for your own --fixture) and exit")
+	fs.BoolVar(&c.docOnly, "documented-only", false, "refuse every vendor call that is not tagged DOCUMENTED or SDK (403: \"not a documented call (tag X): refused in documented-only mode\"); GET /_sandbox/routes lists the tags, GET /_sandbox/refused what was refused")
 	fs.BoolVar(&c.quiet, "quiet", false, "do not log requests (the listening URL and provider block are still printed)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage of appmigrate-sandbox:\n")
@@ -196,7 +199,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 
-	opts := sandbox.Options{DataDir: c.dataDir, JobDuration: c.jobDuration, Faults: c.faults}
+	opts := sandbox.Options{DataDir: c.dataDir, JobDuration: c.jobDuration, Faults: c.faults, DocumentedOnly: c.docOnly}
 	if c.jobDuration <= 0 {
 		opts.JobDuration = -1 // the library's spelling of "instant"
 	}
@@ -250,6 +253,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	fmt.Fprintf(stdout, "appmigrate-sandbox listening on %s (data: %s)\n", s.URL(), opts.DataDir)
+	if c.docOnly {
+		fmt.Fprintln(stdout, "documented-only: INFERRED and MODELED vendor calls are refused (GET /_sandbox/refused lists them)")
+	}
 	fmt.Fprint(stdout, eps.ProviderBlock())
 
 	<-ctx.Done()

@@ -152,7 +152,7 @@ func TestRun_ServesPrintsTheProviderBlockAndStopsCleanly(t *testing.T) {
 	if !strings.Contains(stderr.String(), "POST /backendless/console/console/home/login -> 200") {
 		t.Errorf("request log missing: %s", stderr.String())
 	}
-	if _, err := os.Stat(filepath.Join(dir, "state.json")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "state.db")); err != nil {
 		t.Errorf("no state in the data dir: %v", err)
 	}
 }
@@ -235,5 +235,73 @@ func TestHelp_ListsEveryFaultFlagAndTheProfiles(t *testing.T) {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("--help lacks %q", want)
 		}
+	}
+}
+
+func TestRun_DocumentedOnlyRefusesAModeledCallAndServesADocumentedOne(t *testing.T) {
+	urls := filepath.Join(t.TempDir(), "urls.json")
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"--ephemeral", "--documented-only", "--quiet", "--urls-file", urls}, &stdout, &stderr)
+	}()
+	var eps sandbox.Endpoints
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		raw, err := os.ReadFile(urls)
+		if err == nil && json.Unmarshal(raw, &eps) == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no urls file; stderr %s", stderr.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	// The console login is SDK: served.
+	resp, err := http.Post(eps.BackendlessConsoleURL+"/console/home/login", "application/json", strings.NewReader(`{"login":"dev@example.com","password":"sandbox-password"}`))
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("login: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	// The 3.x archive request is MODELED: refused in the host's error style.
+	req, _ := http.NewRequest("POST", eps.BackendlessLegacyURL+"/v1/migration-to-4/archive", nil)
+	req.Header.Set("application-id", "A1B2C3D4-0000-4000-8000-000000000301")
+	req.Header.Set("secret-key", "LEGACY-REST-SECRET-crm")
+	req.Header.Set("application-type", "REST")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct {
+		Code    int    `json:"code"`
+		Message string `json:"message"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body.Message, "not a documented call (tag MODELED): refused in documented-only mode") {
+		t.Fatalf("archive request: %d %+v", resp.StatusCode, body)
+	}
+	base := strings.TrimSuffix(eps.BackendlessConsoleURL, "/backendless/console")
+	resp, err = http.Get(base + "/_sandbox/refused")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refused struct {
+		DocumentedOnly bool `json:"documented_only"`
+		Count          int  `json:"count"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&refused)
+	resp.Body.Close()
+	if !refused.DocumentedOnly || refused.Count != 1 {
+		t.Fatalf("refused %+v", refused)
+	}
+	if !strings.Contains(stdout.String(), "documented-only: INFERRED and MODELED vendor calls are refused") {
+		t.Errorf("stdout does not say the mode:\n%s", stdout.String())
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Fatalf("exit %d; stderr %s", code, stderr.String())
 	}
 }

@@ -49,7 +49,7 @@ func TestControl_BackendlessAppsMirrorTheHelpers(t *testing.T) {
 	}
 
 	// The developer sees the app created "in the web console".
-	key := login(t, srv, devLogin)
+	key := login(t, srv)
 	_, body = call(t, "GET", consoleURL(srv.URL, "/console/applications"), key, nil)
 	if !strings.Contains(string(body), created.ID) {
 		t.Fatalf("console list %s", body)
@@ -99,22 +99,22 @@ func TestControl_ScriptedFaultsAndRequestCountsOverHTTP(t *testing.T) {
 
 func TestControl_JobsAndSessions(t *testing.T) {
 	s, srv := newTestSandbox(t, Options{})
-	j, err := s.jobs.submit("test.echo", echoParams{Message: "x"})
+	id, err := s.PressCreateMigrationArchive(crmID, "v1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	waitIdle(t, s)
 	_, body := call(t, "GET", srv.URL+"/_sandbox/jobs", "", nil)
-	if jobs := decode[[]Job](t, body); len(jobs) != 1 || jobs[0].ID != j.ID || jobs[0].State != JobCompleted {
+	if jobs := decode[[]Job](t, body); len(jobs) != 1 || jobs[0].ID != id || jobs[0].State != JobCompleted {
 		t.Fatalf("jobs %s", body)
 	}
-	if resp, _ := call(t, "GET", srv.URL+"/_sandbox/jobs/"+j.ID, "", nil); resp.StatusCode != http.StatusOK {
+	if resp, _ := call(t, "GET", srv.URL+"/_sandbox/jobs/"+id, "", nil); resp.StatusCode != http.StatusOK {
 		t.Fatalf("job: %d", resp.StatusCode)
 	}
 	if resp, _ := call(t, "GET", srv.URL+"/_sandbox/jobs/nope", "", nil); resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("missing job: %d", resp.StatusCode)
 	}
-	key := login(t, srv, devLogin)
+	key := login(t, srv)
 	call(t, "DELETE", srv.URL+"/_sandbox/backendless/sessions", "", nil)
 	if resp, _ := call(t, "GET", consoleURL(srv.URL, "/console/applications"), key, nil); resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("after expiring sessions: %d", resp.StatusCode)
@@ -124,8 +124,8 @@ func TestControl_JobsAndSessions(t *testing.T) {
 func TestLog_OneLinePerRequestWithoutSecrets(t *testing.T) {
 	var logs logSink
 	s, srv := newTestSandbox(t, Options{Logf: logs.logf, Faults: FaultOptions{SlowDelay: time.Millisecond}})
-	key := login(t, srv, devLogin)
-	app := mustCreate(t, s, devLogin, "logged", "US")
+	key := login(t, srv)
+	app := mustCreate(t, s, "logged")
 	call(t, "GET", consoleURL(srv.URL, "/"+app.ID+"/console/appsettings"), key, nil)
 	call(t, "GET", consoleURL(srv.URL, "/"+app.ID+"/console/"+key+"/files/download/x.log"), key, nil)
 	call(t, "GET", srv.URL+"/backendless/api/"+app.ID+"/"+app.RESTAPIKey+"/files/a.zip?action=exists&user-token="+key, "", nil)

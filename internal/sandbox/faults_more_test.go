@@ -43,7 +43,7 @@ func appsNamed(s *Sandbox, name string) int {
 
 func TestDuplicateFault_CreateRunsTwiceAndTheClientSeesTheSecondAnswer(t *testing.T) {
 	s, srv := newTestSandbox(t, Options{})
-	key := login(t, srv, devLogin)
+	key := login(t, srv)
 	s.ScriptFault("POST", "/console/applications", FaultDuplicate, 1)
 
 	status, body, err := createApp(t, srv.URL, key, "twice")
@@ -67,7 +67,7 @@ func TestDuplicateFault_CreateRunsTwiceAndTheClientSeesTheSecondAnswer(t *testin
 func TestDuplicateFault_ReplaysALargeBodyFromATemporaryFileAndRemovesIt(t *testing.T) {
 	dir := t.TempDir()
 	s, srv := newTestSandbox(t, Options{DataDir: dir})
-	app := mustCreate(t, s, devLogin, "target", "US")
+	app := mustCreate(t, s, "target")
 	s.ScriptFault("POST", "/"+app.ID+"/", FaultDuplicate, 1)
 
 	content := bytes.Repeat([]byte("0123456789abcdef"), 256<<10) // 4 MiB: above the in-memory limit
@@ -95,7 +95,7 @@ func TestDuplicateFault_ReplaysALargeBodyFromATemporaryFileAndRemovesIt(t *testi
 
 func TestDuplicateFault_ScriptWithoutAMethodMatchesPOSTsOnly(t *testing.T) {
 	s, srv := newTestSandbox(t, Options{})
-	key := login(t, srv, devLogin)
+	key := login(t, srv)
 	s.ScriptFault("", "/console/applications", FaultDuplicate, 1)
 
 	if resp, _ := call(t, "GET", consoleURL(srv.URL, "/console/applications"), key, nil); resp.StatusCode != http.StatusOK {
@@ -111,7 +111,7 @@ func TestDuplicateFault_ScriptWithoutAMethodMatchesPOSTsOnly(t *testing.T) {
 
 func TestRandomFaults_DuplicateRateAppliesToPOSTsOnly(t *testing.T) {
 	s, srv := newTestSandbox(t, Options{Faults: FaultOptions{Seed: 1, RateDuplicate: 1}})
-	key := login(t, srv, devLogin) // a POST: delivered twice, two sessions, the second answer
+	key := login(t, srv) // a POST: delivered twice, two sessions, the second answer
 	for range 3 {
 		if resp, _ := call(t, "GET", consoleURL(srv.URL, "/console/applications"), key, nil); resp.StatusCode != http.StatusOK {
 			t.Fatalf("GET: %d", resp.StatusCode)
@@ -126,17 +126,17 @@ func TestRandomFaults_DuplicateRateAppliesToPOSTsOnly(t *testing.T) {
 }
 
 func TestFiveXXAfterFault_TheCreateHappensAndTheClientSeesTheError(t *testing.T) {
-	for _, f := range []Fault{Fault500After, Fault502After, Fault503After} {
+	for f, want := range map[Fault]int{Fault500After: 500, Fault502After: 502, Fault503After: 503} {
 		t.Run(f.String(), func(t *testing.T) {
 			s, srv := newTestSandbox(t, Options{})
-			key := login(t, srv, devLogin)
+			key := login(t, srv)
 			s.ScriptFault("POST", "/console/applications", f, 1)
 			status, body, err := createApp(t, srv.URL, key, "done-anyway")
 			if err != nil {
 				t.Fatal(err)
 			}
-			if status != f.status() || decode[bkErrorBody](t, body).Code != f.status() {
-				t.Fatalf("client saw %d %s, want %d in the vendor's error shape", status, body, f.status())
+			if status != want || decode[bkErrorBody](t, body).Code != want {
+				t.Fatalf("client saw %d %s, want %d in the vendor's error shape", status, body, want)
 			}
 			if n := appsNamed(s, "done-anyway"); n != 1 {
 				t.Fatalf("%d apps: the handler should have run once", n)
@@ -147,7 +147,7 @@ func TestFiveXXAfterFault_TheCreateHappensAndTheClientSeesTheError(t *testing.T)
 
 func TestDropAnswerFault_TheCreateHappensAndTheClientGetsNoByte(t *testing.T) {
 	s, srv := newTestSandbox(t, Options{})
-	key := login(t, srv, devLogin)
+	key := login(t, srv)
 	s.ScriptFault("POST", "/console/applications", FaultDropAnswer, 1)
 	status, _, err := createApp(t, srv.URL, key, "unheard")
 	if err == nil {
@@ -160,7 +160,7 @@ func TestDropAnswerFault_TheCreateHappensAndTheClientGetsNoByte(t *testing.T) {
 
 func TestResetRequestFault_CutsASmallJSONBodyAndTheHandlerNeverRuns(t *testing.T) {
 	s, srv := newTestSandbox(t, Options{})
-	key := login(t, srv, devLogin)
+	key := login(t, srv)
 	s.ScriptFault("POST", "/console/applications", FaultResetRequest, 1)
 	if status, _, err := createApp(t, srv.URL, key, "cut"); err == nil {
 		t.Fatalf("answered %d", status)
@@ -172,9 +172,9 @@ func TestResetRequestFault_CutsASmallJSONBodyAndTheHandlerNeverRuns(t *testing.T
 
 func TestResetResponseFault_CutsTheAnswerAfterItsHeaders(t *testing.T) {
 	s, srv := newTestSandbox(t, Options{})
-	key := login(t, srv, devLogin)
+	key := login(t, srv)
 	s.ScriptFault("GET", "/console/applications", FaultResetResponse, 1)
-	mustCreate(t, s, devLogin, "listed", "US")
+	mustCreate(t, s, "listed")
 	req, _ := http.NewRequest("GET", consoleURL(srv.URL, "/console/applications"), nil)
 	req.Header.Set("auth-key", key)
 	resp, err := http.DefaultClient.Do(req)
@@ -194,7 +194,7 @@ func TestResetResponseFault_CutsTheAnswerAfterItsHeaders(t *testing.T) {
 func TestRandomResets_CutRequestBodiesAndAnswersAtEvenOddsDeterministically(t *testing.T) {
 	run := func() int {
 		s, srv := newTestSandbox(t, Options{Faults: FaultOptions{Seed: 9, RateReset: 1}})
-		app := mustCreate(t, s, devLogin, "target", "US")
+		app := mustCreate(t, s, "target")
 		for i := range 20 {
 			body, ctype := multipartBody("file", "f.txt", strings.NewReader("small upload"))
 			req, _ := http.NewRequest("POST", apiURL(srv, app, "/files/f"+string(rune('a'+i))+".txt"), body)
@@ -222,7 +222,7 @@ func TestRandomResets_CutRequestBodiesAndAnswersAtEvenOddsDeterministically(t *t
 
 func TestTrickleFault_SendsTheHeadersThenTheBodyByteByByte(t *testing.T) {
 	s, srv := newTestSandbox(t, Options{Faults: FaultOptions{TrickleInterval: time.Hour}})
-	key := login(t, srv, devLogin)
+	key := login(t, srv)
 	s.ScriptFault("GET", "/console/home/myaccount", FaultTrickle, 1)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
@@ -249,7 +249,7 @@ func TestTrickleFault_SendsTheHeadersThenTheBodyByteByByte(t *testing.T) {
 
 func TestTrickleFault_TheTrickledBodyIsTheWholeAnswer(t *testing.T) {
 	s, srv := newTestSandbox(t, Options{Faults: FaultOptions{TrickleInterval: time.Millisecond, TrickleBytes: 8}})
-	key := login(t, srv, devLogin)
+	key := login(t, srv)
 	_, plain := call(t, "GET", consoleURL(srv.URL, "/console/home/myaccount"), key, nil)
 	s.ScriptFault("GET", "/console/home/myaccount", FaultTrickle, 1)
 	resp, trickled := call(t, "GET", consoleURL(srv.URL, "/console/home/myaccount"), key, nil)
@@ -263,7 +263,7 @@ func TestTrickleFault_TheTrickledBodyIsTheWholeAnswer(t *testing.T) {
 
 func TestStallFault_ReadsTheRequestAndNeverAnswers(t *testing.T) {
 	s, srv := newTestSandbox(t, Options{})
-	key := login(t, srv, devLogin)
+	key := login(t, srv)
 	s.ScriptFault("POST", "/console/applications", FaultStall, 1)
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
@@ -333,44 +333,6 @@ func TestRandomFaults_AScriptedFaultDoesNotShiftTheRandomOnes(t *testing.T) {
 	}
 }
 
-func TestFaultProfiles_DoubleIsTwiceModerate(t *testing.T) {
-	m, err := FaultProfile("moderate")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := FaultProfile("Double")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	if err := d.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	if m.Rate5xx != 0.10 || m.Rate429 != 0.05 || m.RateReset != 0.05 || m.RateTrickle != 0.02 || m.RateDuplicate != 0.05 || m.RetryAfter != time.Second {
-		t.Fatalf("moderate %+v", m)
-	}
-	for _, st := range m.Statuses5xx {
-		if st == 500 {
-			t.Fatalf("moderate answers 500: %v", m.Statuses5xx)
-		}
-	}
-	mr, dr := m.rates(), d.rates()
-	for i := range mr {
-		if dr[i].v != 2*mr[i].v {
-			t.Errorf("%s: double %v, moderate %v", mr[i].name, dr[i].v, mr[i].v)
-		}
-	}
-	// A JSON answer of a few hundred bytes trickles in well under 20 s.
-	if worst := time.Duration(m.TrickleBytes) * m.TrickleInterval; worst > 25*time.Second || worst <= 0 {
-		t.Errorf("a trickled answer takes up to %v", worst)
-	}
-	if _, err := FaultProfile("apocalypse"); err == nil || !strings.Contains(err.Error(), "moderate") {
-		t.Fatalf("unknown profile: %v", err)
-	}
-}
-
 func TestFaultOptions_RejectNewRatesThatCannotBeMeant(t *testing.T) {
 	for _, f := range []FaultOptions{
 		{RateStall: 1.2}, {RateDrop: -0.1}, {RateDuplicate: 0.6, Rate5xxAfter: 0.6},
@@ -405,7 +367,7 @@ func TestFaults_StallNeverTouchesTheControlSurface(t *testing.T) {
 func TestDuplicateFault_LeavesNoSpoolFileAfterAClientBreaksOff(t *testing.T) {
 	dir := t.TempDir()
 	s, srv := newTestSandbox(t, Options{DataDir: dir})
-	app := mustCreate(t, s, devLogin, "target", "US")
+	app := mustCreate(t, s, "target")
 	s.ScriptFault("POST", "/"+app.ID+"/", FaultDuplicate, 1)
 	req, _ := http.NewRequest("POST", apiURL(srv, app, "/files/x.bin"), io.MultiReader(bytes.NewReader(bytes.Repeat([]byte("y"), 2<<20)), &cutReader{n: 0}))
 	req.Header.Set("Content-Type", "application/octet-stream")

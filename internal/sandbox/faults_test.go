@@ -21,7 +21,7 @@ func TestScriptedFault_503ThenSuccess(t *testing.T) {
 	if e := decode[bkErrorBody](t, body); e.Code != 503 || e.Message == "" {
 		t.Errorf("fault body %s, want Backendless {code, message}", body)
 	}
-	login(t, srv, devLogin) // the second attempt goes through
+	login(t, srv) // the second attempt goes through
 
 	if n := s.Requests("POST", "/console/home/login"); n != 2 {
 		t.Errorf("Requests = %d, want 2", n)
@@ -39,7 +39,7 @@ func TestScriptedFault_503ThenSuccess(t *testing.T) {
 
 func TestScriptedFault_MatchesMethodAndPrefixOnly(t *testing.T) {
 	s, srv := newTestSandbox(t, Options{})
-	key := login(t, srv, devLogin)
+	key := login(t, srv)
 	s.ScriptFault("POST", "/console/applications", Fault500, 2)
 
 	if resp, _ := call(t, "GET", consoleURL(srv.URL, "/console/applications"), key, nil); resp.StatusCode != http.StatusOK {
@@ -153,7 +153,7 @@ func TestFaultOptions_RejectRatesThatCannotBeMeant(t *testing.T) {
 
 func TestResetFault_BreaksTheClientsReadOfTheAnswer(t *testing.T) {
 	s, srv := newTestSandbox(t, Options{})
-	key := login(t, srv, devLogin)
+	key := login(t, srv)
 	s.ScriptFault("GET", "/console/applications", FaultReset, 1)
 
 	req, _ := http.NewRequest("GET", consoleURL(srv.URL, "/console/applications"), nil)
@@ -173,7 +173,7 @@ func TestResetFault_BreaksTheClientsReadOfTheAnswer(t *testing.T) {
 
 func TestResetFault_OnACreateAnswerLeavesTheAppCreated(t *testing.T) {
 	s, srv := newTestSandbox(t, Options{})
-	key := login(t, srv, devLogin)
+	key := login(t, srv)
 	s.ScriptFault("POST", "/console/applications", FaultResetResponse, 1)
 
 	req, _ := http.NewRequest("POST", consoleURL(srv.URL, "/console/applications"), strings.NewReader(`{"appName":"lost-answer"}`))
@@ -194,7 +194,7 @@ func TestResetFault_OnACreateAnswerLeavesTheAppCreated(t *testing.T) {
 
 func TestResetFault_OnAnUploadCutsTheRequestBody(t *testing.T) {
 	s, srv := newTestSandbox(t, Options{})
-	key := login(t, srv, devLogin)
+	key := login(t, srv)
 	s.ScriptFault("", "/", FaultReset, 2)
 
 	// An upload-sized body: the reset hits the request.
@@ -224,7 +224,7 @@ func TestResetFault_OnAnUploadCutsTheRequestBody(t *testing.T) {
 func TestSlowFault_ServesTheAnswerLate(t *testing.T) {
 	s, srv := newTestSandbox(t, Options{Faults: FaultOptions{SlowDelay: 5 * time.Millisecond}})
 	s.ScriptFault("POST", "/console/home/login", FaultSlow, 1)
-	login(t, srv, devLogin)
+	login(t, srv)
 	if s.Faulted("POST", "/console/home/login") != 1 {
 		t.Fatal("the slow fault did not fire")
 	}
@@ -290,5 +290,5 @@ func TestFaults_ClientGivingUpDuringASlowFaultIsHarmless(t *testing.T) {
 		resp.Body.Close()
 		t.Fatal("slow fault answered within the client's deadline")
 	}
-	login(t, srv, devLogin)
+	login(t, srv)
 }

@@ -60,7 +60,7 @@ func receive(t *testing.T, c <-chan result) result {
 
 func TestHoldBefore_NothingHappensUntilReleased(t *testing.T) {
 	s, srv := newTestSandbox(t, Options{})
-	key := login(t, srv, devLogin)
+	key := login(t, srv)
 	if err := s.Hold(HoldRule{Method: "post", PathPrefix: "/console/applications", When: HoldBefore}); err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func TestHoldBefore_NothingHappensUntilReleased(t *testing.T) {
 
 func TestHoldAfter_TheCreateHappensAndTheAnswerWaits(t *testing.T) {
 	s, srv := newTestSandbox(t, Options{})
-	key := login(t, srv, devLogin)
+	key := login(t, srv)
 	if err := s.Hold(HoldRule{Method: "POST", PathPrefix: "/console/applications", When: HoldAfter}); err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestHoldAfter_TheCreateHappensAndTheAnswerWaits(t *testing.T) {
 
 func TestHoldBefore_AClientHangingUpEndsTheHoldAndNothingHappens(t *testing.T) {
 	s, srv := newTestSandbox(t, Options{})
-	key := login(t, srv, devLogin)
+	key := login(t, srv)
 	if err := s.Hold(HoldRule{PathPrefix: "/console/applications", When: HoldBefore}); err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func TestHoldBefore_AClientHangingUpEndsTheHoldAndNothingHappens(t *testing.T) {
 
 func TestHoldAfter_AClientHangingUpLeavesTheSideEffect(t *testing.T) {
 	s, srv := newTestSandbox(t, Options{})
-	key := login(t, srv, devLogin)
+	key := login(t, srv)
 	if err := s.Hold(HoldRule{PathPrefix: "/console/applications", When: HoldAfter}); err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestHoldAfter_AClientHangingUpLeavesTheSideEffect(t *testing.T) {
 
 func TestHold_CatchesCountMatchingRequestsAndReleaseDropsPendingRules(t *testing.T) {
 	s, srv := newTestSandbox(t, Options{})
-	key := login(t, srv, devLogin)
+	key := login(t, srv)
 	if err := s.Hold(HoldRule{Method: "POST", PathPrefix: "/console/applications", Count: 2}); err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +178,7 @@ func TestHold_CatchesCountMatchingRequestsAndReleaseDropsPendingRules(t *testing
 
 func TestHoldBefore_AnUploadIsReadWholeAndServedAfterRelease(t *testing.T) {
 	s, srv := newTestSandbox(t, Options{})
-	app := mustCreate(t, s, devLogin, "target", "US")
+	app := mustCreate(t, s, "target")
 	if err := s.Hold(HoldRule{Method: "POST", PathPrefix: "/" + app.ID + "/"}); err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +263,7 @@ func TestHold_RefusesRulesThatCannotBeMeant(t *testing.T) {
 
 func TestControl_HoldsOverHTTP(t *testing.T) {
 	s, srv := newTestSandbox(t, Options{})
-	key := login(t, srv, devLogin)
+	key := login(t, srv)
 	resp, body := call(t, "POST", srv.URL+"/_sandbox/holds", "", map[string]any{"method": "post", "path_prefix": "/console/applications", "when": "after"})
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("hold: %d %s", resp.StatusCode, body)

@@ -1,15 +1,13 @@
 package sandbox
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"net"
-	"net/http"
-	"slices"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/sandbox/backendless"
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/sandbox/core"
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/sandbox/mendix"
 )
 
 // Options configures a Sandbox.
@@ -21,179 +19,68 @@ type Options struct {
 	JobDuration time.Duration
 	Faults      FaultOptions
 	Logf        func(format string, args ...any) // optional request log (never prints secrets)
+	// DocumentedOnly refuses every vendor call whose route is not tagged DOCUMENTED or SDK
+	// (403 in the host's error style, "not a documented call (tag X): refused in
+	// documented-only mode", counted by Refused); /_sandbox/ routes are never refused. A run
+	// that completes this way needs nothing but the vendors' documented APIs.
+	DocumentedOnly bool
 }
 
-// Errors the in-process helpers wrap, so tests and the control surface can tell cases apart
-// with errors.Is.
-var (
-	ErrNotFound = errors.New("not found")
-	ErrConflict = errors.New("already exists")
-	ErrInvalid  = errors.New("invalid")
-)
-
-// Sandbox is a running emulator.
+// Sandbox is a running emulator: the core with both vendors attached. The methods of the core
+// (Start, Close, faults, holds, jobs, blobs) and of each vendor (what a person does in the
+// Backendless consoles or the Mendix Portal) are promoted, so a test calls them on the Sandbox.
 type Sandbox struct {
-	opts    Options
-	store   *store
-	jobs    *jobRunner
-	faults  *faultInjector
-	holds   *holdSet
-	handler http.Handler
-
-	// reqCtx is the base context of served requests; Close cancels it so slow faults and
-	// other waits end instead of holding Shutdown up.
-	reqCtx    context.Context
-	reqCancel context.CancelFunc
-
-	mu     sync.Mutex
-	srv    *http.Server
-	ln     net.Listener
-	url    string
-	served chan struct{} // closed when Serve returns
-	closed bool
+	*core.Core
+	*backendless.Backendless
+	*mendix.Mendix
 }
 
 // New loads (or seeds) state from opts.DataDir and returns a sandbox that is not yet listening.
 // Jobs a previous sandbox left unfinished on the same DataDir resume at once.
 func New(opts Options) (*Sandbox, error) {
-	if opts.DataDir == "" {
-		return nil, errors.New("sandbox: Options.DataDir is required (state lives there)")
-	}
-	raw := opts.Fixture
-	if raw == nil {
-		raw = defaultFixture
-	}
-	// Parse even when the directory already has state, so a broken fixture file fails loudly
-	// instead of being silently ignored until the day the directory is wiped.
-	fx, err := parseFixture(raw)
+	bk, mx := backendless.New(), mendix.New()
+	c, err := core.New(core.Options{
+		DataDir: opts.DataDir, Fixture: opts.Fixture, JobDuration: opts.JobDuration,
+		Faults: opts.Faults, Logf: opts.Logf, DocumentedOnly: opts.DocumentedOnly,
+		Endpoints: func(base string) any { return EndpointsAt(base) },
+	}, bk, mx)
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case opts.JobDuration == 0:
-		opts.JobDuration = defaultJobDuration
-	case opts.JobDuration < 0:
-		opts.JobDuration = 0
-	}
-	if err := validateFaultOptions(&opts.Faults); err != nil {
-		return nil, err
-	}
-	s := &Sandbox{opts: opts, faults: newFaultInjector(opts.Faults), holds: newHoldSet()}
-	seeded := false
-	s.store, err = openStore(opts.DataDir, func() (*state, error) {
-		seeded = true
-		return seedState(fx)
+	return &Sandbox{Core: c, Backendless: bk, Mendix: mx}, nil
+}
+
+// DefaultFixture returns the embedded fixture JSON, both vendors' default sections (a copy:
+// callers may edit it).
+func DefaultFixture() []byte {
+	return core.AssembleFixture(
+		core.FixturePart{Name: "backendless", Body: backendless.DefaultFixture()},
+		core.FixturePart{Name: "mendix", Body: mendix.DefaultFixture()},
+	)
+}
+
+// Inventory counts what exists on each platform, per kind of object a runbook creates, with
+// the rows and bytes that landed, so a chaos run or a test can say "exactly one app, one
+// uploaded archive, one completed import, nothing lost" without knowing the sandbox's state
+// layout. Everything is counted as it is now: deleted objects are gone from it, jobs stay.
+type Inventory struct {
+	Backendless BackendlessInventory `json:"backendless"`
+	Mendix      MendixInventory      `json:"mendix"`
+	// Jobs counts every asynchronous job by kind and state.
+	Jobs map[string]map[JobState]int `json:"jobs"`
+}
+
+// Inventory counts the objects of both platforms now (GET /_sandbox/inventory), in one read.
+func (s *Sandbox) Inventory() Inventory {
+	var inv Inventory
+	s.Read(func(tx *core.Tx) {
+		inv = Inventory{
+			Backendless: s.Backendless.InventoryIn(tx),
+			Mendix:      s.Mendix.InventoryIn(tx),
+			Jobs:        core.JobsByKind(tx),
+		}
 	})
-	if err != nil {
-		return nil, err
-	}
-	if !seeded && opts.Fixture != nil {
-		s.logf("sandbox: data dir %s already holds state; the fixture was checked but not applied", opts.DataDir)
-	}
-	s.reqCtx, s.reqCancel = context.WithCancel(context.Background())
-	s.jobs = newJobRunner(s, opts.JobDuration)
-	s.handler = s.buildHandler()
-	if err := s.jobs.resumeAll(); err != nil {
-		s.jobs.stop()
-		return nil, err
-	}
-	return s, nil
-}
-
-// Handler serves every vendor surface and /_sandbox/ control routes. Use it with your own
-// server (httptest.NewServer) instead of Start; EndpointsAt then gives the provider URLs.
-func (s *Sandbox) Handler() http.Handler { return s.handler }
-
-// Start listens on addr (e.g. "127.0.0.1:0") and serves in the background. Only loopback
-// addresses are accepted: /_sandbox/ has no authentication.
-func (s *Sandbox) Start(addr string) error {
-	if err := CheckLoopback(addr); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return errClosing
-	}
-	if s.srv != nil {
-		return errors.New("sandbox: already started")
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("sandbox: listen on %s: %w", addr, err)
-	}
-	s.ln = ln
-	s.url = "http://" + ln.Addr().String()
-	s.srv = &http.Server{
-		Handler:           s.handler,
-		ReadHeaderTimeout: 30 * time.Second,
-		BaseContext:       func(net.Listener) context.Context { return s.reqCtx },
-	}
-	s.served = make(chan struct{})
-	go func(srv *http.Server, done chan struct{}) {
-		defer close(done)
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			s.logf("sandbox: serve: %v", err)
-		}
-	}(s.srv, s.served)
-	return nil
-}
-
-// URL is the listener's base URL, e.g. http://127.0.0.1:41234 (after Start; "" before).
-func (s *Sandbox) URL() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.url
-}
-
-// Close stops the listener, waits for jobs to checkpoint, and flushes state. Unfinished jobs
-// stay recorded and resume in the next sandbox on the same DataDir. Close is idempotent.
-func (s *Sandbox) Close() error {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return nil
-	}
-	s.closed = true
-	srv, served := s.srv, s.served
-	s.mu.Unlock()
-
-	var errs []error
-	// Cancel request contexts first: a request held by a slow fault, a stall or a hold would
-	// otherwise keep Shutdown waiting.
-	s.reqCancel()
-	if srv != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		if err := srv.Shutdown(ctx); err != nil {
-			_ = srv.Close()
-		}
-		cancel()
-		<-served
-	}
-	s.jobs.stop()
-	if err := s.store.flush(); err != nil {
-		errs = append(errs, err)
-	}
-	return errors.Join(errs...)
-}
-
-// CheckLoopback refuses listen addresses that are not on loopback: the sandbox serves
-// unauthenticated control routes and fake credentials, so it must never face a network.
-func CheckLoopback(addr string) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("sandbox: listen address %q: %v (want host:port, e.g. 127.0.0.1:0)", addr, err)
-	}
-	if strings.EqualFold(host, "localhost") {
-		return nil
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		return nil
-	}
-	if host == "" {
-		host = "all interfaces"
-	}
-	return fmt.Errorf("sandbox: refusing to listen on %q (%s): the sandbox has no authentication on its control routes and must listen on loopback only, e.g. 127.0.0.1:0", addr, host)
+	return inv
 }
 
 // Endpoints are the base URLs to put in the provider block.
@@ -214,12 +101,12 @@ func (s *Sandbox) Endpoints() Endpoints { return EndpointsAt(s.URL()) }
 func EndpointsAt(base string) Endpoints {
 	base = strings.TrimRight(base, "/")
 	return Endpoints{
-		BackendlessConsoleURL: base + mountBackendlessConsole,
-		BackendlessAPIURL:     base + mountBackendlessAPI,
-		BackendlessLegacyURL:  base + mountBackendlessLegacy,
-		MendixDeployURL:       base + mountMendixDeploy,
-		MendixCloudURL:        base + mountMendixCloud + "/api/v4",
-		MendixProjectsURL:     base + mountMendixProjects + "/v2",
+		BackendlessConsoleURL: base + backendless.ConsoleMount,
+		BackendlessAPIURL:     base + backendless.APIMount,
+		BackendlessLegacyURL:  base + backendless.LegacyMount,
+		MendixDeployURL:       base + mendix.DeployMount,
+		MendixCloudURL:        base + mendix.CloudMount + "/api/v4",
+		MendixProjectsURL:     base + mendix.ProjectsMount + "/v2",
 	}
 }
 
@@ -240,81 +127,6 @@ func (e Endpoints) ProviderBlock() string {
 `, e.BackendlessConsoleURL, e.BackendlessAPIURL, e.BackendlessLegacyURL, e.MendixDeployURL, e.MendixCloudURL, e.MendixProjectsURL)
 }
 
-func (s *Sandbox) logf(format string, args ...any) {
-	if s.opts.Logf != nil {
-		s.opts.Logf(format, args...)
-	}
-}
-
-// --- "a human at the web console": in-process helpers, mirrored under /_sandbox/ ---
-
-// BackendlessDeveloper is a console account.
-type BackendlessDeveloper struct {
-	Login, Password, Name string
-}
-
-// BackendlessApp is a 5.0 app as the console shows it.
-type BackendlessApp struct {
-	ID         string    `json:"id"`
-	Name       string    `json:"name"`
-	Zone       string    `json:"zone"`
-	RESTAPIKey string    `json:"rest_api_key"`
-	Created    time.Time `json:"created"`
-	Owner      string    `json:"owner"` // login of the developer who owns it
-}
-
-func (a *bkApp) public() BackendlessApp {
-	return BackendlessApp{ID: a.ID, Name: a.Name, Zone: a.Zone, RESTAPIKey: a.restKey(), Created: a.Created, Owner: a.Owner}
-}
-
-// BackendlessApps returns every 5.0 app of every developer, oldest first.
-func (s *Sandbox) BackendlessApps() []BackendlessApp {
-	var out []BackendlessApp
-	s.store.read(func(st *state) {
-		for _, a := range st.Backendless.Apps {
-			out = append(out, a.public())
-		}
-	})
-	slices.SortStableFunc(out, func(a, b BackendlessApp) int { return a.Created.Compare(b.Created) })
-	return out
-}
-
-// BackendlessDevelopers returns the console accounts (with passwords: they are fixture values).
-func (s *Sandbox) BackendlessDevelopers() []BackendlessDeveloper {
-	var out []BackendlessDeveloper
-	s.store.read(func(st *state) {
-		for _, d := range st.Backendless.Developers {
-			out = append(out, BackendlessDeveloper{Login: d.Login, Password: d.Password, Name: d.Name})
-		}
-	})
-	return out
-}
-
-// CreateBackendlessApp creates a 5.0 app in zone US as if done in the web console by developer
-// owner (login). It applies the console's rules: ErrInvalid for a bad name, ErrConflict for a
-// name the developer already uses, ErrNotFound for an unknown owner.
-func (s *Sandbox) CreateBackendlessApp(owner, name string) (BackendlessApp, error) {
-	return s.CreateBackendlessAppInZone(owner, name, "US")
-}
-
-// CreateBackendlessAppInZone is CreateBackendlessApp in zone US or EU.
-func (s *Sandbox) CreateBackendlessAppInZone(owner, name, zone string) (BackendlessApp, error) {
-	a, err := s.bkCreateApp(owner, name, zone)
-	if err != nil {
-		return BackendlessApp{}, err
-	}
-	return a.public(), nil
-}
-
-// DeleteBackendlessApp deletes an app out of band (drift); ErrNotFound when there is none.
-func (s *Sandbox) DeleteBackendlessApp(id string) error { return s.bkDeleteApp("", id) }
-
-// ExpireBackendlessSessions ends every console session, as a token expiring does
-// (backendless-console-api.md §3.1: lifetime unknown), so tests can check that a client logs in
-// again.
-func (s *Sandbox) ExpireBackendlessSessions() error {
-	return s.store.update(func(st *state) error {
-		st.Backendless.Sessions = []*bkSession{}
-		return nil
-	})
-}
+// CheckLoopback refuses listen addresses that are not on loopback: the sandbox serves
+// unauthenticated control routes and fake credentials, so it must never face a network.
+func CheckLoopback(addr string) error { return core.CheckLoopback(addr) }

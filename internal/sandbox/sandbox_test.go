@@ -92,3 +92,24 @@ func TestFaultNames_RoundTrip(t *testing.T) {
 		t.Error("418 parsed")
 	}
 }
+
+func TestUnservedMounts_Answer404JSONInTheHostsStyle(t *testing.T) {
+	s, srv := newTestSandbox(t, Options{})
+	e := s.Endpoints() // not started: relative URLs
+	if e.BackendlessAPIURL != "/backendless/api" {
+		t.Fatalf("Endpoints before Start = %+v", e)
+	}
+	for _, c := range []struct{ path, want string }{
+		{"/backendless/api/APP/KEY/nothing/here", `"code":6000`},
+		{"/backendless3/api/v1/nothing/here", `"code":6000`},
+		{"/mendix/deploy/api/1/nothing/here", `"errorCode":"NOT_FOUND"`},
+		{"/mendix/cloud/api/v4/nothing/here", `"error":{"code":404`},
+		{"/mendix/projects/v2/nothing/here", `"error":{"code":404`},
+		{"/nowhere", `"error"`},
+	} {
+		resp, body := call(t, "GET", srv.URL+c.path, "", nil)
+		if resp.StatusCode != http.StatusNotFound || !strings.Contains(string(body), c.want) || resp.Header.Get("Content-Type") != "application/json" {
+			t.Errorf("%s: status %d body %s", c.path, resp.StatusCode, body)
+		}
+	}
+}
