@@ -217,8 +217,10 @@ func TestCopy_SteadyUploadLongerThanIdleTimeoutSucceeds(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	const chunks, size = 16, 16 << 10
-	c, logs := fastClient(transport.Options{IdleTimeout: 100 * time.Millisecond, MaxRetries: -1})
+	// 48 chunks 25 ms apart: the upload lasts about three idle timeouts, and the idle timeout is
+	// 16 pauses long, so only a machine stalled for 400 ms could make it look idle.
+	const chunks, size = 48, 16 << 10
+	c, logs := fastClient(transport.Options{IdleTimeout: 400 * time.Millisecond, MaxRetries: -1})
 	resp, d, err := c.Copy(context.Background(), transport.Upload{Name: "test: upload", Method: http.MethodPut, URL: srv.URL,
 		Source: func(context.Context) (io.ReadCloser, int64, error) {
 			return &steadySource{left: chunks, chunk: bytes.Repeat([]byte("a"), size), pause: 25 * time.Millisecond}, chunks * size, nil
