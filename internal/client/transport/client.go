@@ -843,6 +843,8 @@ func (x *exchange) fail(err error) error {
 	prefix += x.call.method + " " + x.redURL + ": "
 	attempts := ""
 	switch {
+	case x.rounds > 0 && x.c.opts.MaxRetries == 0:
+		attempts = fmt.Sprintf(" (gave up after %d attempts, paused in between)", x.rounds+1)
 	case x.rounds > 0:
 		attempts = fmt.Sprintf(" (gave up after %d rounds of up to %d attempts)", x.rounds+1, x.c.opts.MaxRetries+1)
 	case x.attempt > 1:
