@@ -52,7 +52,7 @@ data "appmigrate_mendix_app" "calc" {
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config: cfg,
+					Config:      cfg,
 					ExpectError: regexp.MustCompile(`(?s)mendix: read app calc.*sent\s+no\s+data.*for\s+1s\s+\(idle_timeout\)\s+at\s+http://127\.0\.0\.1`),
 				}},
 			})
