@@ -390,7 +390,7 @@ func (s *Backendless) bkConsoleDownload(w http.ResponseWriter, r *http.Request) 
 		errBkFileNotFound().write(w)
 		return
 	}
-	if importID, isLog := importLogID(p); isLog {
+	if importID, isLog := importLogID(p); isLog && r.Method == http.MethodGet {
 		// A migration log is the import's status: the read is counted for its poll lag.
 		lw := &logTailWriter{ResponseWriter: w}
 		if err := s.bkServeFile(lw, r, bkAppFiles(id), p); err != nil {
