@@ -27,6 +27,10 @@ type (
 	JobState = core.JobState
 	// JobCounts counts the jobs of one kind for one object (core.JobCounts).
 	JobCounts = core.JobCounts
+	// JobLag is one job's poll lag and status reads (core.JobLag).
+	JobLag = core.JobLag
+	// JobLagSummary is the poll lag of one kind of job (core.JobLagSummary).
+	JobLagSummary = core.JobLagSummary
 	// Route is one vendor call the sandbox serves, with its tag (core.Route).
 	Route = core.Route
 	// Tag says what a route rests on: DOCUMENTED, SDK, INFERRED or MODELED (core.Tag).

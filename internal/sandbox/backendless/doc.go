@@ -63,6 +63,10 @@
 // "ERROR <reason>" and "ERROR MIGRATION FAILED". Deleting a 5.0 app deletes its files, tables
 // and their blobs.
 //
+// For the poll lag (package core, "Poll lag"), the archive status route and every console
+// download of a migration log report their answer: a log whose last line is MIGRATION COMPLETED
+// or MIGRATION FAILED shows the import's end.
+//
 // What the developer does by hand, as Go helpers and /_sandbox/ routes:
 //
 //	PressCreateMigrationArchive   POST   /_sandbox/backendless3/apps/{appId}/versions/{version}/migration-archive

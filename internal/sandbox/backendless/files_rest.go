@@ -390,6 +390,16 @@ func (s *Backendless) bkConsoleDownload(w http.ResponseWriter, r *http.Request) 
 		errBkFileNotFound().write(w)
 		return
 	}
+	if importID, isLog := importLogID(p); isLog && r.Method == http.MethodGet {
+		// A migration log is the import's status: the read is counted for its poll lag.
+		lw := &logTailWriter{ResponseWriter: w}
+		if err := s.bkServeFile(lw, r, bkAppFiles(id), p); err != nil {
+			writeBkErr(w, err)
+			return
+		}
+		s.NoteStatusRead(importID, lw.showsEnd())
+		return
+	}
 	if err := s.bkServeFile(w, r, bkAppFiles(id), p); err != nil {
 		writeBkErr(w, err)
 	}

@@ -92,10 +92,12 @@ func (s *Backendless) bkStartImport(appID, name string, r io.Reader, allowNonEmp
 		_ = s.DeleteBlob(id)
 		return bkImportStarted{}, err
 	}
-	if _, err := s.SubmitJob(bkImportJobKind, p); err != nil {
+	job, err := s.SubmitJob(bkImportJobKind, p)
+	if err != nil {
 		_ = s.DeleteBlob(id)
 		return bkImportStarted{}, err
 	}
+	s.AliasJob(p.ImportID, job.ID) // its migration log is its status (poll lag)
 	return bkImportStarted{ImportID: p.ImportID, Status: "IN_PROGRESS", LogPath: "/" + p.logPath()}, nil
 }
 
@@ -158,6 +160,7 @@ func bkImportWork(ctx context.Context, s *Backendless, run *core.JobRun) error {
 	if err := run.DecodeParams(&p); err != nil {
 		return err
 	}
+	s.AliasJob(p.ImportID, run.ID()) // again, for a job resumed by a new sandbox process
 	applied, exists := false, false
 	s.store.read(func(st *state) {
 		if st.bkApp(p.AppID) == nil {

@@ -314,6 +314,7 @@ func (s *Backendless) bk3ArchiveStatusRoute(w http.ResponseWriter, r *http.Reque
 		writeBkError(w, http.StatusNotFound, bk3CodeArchiveJobNotFound, fmt.Sprintf("Migration archive job %s not found", jobID))
 		return
 	}
+	s.NoteStatusRead(v.JobID, v.Completed != nil)
 	core.WriteJSON(w, http.StatusOK, v)
 }
 

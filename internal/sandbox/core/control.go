@@ -51,6 +51,7 @@ func (s *Core) routeControl() {
 		}
 		WriteJSON(w, http.StatusOK, jobs)
 	})
+	mux.HandleFunc("GET /_sandbox/jobs/lag", s.ctlJobLag)
 	mux.HandleFunc("GET /_sandbox/jobs/{id}", func(w http.ResponseWriter, r *http.Request) {
 		j, ok := s.Job(r.PathValue("id"))
 		if !ok {

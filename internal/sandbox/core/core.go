@@ -60,6 +60,8 @@ type Core struct {
 	control  *http.ServeMux
 	sections []*Section
 	handler  http.Handler
+	// statusReads is what the vendors' status routes told clients about each job (poll lag).
+	statusReads *statusReads
 
 	// reqCtx is the base context of served requests; Close cancels it so slow faults and
 	// other waits end instead of holding Shutdown up.
@@ -91,7 +93,7 @@ func New(opts Options, vendors ...Vendor) (*Core, error) {
 	}
 	s := &Core{
 		opts: opts, faults: newFaultInjector(opts.Faults), holds: newHoldSet(),
-		jobKinds: map[string]JobFunc{}, control: http.NewServeMux(),
+		jobKinds: map[string]JobFunc{}, control: http.NewServeMux(), statusReads: newStatusReads(),
 	}
 	s.reqCtx, s.reqCancel = context.WithCancel(context.Background())
 	s.routeControl()

@@ -87,12 +87,26 @@
 // count them, so a test can assert that a run made no call outside the documented APIs. A
 // path no route serves is answered as usual; /_sandbox/ is never refused.
 //
+// # Poll lag
+//
+// How promptly a client notices that a job ended: each vendor route a client polls a job with
+// reports every answer it gives (NoteStatusRead: the job, by its id or a key given to AliasJob,
+// and whether the answer showed the job's final state). JobLags joins them with the jobs: when
+// the job finished, the first read that showed its end (Seen) and the lag between the two
+// (never below 0: a vendor may show the end a moment before the job record does), its reads in
+// all and the reads up to Seen; SummarizeJobLags gives each kind's lag p50/p95/max, reads and
+// durations. GET /_sandbox/jobs/lag[?kind=] answers {"kinds": {kind: summary}, "jobs": [...]}.
+// The reads are kept in memory, not in the store: they cover one sandbox process. The routes
+// that report (see the vendor packages) are the ones the provider polls: Backendless' archive
+// status and the import's migration log (read with the console's file download), Mendix's
+// Deploy v2 job, start job, Projects job and the Backups v2 snapshot, archive and restore by id.
+//
 // # Control surface
 //
 // /_sandbox/ is the sandbox's own API for tests, scripts and people: GET health, GET endpoints
 // (Options.Endpoints), GET|POST|DELETE faults, GET|POST|DELETE holds, GET inventory, GET
 // requests?method=&path_prefix= (count, faulted and refused), GET routes, GET refused, GET
-// jobs and jobs/{id}; vendors add their
+// jobs, jobs/lag and jobs/{id}; vendors add their
 // "what a person does by hand" routes with HandleControl. It has no authentication: the sandbox
 // only ever listens on loopback (CheckLoopback). Faults and holds apply to the vendor mounts
 // only, never to /_sandbox/.

@@ -374,16 +374,18 @@ func mxRunSnapshot(_ context.Context, s *Mendix, run *core.JobRun) error {
 func (s *Mendix) mxV2GetSnapshot(w http.ResponseWriter, r *http.Request) {
 	var out mxV2Snapshot
 	var merr *mxErr
+	var jobID string
 	s.store.read(func(st *state) {
 		var sn *mxSnapshot
 		if _, sn, merr = st.mxV2SnapshotFor(r); merr == nil {
-			out = st.mxV2SnapshotView(sn)
+			out, jobID = st.mxV2SnapshotView(sn), sn.JobID
 		}
 	})
 	if merr != nil {
 		writeMxDeployErr(w, merr)
 		return
 	}
+	s.noteRecordRead(jobID, out.State)
 	core.WriteJSON(w, http.StatusOK, out)
 }
 
@@ -722,6 +724,7 @@ func mxRunArchive(_ context.Context, s *Mendix, run *core.JobRun) error {
 func (s *Mendix) mxV2GetArchive(w http.ResponseWriter, r *http.Request) {
 	var out mxV2Archive
 	var merr *mxErr
+	var jobID string
 	base := s.BaseURL(r)
 	s.store.read(func(st *state) {
 		var sn *mxSnapshot
@@ -733,12 +736,13 @@ func (s *Mendix) mxV2GetArchive(w http.ResponseWriter, r *http.Request) {
 			merr = newMxErr(http.StatusNotFound, "NOT_FOUND", "Archive not found.")
 			return
 		}
-		out = st.mxV2ArchiveView(a, base)
+		out, jobID = st.mxV2ArchiveView(a, base), a.JobID
 	})
 	if merr != nil {
 		writeMxDeployErr(w, merr)
 		return
 	}
+	s.noteRecordRead(jobID, out.State)
 	core.WriteJSON(w, http.StatusOK, out)
 }
 
@@ -932,6 +936,7 @@ func (s *Mendix) mxV2ListRestores(w http.ResponseWriter, r *http.Request) {
 func (s *Mendix) mxV2GetRestore(w http.ResponseWriter, r *http.Request) {
 	var out mxV2Restore
 	var merr *mxErr
+	var jobID string
 	s.store.read(func(st *state) {
 		var e *mxEnv
 		if _, e, merr = st.mxV2EnvFor(r.PathValue("projectId"), r.PathValue("envId")); merr != nil {
@@ -942,13 +947,22 @@ func (s *Mendix) mxV2GetRestore(w http.ResponseWriter, r *http.Request) {
 			merr = newMxErr(http.StatusBadRequest, "NOT_FOUND", "Restore not found")
 			return
 		}
-		out = st.mxV2RestoreView(x)
+		out, jobID = st.mxV2RestoreView(x), x.JobID
 	})
 	if merr != nil {
 		writeMxDeployErr(w, merr)
 		return
 	}
+	s.noteRecordRead(jobID, out.State)
 	core.WriteJSON(w, http.StatusOK, out)
+}
+
+// noteRecordRead counts a read of a Backups v2 object as a status read of the job behind it
+// (poll lag, core.NoteStatusRead); fixture snapshots have no job.
+func (s *Mendix) noteRecordRead(jobID, state string) {
+	if jobID != "" {
+		s.NoteStatusRead(jobID, state == mxStateCompleted || state == mxStateFailed)
+	}
 }
 
 // mxReaderBlob stores r as a blob under the upload limit (for in-process uploads).

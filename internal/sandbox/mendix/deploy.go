@@ -519,6 +519,7 @@ func (s *Mendix) mxV2Job(w http.ResponseWriter, r *http.Request) {
 		writeMxDeployErr(w, merr)
 		return
 	}
+	s.NoteStatusRead(r.PathValue("jobId"), status == "Completed" || status == "Failed")
 	core.WriteJSON(w, http.StatusOK, map[string]string{"Status": status})
 }
 
@@ -742,6 +743,7 @@ func mxRunStart(_ context.Context, s *Mendix, run *core.JobRun) error {
 func (s *Mendix) mxStartStatus(w http.ResponseWriter, r *http.Request) {
 	var status string
 	var merr *mxErr
+	found, final := false, false
 	s.store.read(func(st *state) {
 		var e *mxEnv
 		if _, e, merr = st.mxEnvFor(r.PathValue("appId"), r.PathValue("mode")); merr != nil {
@@ -753,6 +755,7 @@ func (s *Mendix) mxStartStatus(w http.ResponseWriter, r *http.Request) {
 			merr = newMxErr(http.StatusNotFound, "NO_SUCH_STARTJOB", "core.Job not found.")
 			return
 		}
+		found, final = true, j.Done()
 		switch j.State {
 		case core.JobCompleted:
 			status = "Started"
@@ -766,6 +769,9 @@ func (s *Mendix) mxStartStatus(w http.ResponseWriter, r *http.Request) {
 			status = "Starting"
 		}
 	})
+	if found {
+		s.NoteStatusRead(r.PathValue("jobId"), final) // a failure's 500 is an answer too
+	}
 	if merr != nil {
 		writeMxDeployErr(w, merr)
 		return

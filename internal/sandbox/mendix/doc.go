@@ -153,6 +153,12 @@
 // each); the empty v4 node "calc-v4" with Production and Acceptance environments and no app;
 // and the unrelated free app "Inventory Demo".
 //
+// For the poll lag (package core, "Poll lag"), the routes the provider polls report their
+// answers: GET /api/v2/apps/<AppId>/jobs/<JobId> (package jobs), GET .../start/<JobId> (a
+// failure's HTTP 500 shows the end too), GET /v2/projects/jobs/{id}, and the Backups v2 reads
+// by id of a snapshot (created or uploaded), an archive and a restore, whose jobs end when the
+// object shows completed or failed. Listings and the Build API's package status do not report.
+//
 // What a Portal user does by hand, as Go helpers and /_sandbox/ routes:
 //
 //	LinkMendixNode(nodeID, projectID)                    POST /_sandbox/mendix/nodes/{nodeId}/link {"projectId"}

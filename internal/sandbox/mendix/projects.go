@@ -178,6 +178,7 @@ func (s *Mendix) mxProjectJob(w http.ResponseWriter, r *http.Request) {
 		writeMxProjectsErr(w, r, newMxErr(http.StatusNotFound, "NOT_FOUND", "core.Job "+r.PathValue("jobId")+" not found"))
 		return
 	}
+	s.NoteStatusRead(r.PathValue("jobId"), out.Status == "completed" || out.Status == "failed")
 	core.WriteJSON(w, http.StatusOK, out)
 }
 
