@@ -39,8 +39,8 @@ type Status struct {
 // The wait before each look grows with the job's age: Fraction of the time since Since (default
 // 10%), never shorter than Initial nor longer than Max, with ±10% jitter so many resources do not
 // poll in step. A job is thus seen finished within about Initial while it is young, and within
-// Fraction of its duration when it runs longer, at a cost of roughly 1/Fraction looks per tenfold
-// of its duration, then one per Max.
+// Fraction of its duration when it runs longer, at a cost of about ln 10 / ln(1+Fraction) looks
+// (24 at a tenth) per tenfold of its duration, then one per Max.
 type PollOptions struct {
 	Job      string        // what is awaited, named in errors: "Backendless migration archive for app X v1"
 	Initial  time.Duration // shortest wait, default 1s
