@@ -168,19 +168,22 @@ func TestReport_PrintsEveryFigure(t *testing.T) {
 }
 
 func TestFlags_RefuseSettingsThatCannotBeMeant(t *testing.T) {
-	for _, name := range []string{"FLEET_N", "FLEET_PARALLELISM", "FLEET_PLAN_RUNS", "FLEET_JOB_DURATION", "FLEET_BREAKDOWN", "FLEET_TIMEOUT"} {
+	for _, name := range []string{"FLEET_N", "FLEET_PARALLELISM", "FLEET_PLAN_RUNS", "FLEET_JOB_DURATION", "FLEET_BREAKDOWN", "FLEET_TIMEOUT", "FLEET_VENDORS"} {
 		t.Setenv(name, "") // the defaults, whatever the caller's environment says
 	}
 	for _, args := range [][]string{
 		{"-n", "0"}, {"-n", "many"}, {"-parallelism", "10,x"}, {"-parallelism", "0"}, {"-plan-runs", "0"},
-		{"-job-duration", "-1s"}, {"-breakdown", "perhaps"}, {"-timeout", "0"},
+		{"-job-duration", "-1s"}, {"-breakdown", "perhaps"}, {"-timeout", "0"}, {"-vendors", "backendless,sap"},
 	} {
 		if _, err := parseFlags(args); err == nil {
 			t.Errorf("%v accepted", args)
 		}
 	}
 	c, err := parseFlags([]string{"-n", "20", "-parallelism", "10, 30"})
-	if err != nil || c.n != 20 || !slices.Equal(c.parallelism, []int{10, 30}) || c.planRuns != 5 || c.jobDuration != 2*time.Second || !c.breakdown {
+	if err != nil || c.n != 20 || !slices.Equal(c.parallelism, []int{10, 30}) || c.planRuns != 5 || c.jobDuration != 2*time.Second || !c.breakdown || !c.vendors["backendless"] || !c.vendors["mendix"] {
 		t.Fatalf("%+v %v", c, err)
+	}
+	if c, err := parseFlags([]string{"-vendors", "backendless"}); err != nil || !c.vendors["backendless"] || c.vendors["mendix"] {
+		t.Fatalf("-vendors backendless: %+v %v", c, err)
 	}
 }

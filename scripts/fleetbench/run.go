@@ -247,6 +247,13 @@ func (b *bench) apply(p int, fixture []byte, res *Results, last bool) (ApplyResu
 	if len(vars.BackendlessApps) != b.cfg.n || len(vars.MendixApps) != b.cfg.n {
 		return ApplyResult{}, fmt.Errorf("the sandbox holds %d Backendless and %d Mendix apps to migrate, want %d each", len(vars.BackendlessApps), len(vars.MendixApps), b.cfg.n)
 	}
+	// A runbook left out migrates no app: its resources have an empty for_each.
+	if !b.cfg.vendors["backendless"] {
+		vars.BackendlessApps = map[string]backendlessApp{}
+	}
+	if !b.cfg.vendors["mendix"] {
+		vars.MendixApps = map[string]mendixApp{}
+	}
 	tfDir := filepath.Join(dir, "tf")
 	if err := writeFleetWorkspace(b.cfg.root, tfDir, vars); err != nil {
 		return ApplyResult{}, err
@@ -411,6 +418,9 @@ func (b *bench) requests(dir, tfDir string, env []string, sb *sandboxProc, plans
 		return counted[key], nil
 	}
 	for _, blk := range blocks {
+		if !b.cfg.vendors[blockVendor(blk.Addr)] {
+			continue // a runbook left out has no instances to count
+		}
 		// The block with its base (its dependencies, or another root), minus the base alone.
 		with, err := count(union(blk.Base, []string{blk.Addr}))
 		if err != nil {
@@ -461,4 +471,12 @@ func medianInt(xs []int) int {
 	s := slices.Clone(xs)
 	slices.Sort(s)
 	return s[(len(s)-1)/2]
+}
+
+// blockVendor names the runbook a resource block belongs to: "backendless" or "mendix".
+func blockVendor(addr string) string {
+	if strings.HasPrefix(addr, "appmigrate_mendix_") {
+		return "mendix"
+	}
+	return "backendless"
 }
