@@ -141,7 +141,7 @@ func run(cfg *config, stdout io.Writer) error {
 	res := &Results{Started: time.Now().UTC(), N: cfg.n, JobDuration: cfg.jobDuration.String(), Terraform: terraformVersion(),
 		CPUs: runtime.NumCPU(), LoadBefore: loadAvg()}
 	fmt.Fprintf(stdout, "fleet bench: %d Backendless + %d Mendix migrations (examples/fleet), sandbox jobs %s, -parallelism %v, load %s, work dir %s\n",
-		cfg.n, cfg.n, cfg.jobDuration, cfg.parallelism, res.LoadBefore, b.work)
+		cfg.count("backendless"), cfg.count("mendix"), cfg.jobDuration, cfg.parallelism, res.LoadBefore, b.work)
 	for i, p := range cfg.parallelism {
 		a, err := b.apply(p, fixture, res, i == len(cfg.parallelism)-1)
 		if err != nil {
@@ -479,4 +479,12 @@ func blockVendor(addr string) string {
 		return "mendix"
 	}
 	return "backendless"
+}
+
+// count is how many apps of a runbook the bench migrates: n, or none when it is left out.
+func (c *config) count(vendor string) int {
+	if c.vendors[vendor] {
+		return c.n
+	}
+	return 0
 }
