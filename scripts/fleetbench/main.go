@@ -16,8 +16,11 @@
 //     own CPU (sampled from /proc/<pid>/stat every 50 ms) and their peak RSS (VmHWM, as
 //     scripts/bench-lib.sh samples it);
 //   - on the last apply's state: plan (refresh) wall time of the whole configuration beside a
-//     plan of as many terraform_data resources, interleaved, FLEET_PLAN_RUNS runs each:
-//     min/median/max and the ratio of medians (both at terraform's default -parallelism=10);
+//     plan of as many terraform_data resources and one of as many resources of a provider that
+//     does nothing (scripts/fleetbench/noopprovider: terraform_data runs inside Terraform, so
+//     this second baseline shows what the plugin protocol alone costs), interleaved,
+//     FLEET_PLAN_RUNS runs each: min/median/max and the ratios of medians (all at terraform's
+//     default -parallelism=10);
 //   - requests per refresh: the sandbox's request counter (GET /_sandbox/requests) around one
 //     whole plan, and per resource block from targeted plans: a block's requests are those of
 //     a plan targeting it and its dependencies minus those of a plan targeting the dependencies

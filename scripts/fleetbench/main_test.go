@@ -143,7 +143,7 @@ func TestSpread_MinMedianMax(t *testing.T) {
 }
 
 func TestReport_PrintsEveryFigure(t *testing.T) {
-	r := &Results{N: 20, JobDuration: "2s", Terraform: "Terraform v1.11.4", CPUs: 2, LoadBefore: "0.10 0.20 0.30", LoadAfter: "1.00 0.90 0.80",
+	r := &Results{N: 20, Backendless: 20, Mendix: 20, JobDuration: "2s", Terraform: "Terraform v1.11.4", CPUs: 2, LoadBefore: "0.10 0.20 0.30", LoadAfter: "1.00 0.90 0.80",
 		Applies: []ApplyResult{{Parallelism: 10, Resources: 240, WallS: 61.25, TerraformCPUS: 12.5, ProviderCPUS: 9.5, SandboxCPUS: 3.25,
 			ProviderPeakRSSKiB: 40 << 10, SandboxPeakRSSKiB: 80 << 10, Proven: map[string]string{"backendless": "20/20 proven", "mendix": "20/20 proven"},
 			Lag: map[string]sandbox.JobLagSummary{"mendix.start": {Jobs: 20, Seen: 20, LagP50MS: 120, LagP95MS: 1900, LagMaxMS: 2100, ReadsToSeenAvg: 1.5, ReadsToSeenMax: 3, DurationP50MS: 2000}}}},
