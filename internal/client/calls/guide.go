@@ -31,7 +31,10 @@ page cannot fall behind the code.
 | INFERRED | reasoned from documented facts, not stated anywhere | verify it on a live account, or use the documented-only mode |
 | MODELED | no vendor API exists (a console- or portal-only step); designed here in the vendor's style and served by the sandbox | against the vendor it does not exist: use the step's manual mode |
 
-` + "The documented-only mode of each runbook (`mode = \"manual\"` on the steps that have one) never makes an\nINFERRED or MODELED call: see the [Backendless](backendless-documented-only) and\n[Mendix](mendix-documented-only) guides.\n\n")
+The documented-only mode of each runbook never makes an INFERRED or MODELED call: see the
+[Backendless](backendless-documented-only) and [Mendix](mendix-documented-only) guides.
+
+`)
 	for _, r := range regs {
 		n := Counts(r)
 		fmt.Fprintf(&b, "## %s\n\n%d calls: %s.\n\n", r.Vendor, len(r.Calls), countLine(n))
