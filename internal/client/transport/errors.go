@@ -3,7 +3,9 @@ package transport
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"syscall"
 )
 
 // TookEffectError reports a call that creates something whose answer was lost (or that failed
@@ -86,6 +88,14 @@ type transienter interface{ Transient() bool }
 func IsTransient(err error) bool {
 	var t transienter
 	return errors.As(err, &t) && t.Transient()
+}
+
+// IsUnreachable reports whether err says nothing is there to answer: the connection was refused
+// or the host name does not resolve. Right after a service worked it can be a restart; before it
+// ever answered it is a wrong URL or a stopped service.
+func IsUnreachable(err error) bool {
+	var dns *net.DNSError
+	return errors.Is(err, syscall.ECONNREFUSED) || (errors.As(err, &dns) && dns.IsNotFound)
 }
 
 // TransientStatus reports HTTP statuses that mean "try again later" rather than "this is wrong".

@@ -108,6 +108,7 @@ func Poll(ctx context.Context, opts PollOptions, check func(ctx context.Context)
 		last        Status
 		lastErr     error
 		failingFrom time.Time // when the current run of transient failures began
+		answered    bool      // a check got through to the vendor at least once
 	)
 	deadline := func() (Status, error) {
 		return last, &DeadlineError{Job: opts.Job, LastState: last.State, LastMessage: last.Message,
@@ -122,6 +123,11 @@ func Poll(ctx context.Context, opts PollOptions, check func(ctx context.Context)
 		switch {
 		case err != nil && ctx.Err() != nil:
 			return deadline()
+		case err != nil && !answered && IsUnreachable(err):
+			// Nothing listens there, or the name does not resolve, and nothing ever answered this
+			// wait: a wrong URL or a stopped service, not weather. Riding it out would only make
+			// the person wait minutes for the same advice.
+			return last, fmt.Errorf("waiting for %s: %w (nothing has answered there during this wait: check the URL in the provider configuration and that the service is running; re-run apply to resume)", opts.Job, err)
 		case err != nil && IsTransient(err):
 			now := clock.Now()
 			if failingFrom.IsZero() {
@@ -134,7 +140,10 @@ func Poll(ctx context.Context, opts PollOptions, check func(ctx context.Context)
 		case err != nil:
 			return last, fmt.Errorf("waiting for %s: %w", opts.Job, err)
 		default:
-			failingFrom, lastErr = time.Time{}, nil
+			failingFrom, lastErr, answered = time.Time{}, nil, true
+		}
+		if err != nil && !IsUnreachable(err) {
+			answered = true // a 503 or a reset connection still proves something is there
 		}
 		if err != nil {
 			select {

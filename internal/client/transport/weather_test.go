@@ -11,9 +11,11 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -547,5 +549,61 @@ func TestDo_OutageRoundsDoNotWaitOnARefusedConnection(t *testing.T) {
 	_, err = c.Do(ctx, &transport.Request{URL: "http://" + addr + "/apps"})
 	if err == nil || ctx.Err() != nil {
 		t.Fatalf("a refused connection is configuration, not weather: want its error at once, got %v", err)
+	}
+}
+
+func TestPoll_ARefusedConnectionBeforeAnyAnswerEndsAtOnce(t *testing.T) {
+	clock := transporttest.NewFakeClock(epoch)
+	calls := 0
+	_, err := transport.Poll(context.Background(), transport.PollOptions{Job: "archive", Clock: clock}, func(context.Context) (transport.Status, error) {
+		calls++
+		return transport.Status{}, refusedAfterRetries{}
+	})
+	if err == nil || calls != 1 || !strings.Contains(err.Error(), "check the URL") {
+		t.Fatalf("%d checks, err %v: want one check and advice to check the URL", calls, err)
+	}
+}
+
+func TestPoll_ARefusedConnectionAfterAnAnswerIsRiddenOut(t *testing.T) {
+	clock := transporttest.NewFakeClock(epoch)
+	calls := 0
+	st, err := transport.Poll(context.Background(), transport.PollOptions{Job: "archive", Clock: clock}, func(context.Context) (transport.Status, error) {
+		calls++
+		switch {
+		case calls == 1:
+			return transport.Status{State: "running"}, nil
+		case calls <= 4: // the vendor restarts
+			return transport.Status{}, refusedAfterRetries{}
+		}
+		return transport.Status{State: "done", Done: true}, nil
+	})
+	if err != nil || !st.Done || calls != 5 {
+		t.Fatalf("%d checks, state %+v, err %v", calls, st, err)
+	}
+}
+
+// refusedAfterRetries is what a request to a closed port returns once its retries ran out.
+type refusedAfterRetries struct{}
+
+func (refusedAfterRetries) Error() string   { return "GET http://127.0.0.1:1/x: connection refused" }
+func (refusedAfterRetries) Transient() bool { return true }
+func (refusedAfterRetries) Unwrap() error {
+	return &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+}
+
+func TestIsUnreachable_ARealClosedPort(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	c := transport.New(transport.Options{MaxRetries: -1})
+	_, err = c.Do(context.Background(), &transport.Request{Method: http.MethodGet, URL: "http://" + addr + "/x", Name: "probe"}) //nolint:bodyclose // no answer: nothing listens
+	if !transport.IsUnreachable(err) {
+		t.Fatalf("a closed port: IsUnreachable(%v) = false", err)
+	}
+	if transport.IsUnreachable(flaky{}) {
+		t.Fatal("a reset connection is not unreachable")
 	}
 }
