@@ -4,6 +4,7 @@ package main
 import (
 	"flag"
 	"log"
+	"os"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
@@ -25,6 +26,8 @@ func main() {
 	var opts []tf6server.ServeOpt
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
+	} else {
+		provider.QuietUnlessLogging(os.Getenv, os.Setenv)
 	}
 	server, err := provider.NewServer(version)()
 	if err == nil {

@@ -142,3 +142,41 @@ func TestLogging_MendixCredentialsAndPresignedLinksNeverReachTerraformLog(t *tes
 		}
 	}
 }
+
+func TestQuietUnlessLogging_TurnsLibraryLogsOffOnlyWhenNoLogVariableIsSet(t *testing.T) {
+	defer logsWanted.Store(true)
+	for _, name := range logEnv {
+		env := map[string]string{name: "trace"}
+		if QuietUnlessLogging(func(k string) string { return env[k] }, func(k, v string) error { env[k] = v; return nil }) {
+			t.Errorf("%s=trace: logs were turned off", name)
+		}
+		if len(env) != 1 || !logsWanted.Load() {
+			t.Errorf("%s=trace: the environment or the provider's logging changed: %v", name, env)
+		}
+	}
+	env := map[string]string{"TF_LOG_CORE": "trace"} // Terraform's own lines only
+	if !QuietUnlessLogging(func(k string) string { return env[k] }, func(k, v string) error { env[k] = v; return nil }) {
+		t.Fatal("no provider log variable set: logs were not turned off")
+	}
+	for _, name := range quietEnv {
+		if env[name] != "OFF" {
+			t.Errorf("%s = %q, want OFF", name, env[name])
+		}
+	}
+	if logsWanted.Load() {
+		t.Error("the provider still builds its HTTP log lines")
+	}
+}
+
+func TestTflogLogger_WritesNoLineWhenLogsAreNotWanted(t *testing.T) {
+	defer logsWanted.Store(true)
+	for _, wanted := range []bool{true, false} {
+		var out bytes.Buffer
+		ctx := tflogtest.RootLogger(context.Background(), &out)
+		logsWanted.Store(wanted)
+		tflogLogger{}.Log(ctx, transport.LevelTrace, "GET /x", map[string]any{"status": 200})
+		if got := strings.Contains(out.String(), "GET /x"); got != wanted {
+			t.Errorf("logs wanted %v: line written %v (%q)", wanted, got, out.String())
+		}
+	}
+}

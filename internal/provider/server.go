@@ -46,7 +46,7 @@ func (s *redactingServer) mask(diags []*tfprotov6.Diagnostic) {
 // masked calls next with every secret known so far masked in the provider's own log lines, and
 // masks the diagnostics of its response.
 func masked[Q, R any](s *redactingServer, ctx context.Context, req Q, next func(context.Context, Q) (*R, error), diags func(*R) []*tfprotov6.Diagnostic) (*R, error) {
-	if vals := s.red.Values(); len(vals) > 0 {
+	if vals := s.red.Values(); len(vals) > 0 && logsWanted.Load() {
 		ctx = tflog.MaskMessageStrings(ctx, vals...)
 		ctx = tflog.MaskAllFieldValuesStrings(ctx, vals...)
 	}

@@ -362,6 +362,22 @@ resource "terraform_data" "r" {
 `, count)
 }
 
+// noopConfig is count resources of the do-nothing provider: the plugin protocol's own cost.
+func noopConfig(count int) string {
+	return fmt.Sprintf(`# Written by make bench: as many resources of a provider that does nothing as the fleet has.
+terraform {
+  required_providers {
+    noop = { source = "appmigrate/noop" }
+  }
+}
+
+resource "noop_item" "r" {
+  count = %d
+  input = tostring(count.index)
+}
+`, count)
+}
+
 // fleetEnv is the terraform environment for the sandbox at eps: the default fixture accounts
 // (examples/fleet/sandbox-fleet.json uses them) and every 3.x app's secret key.
 func fleetEnv(eps sandbox.Endpoints, keys map[string]string, rc string) []string {

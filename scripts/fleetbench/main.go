@@ -16,8 +16,11 @@
 //     own CPU (sampled from /proc/<pid>/stat every 50 ms) and their peak RSS (VmHWM, as
 //     scripts/bench-lib.sh samples it);
 //   - on the last apply's state: plan (refresh) wall time of the whole configuration beside a
-//     plan of as many terraform_data resources, interleaved, FLEET_PLAN_RUNS runs each:
-//     min/median/max and the ratio of medians (both at terraform's default -parallelism=10);
+//     plan of as many terraform_data resources and one of as many resources of a provider that
+//     does nothing (scripts/fleetbench/noopprovider: terraform_data runs inside Terraform, so
+//     this second baseline shows what the plugin protocol alone costs), interleaved,
+//     FLEET_PLAN_RUNS runs each: min/median/max and the ratios of medians (all at terraform's
+//     default -parallelism=10);
 //   - requests per refresh: the sandbox's request counter (GET /_sandbox/requests) around one
 //     whole plan, and per resource block from targeted plans: a block's requests are those of
 //     a plan targeting it and its dependencies minus those of a plan targeting the dependencies
@@ -35,6 +38,7 @@
 //	-job-duration  FLEET_JOB_DURATION   sandbox job duration (default 2s)
 //	-breakdown     FLEET_BREAKDOWN      requests per resource block from targeted plans (default true)
 //	-timeout       FLEET_TIMEOUT        bound on one terraform command (default 1h)
+//	-vendors       FLEET_VENDORS        which runbooks: backendless, mendix or both (default backendless,mendix)
 //
 // Everything it writes stays in .bench/fleet/: per apply the sandbox data and log, the
 // terraform logs and the job lags; results.json holds every figure.
@@ -63,6 +67,7 @@ type config struct {
 	jobDuration time.Duration
 	breakdown   bool
 	timeout     time.Duration
+	vendors     map[string]bool
 }
 
 func main() {
@@ -87,7 +92,7 @@ func envOr(name, def string) string {
 func parseFlags(args []string) (*config, error) {
 	fs := flag.NewFlagSet("fleetbench", flag.ContinueOnError)
 	c := &config{}
-	var n, par, runs, jobs, breakdown, timeout string
+	var n, par, runs, jobs, breakdown, timeout, vendors string
 	fs.StringVar(&c.root, "root", ".", "repository root (holds bin/ and examples/fleet)")
 	fs.StringVar(&n, "n", envOr("FLEET_N", "200"), "apps per vendor")
 	fs.StringVar(&par, "parallelism", envOr("FLEET_PARALLELISM", "10,30"), "comma-separated terraform -parallelism levels, one fresh apply each")
@@ -95,6 +100,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.StringVar(&jobs, "job-duration", envOr("FLEET_JOB_DURATION", "2s"), "how long the sandbox's asynchronous jobs take")
 	fs.StringVar(&breakdown, "breakdown", envOr("FLEET_BREAKDOWN", "true"), "requests per resource block from targeted plans")
 	fs.StringVar(&timeout, "timeout", envOr("FLEET_TIMEOUT", "1h"), "bound on one terraform command")
+	fs.StringVar(&vendors, "vendors", envOr("FLEET_VENDORS", "backendless,mendix"), "comma-separated runbooks to include: backendless, mendix")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -120,6 +126,14 @@ func parseFlags(args []string) (*config, error) {
 	}
 	if c.timeout, err = time.ParseDuration(timeout); err != nil || c.timeout <= 0 {
 		return nil, fmt.Errorf("timeout %q: want a Go duration such as 1h", timeout)
+	}
+	c.vendors = map[string]bool{}
+	for _, v := range strings.Split(vendors, ",") {
+		v = strings.TrimSpace(v)
+		if v != "backendless" && v != "mendix" {
+			return nil, fmt.Errorf("vendors %q: want backendless, mendix or both, comma-separated", vendors)
+		}
+		c.vendors[v] = true
 	}
 	if c.root, err = filepath.Abs(c.root); err != nil {
 		return nil, err

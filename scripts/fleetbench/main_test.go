@@ -143,7 +143,7 @@ func TestSpread_MinMedianMax(t *testing.T) {
 }
 
 func TestReport_PrintsEveryFigure(t *testing.T) {
-	r := &Results{N: 20, JobDuration: "2s", Terraform: "Terraform v1.11.4", CPUs: 2, LoadBefore: "0.10 0.20 0.30", LoadAfter: "1.00 0.90 0.80",
+	r := &Results{N: 20, Backendless: 20, Mendix: 20, JobDuration: "2s", Terraform: "Terraform v1.11.4", CPUs: 2, LoadBefore: "0.10 0.20 0.30", LoadAfter: "1.00 0.90 0.80",
 		Applies: []ApplyResult{{Parallelism: 10, Resources: 240, WallS: 61.25, TerraformCPUS: 12.5, ProviderCPUS: 9.5, SandboxCPUS: 3.25,
 			ProviderPeakRSSKiB: 40 << 10, SandboxPeakRSSKiB: 80 << 10, Proven: map[string]string{"backendless": "20/20 proven", "mendix": "20/20 proven"},
 			Lag: map[string]sandbox.JobLagSummary{"mendix.start": {Jobs: 20, Seen: 20, LagP50MS: 120, LagP95MS: 1900, LagMaxMS: 2100, ReadsToSeenAvg: 1.5, ReadsToSeenMax: 3, DurationP50MS: 2000}}}},
@@ -168,19 +168,22 @@ func TestReport_PrintsEveryFigure(t *testing.T) {
 }
 
 func TestFlags_RefuseSettingsThatCannotBeMeant(t *testing.T) {
-	for _, name := range []string{"FLEET_N", "FLEET_PARALLELISM", "FLEET_PLAN_RUNS", "FLEET_JOB_DURATION", "FLEET_BREAKDOWN", "FLEET_TIMEOUT"} {
+	for _, name := range []string{"FLEET_N", "FLEET_PARALLELISM", "FLEET_PLAN_RUNS", "FLEET_JOB_DURATION", "FLEET_BREAKDOWN", "FLEET_TIMEOUT", "FLEET_VENDORS"} {
 		t.Setenv(name, "") // the defaults, whatever the caller's environment says
 	}
 	for _, args := range [][]string{
 		{"-n", "0"}, {"-n", "many"}, {"-parallelism", "10,x"}, {"-parallelism", "0"}, {"-plan-runs", "0"},
-		{"-job-duration", "-1s"}, {"-breakdown", "perhaps"}, {"-timeout", "0"},
+		{"-job-duration", "-1s"}, {"-breakdown", "perhaps"}, {"-timeout", "0"}, {"-vendors", "backendless,sap"},
 	} {
 		if _, err := parseFlags(args); err == nil {
 			t.Errorf("%v accepted", args)
 		}
 	}
 	c, err := parseFlags([]string{"-n", "20", "-parallelism", "10, 30"})
-	if err != nil || c.n != 20 || !slices.Equal(c.parallelism, []int{10, 30}) || c.planRuns != 5 || c.jobDuration != 2*time.Second || !c.breakdown {
+	if err != nil || c.n != 20 || !slices.Equal(c.parallelism, []int{10, 30}) || c.planRuns != 5 || c.jobDuration != 2*time.Second || !c.breakdown || !c.vendors["backendless"] || !c.vendors["mendix"] {
 		t.Fatalf("%+v %v", c, err)
+	}
+	if c, err := parseFlags([]string{"-vendors", "backendless"}); err != nil || !c.vendors["backendless"] || c.vendors["mendix"] {
+		t.Fatalf("-vendors backendless: %+v %v", c, err)
 	}
 }

@@ -15,7 +15,7 @@ func report(w io.Writer, r *Results) {
 		resources = r.Applies[0].Resources
 	}
 	fmt.Fprintf(w, "FLEET BENCH  %d Backendless + %d Mendix migrations, %d resources; sandbox jobs %s; %s; %d CPUs; load %s → %s\n",
-		r.N, r.N, resources, r.JobDuration, r.Terraform, r.CPUs, r.LoadBefore, r.LoadAfter)
+		r.Backendless, r.Mendix, resources, r.JobDuration, r.Terraform, r.CPUs, r.LoadBefore, r.LoadAfter)
 
 	fmt.Fprintln(w, "\napply (each on a fresh sandbox)")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -32,7 +32,13 @@ func report(w io.Writer, r *Results) {
 		fmt.Fprintln(tw, "  \tmin s\tmedian s\tmax s")
 		fmt.Fprintf(tw, "  fleet\t%.2f\t%.2f\t%.2f\n", p.Fleet.Min, p.Fleet.Median, p.Fleet.Max)
 		fmt.Fprintf(tw, "  terraform_data\t%.2f\t%.2f\t%.2f\n", p.Data.Min, p.Data.Median, p.Data.Max)
+		if p.Noop.Median > 0 {
+			fmt.Fprintf(tw, "  noop_item (a do-nothing plugin)\t%.2f\t%.2f\t%.2f\n", p.Noop.Min, p.Noop.Median, p.Noop.Max)
+		}
 		_ = tw.Flush()
+		if p.Noop.Median > 0 {
+			fmt.Fprintf(w, "  fleet / noop_item %.2f (the plugin protocol's own cost is in both)\n", p.NoopRatio)
+		}
 		fmt.Fprintf(w, "  ratio of medians %.2f; fleet plan: terraform+provider CPU %.1f s (median), provider peak RSS %.0f MiB", p.Ratio, p.FleetCPUS, mib(p.ProviderPeakRSSKiB))
 		if p.NotEmpty > 0 {
 			fmt.Fprintf(w, "; %d fleet plans were NOT empty", p.NotEmpty)
@@ -42,7 +48,7 @@ func report(w io.Writer, r *Results) {
 
 	if q := r.Requests; q != nil {
 		fmt.Fprintf(w, "\nrequests per refresh: %d in one plan of the whole configuration (%.1f per migration), %d of them GETs\n",
-			q.Whole, float64(q.Whole)/float64(2*r.N), q.WholeGET)
+			q.Whole, float64(q.Whole)/float64(max(r.Backendless+r.Mendix, 1)), q.WholeGET)
 		if len(q.Blocks) > 0 {
 			tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "  resource block (GETs, from targeted plans)\tGETs\tper resource")

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -22,6 +24,8 @@ import (
 type Results struct {
 	Started     time.Time `json:"started"`
 	N           int       `json:"apps_per_vendor"`
+	Backendless int       `json:"backendless_migrations"`
+	Mendix      int       `json:"mendix_migrations"`
 	JobDuration string    `json:"job_duration"`
 	Terraform   string    `json:"terraform_version"`
 	CPUs        int       `json:"cpus"`
@@ -57,10 +61,15 @@ type PlanResult struct {
 	Resources int       `json:"resources"`
 	FleetS    []float64 `json:"fleet_s"`
 	DataS     []float64 `json:"terraform_data_s"`
+	NoopS     []float64 `json:"noop_item_s"`
 	Fleet     Spread    `json:"fleet"`
 	Data      Spread    `json:"terraform_data"`
-	// Ratio is the fleet's median over terraform_data's median.
-	Ratio float64 `json:"ratio_of_medians"`
+	// Noop is as many resources of a provider that does nothing (scripts/fleetbench/noopprovider):
+	// what the plugin protocol alone costs, which terraform_data (inside Terraform) does not pay.
+	Noop Spread `json:"noop_item"`
+	// Ratio is the fleet's median over terraform_data's median; NoopRatio over noop_item's.
+	Ratio     float64 `json:"ratio_of_medians"`
+	NoopRatio float64 `json:"ratio_over_noop_provider"`
 	// FleetCPUS is terraform and provider CPU per fleet plan (median); ProviderPeakRSSKiB the
 	// largest provider VmHWM over the fleet plans.
 	FleetCPUS          float64 `json:"fleet_terraform_and_provider_cpu_s"`
@@ -138,10 +147,10 @@ func run(cfg *config, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	res := &Results{Started: time.Now().UTC(), N: cfg.n, JobDuration: cfg.jobDuration.String(), Terraform: terraformVersion(),
+	res := &Results{Started: time.Now().UTC(), N: cfg.n, Backendless: cfg.count("backendless"), Mendix: cfg.count("mendix"), JobDuration: cfg.jobDuration.String(), Terraform: terraformVersion(),
 		CPUs: runtime.NumCPU(), LoadBefore: loadAvg()}
 	fmt.Fprintf(stdout, "fleet bench: %d Backendless + %d Mendix migrations (examples/fleet), sandbox jobs %s, -parallelism %v, load %s, work dir %s\n",
-		cfg.n, cfg.n, cfg.jobDuration, cfg.parallelism, res.LoadBefore, b.work)
+		cfg.count("backendless"), cfg.count("mendix"), cfg.jobDuration, cfg.parallelism, res.LoadBefore, b.work)
 	for i, p := range cfg.parallelism {
 		a, err := b.apply(p, fixture, res, i == len(cfg.parallelism)-1)
 		if err != nil {
@@ -247,6 +256,13 @@ func (b *bench) apply(p int, fixture []byte, res *Results, last bool) (ApplyResu
 	if len(vars.BackendlessApps) != b.cfg.n || len(vars.MendixApps) != b.cfg.n {
 		return ApplyResult{}, fmt.Errorf("the sandbox holds %d Backendless and %d Mendix apps to migrate, want %d each", len(vars.BackendlessApps), len(vars.MendixApps), b.cfg.n)
 	}
+	// A runbook left out migrates no app: its resources have an empty for_each.
+	if !b.cfg.vendors["backendless"] {
+		vars.BackendlessApps = map[string]backendlessApp{}
+	}
+	if !b.cfg.vendors["mendix"] {
+		vars.MendixApps = map[string]mendixApp{}
+	}
 	tfDir := filepath.Join(dir, "tf")
 	if err := writeFleetWorkspace(b.cfg.root, tfDir, vars); err != nil {
 		return ApplyResult{}, err
@@ -324,6 +340,10 @@ func (b *bench) plans(dir, tfDir string, env []string, sb *sandboxProc, resource
 	if _, err := b.capture(dataDir, env, tfrun.ApplyArgs...); err != nil {
 		return nil, err
 	}
+	noopDir, noopEnv, err := b.noopWorkspace(dir, env, resources)
+	if err != nil {
+		return nil, err
+	}
 	pr := &PlanResult{Runs: b.cfg.planRuns, Resources: resources}
 	var cpus []float64
 	for i := 1; i <= b.cfg.planRuns; i++ {
@@ -353,17 +373,28 @@ func (b *bench) plans(dir, tfDir string, env []string, sb *sandboxProc, resource
 		if ds.Exit != 0 {
 			return nil, fmt.Errorf("terraform_data plan %d: exit %d", i, ds.Exit)
 		}
+		ns, err := b.terraform(noopDir, noopEnv, filepath.Join(dir, fmt.Sprintf("plan-noop-%d.log", i)), tfrun.PlanArgs...)
+		if err != nil {
+			return nil, err
+		}
+		if ns.Exit != 0 {
+			return nil, fmt.Errorf("noop_item plan %d: exit %d", i, ns.Exit)
+		}
 		pr.FleetS = append(pr.FleetS, fs.Wall.Seconds())
 		pr.DataS = append(pr.DataS, ds.Wall.Seconds())
+		pr.NoopS = append(pr.NoopS, ns.Wall.Seconds())
 		cpus = append(cpus, fs.CPU.Seconds())
 		pr.ProviderPeakRSSKiB = max(pr.ProviderPeakRSSKiB, fs.ProviderHWM)
 		d := r1.minus(r0)
 		pr.Requests, pr.GETs = append(pr.Requests, d.all), append(pr.GETs, d.get)
-		fmt.Fprintf(b.out, "  run %d: fleet %.2f s (%d requests), terraform_data %.2f s\n", i, fs.Wall.Seconds(), d.all, ds.Wall.Seconds())
+		fmt.Fprintf(b.out, "  run %d: fleet %.2f s (%d requests), terraform_data %.2f s, noop_item %.2f s\n", i, fs.Wall.Seconds(), d.all, ds.Wall.Seconds(), ns.Wall.Seconds())
 	}
-	pr.Fleet, pr.Data = spread(pr.FleetS), spread(pr.DataS)
+	pr.Fleet, pr.Data, pr.Noop = spread(pr.FleetS), spread(pr.DataS), spread(pr.NoopS)
 	if pr.Data.Median > 0 {
 		pr.Ratio = pr.Fleet.Median / pr.Data.Median
+	}
+	if pr.Noop.Median > 0 {
+		pr.NoopRatio = pr.Fleet.Median / pr.Noop.Median
 	}
 	pr.FleetCPUS = spread(cpus).Median
 	return pr, nil
@@ -411,6 +442,9 @@ func (b *bench) requests(dir, tfDir string, env []string, sb *sandboxProc, plans
 		return counted[key], nil
 	}
 	for _, blk := range blocks {
+		if !b.cfg.vendors[blockVendor(blk.Addr)] {
+			continue // a runbook left out has no instances to count
+		}
 		// The block with its base (its dependencies, or another root), minus the base alone.
 		with, err := count(union(blk.Base, []string{blk.Addr}))
 		if err != nil {
@@ -461,4 +495,72 @@ func medianInt(xs []int) int {
 	s := slices.Clone(xs)
 	slices.Sort(s)
 	return s[(len(s)-1)/2]
+}
+
+// blockVendor names the runbook a resource block belongs to: "backendless" or "mendix".
+func blockVendor(addr string) string {
+	if strings.HasPrefix(addr, "appmigrate_mendix_") {
+		return "mendix"
+	}
+	return "backendless"
+}
+
+// count is how many apps of a runbook the bench migrates: n, or none when it is left out.
+func (c *config) count(vendor string) int {
+	if c.vendors[vendor] {
+		return c.n
+	}
+	return 0
+}
+
+// noopWorkspace builds the do-nothing provider and applies as many of its resources as the fleet
+// has, in dir/noop-provider; it returns the directory and the environment that finds the provider.
+func (b *bench) noopWorkspace(dir string, env []string, resources int) (string, []string, error) {
+	bin := filepath.Join(b.work, "noop-bin")
+	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-noop"), "./scripts/fleetbench/noopprovider")
+	mod, err := moduleRoot()
+	if err != nil {
+		return "", nil, err
+	}
+	build.Dir = mod
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", nil, fmt.Errorf("building the noop provider: %v\n%s", err, out)
+	}
+	ws := filepath.Join(dir, "noop-provider")
+	if err := os.MkdirAll(ws, 0o755); err != nil {
+		return "", nil, err
+	}
+	if err := os.WriteFile(filepath.Join(ws, "main.tf"), []byte(noopConfig(resources)), 0o644); err != nil {
+		return "", nil, err
+	}
+	rc := filepath.Join(dir, "terraformrc-noop")
+	cfg := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"appmigrate/noop\" = %q\n  }\n  direct {}\n}\n", bin)
+	if err := os.WriteFile(rc, []byte(cfg), 0o600); err != nil {
+		return "", nil, err
+	}
+	noopEnv := append(slices.DeleteFunc(slices.Clone(env), func(kv string) bool { return strings.HasPrefix(kv, "TF_CLI_CONFIG_FILE=") }), "TF_CLI_CONFIG_FILE="+rc)
+	fmt.Fprintf(b.out, "plans: creating %d noop_item resources (a provider that does nothing) for the plugin baseline …\n", resources)
+	if _, err := b.capture(ws, noopEnv, tfrun.ApplyArgs...); err != nil {
+		return "", nil, err
+	}
+	return ws, noopEnv, nil
+}
+
+// moduleRoot is the directory of the go.mod above the working directory: where the noop
+// provider's source is, whatever -root says.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod above the working directory: run fleetbench from the repository")
+		}
+		dir = parent
+	}
 }
