@@ -1,0 +1,5 @@
+# Import id: "<app_id>/<environment>", the v4 app id (its subdomain) and the environment's name.
+import {
+  to = appmigrate_mendix_environment_settings.app
+  id = "calc-v4/Production"
+}
