@@ -649,7 +649,10 @@ func checkMendix(base string, inv sandbox.Inventory, outputs map[string]json.Raw
 	}
 	var c checkResult
 	c.objects, c.duplicates = judge([]counted{
-		{"projects", m.ProjectJobs.Completed, 1},
+		// A create delivered twice by the network (the duplicate fault) makes a second project,
+		// which the provider must find by its marker and delete: temp_left judges that end state,
+		// so two created is not by itself a duplicate; three would be.
+		{"projects", m.ProjectJobs.Completed, 2},
 		{"temp_left", left, maxLeft},
 		{"packages", node.UploadedPackages, 1},
 		{"snapshots", env.UploadedSnapshots, 1},
