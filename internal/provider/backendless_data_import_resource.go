@@ -499,7 +499,7 @@ func (r *dataImportResource) checkTargetEmpty(ctx context.Context, client *backe
 	}
 	names := make([]string, 0, len(tables))
 	for _, t := range tables {
-		names = append(names, fmt.Sprintf("%s (%d rows)", t.Name, t.Count))
+		names = append(names, t.Name)
 	}
 	diags.AddAttributeError(path.Root("allow_non_empty_target"), "The target app is not blank",
 		fmt.Sprintf("%s: the app already has tables: %s. Nothing was imported.\n\nThe runbook recommends \"to start with a blank/new app to avoid any conflicts during the import\": "+

@@ -232,7 +232,7 @@ func (c *AppContent) Blank() bool {
 func (c *AppContent) String() string {
 	var parts []string
 	for _, t := range c.Tables {
-		parts = append(parts, fmt.Sprintf("table %s (%d rows)", t.Name, t.Count))
+		parts = append(parts, "table "+t.Name)
 	}
 	for _, f := range c.RootFiles {
 		parts = append(parts, "file /"+f)

@@ -172,7 +172,7 @@ func TestCreateApp_NameTakenIsRecognised(t *testing.T) {
 func TestReadAppContent_BlankOnlyWithoutTablesRootFilesAndLogs(t *testing.T) {
 	var tables, root, logs atomic.Pointer[string]
 	set := func(p *atomic.Pointer[string], v string) { p.Store(&v) }
-	set(&tables, `[]`)
+	set(&tables, `{"tables":[]}`)
 	set(&root, `[{"name":"web"}]`) // a directory is not content
 	set(&logs, ``)
 	mux := http.NewServeMux()
@@ -191,9 +191,9 @@ func TestReadAppContent_BlankOnlyWithoutTablesRootFilesAndLogs(t *testing.T) {
 		t.Fatalf("a new app is blank: %+v %v", content, err)
 	}
 	for _, tc := range []struct{ tables, root, logs, want string }{
-		{`[{"name":"Orders","count":3}]`, `[]`, ``, "table Orders (3 rows)"},
-		{`[]`, `[{"name":"a.zip","size":1}]`, ``, "file /a.zip"},
-		{`[]`, `[]`, `[{"name":"import-1.log","size":10}]`, "migration log /migration/import-1.log"},
+		{`{"tables":[{"name":"Orders"}]}`, `[]`, ``, "table Orders"},
+		{`{"tables":[]}`, `[{"name":"a.zip","size":1}]`, ``, "file /a.zip"},
+		{`{"tables":[]}`, `[]`, `[{"name":"import-1.log","size":10}]`, "migration log /migration/import-1.log"},
 	} {
 		set(&tables, tc.tables)
 		set(&root, tc.root)
