@@ -306,8 +306,8 @@ func (s *Backendless) routeBackendlessConsoleMigration(mux *core.Mount) {
 // bkTableView is one table of the console's table list, as the Console SDK's src/tables.js reads
 // it (backendless-console-api.md §5.1): no row count (the REST count route gives it).
 type bkTableView struct {
-	TableID   string   `json:"tableId"`
-	Name      string   `json:"name"`
+	TableID   string     `json:"tableId"`
+	Name      string     `json:"name"`
 	Columns   []bkColumn `json:"columns"`
 	Relations []string   `json:"relations"`
 }
