@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
 )
@@ -62,7 +63,18 @@ type Client struct {
 	// restKeys caches each 5.x app's REST API key (§3.2) for the life of the client; it is never
 	// handed to the provider, so it never reaches state.
 	restKeys map[string]string
+
+	// apps is the app list of the last ListApps, shared by every read of one provider process
+	// (a plan's refresh of N apps lists them once, not N times); our own create, rename and
+	// delete drop it, and it is never older than appsTTL.
+	appsMu    sync.Mutex
+	appsFetch sync.Mutex // held while one caller reads the list for everyone
+	apps      []App
+	appsAt    time.Time
 }
+
+// appsTTL bounds how long GetApp trusts the app list of an earlier read in the same process.
+const appsTTL = 30 * time.Second
 
 // New checks the configuration and returns a client. It makes no request.
 func New(cfg Config) (*Client, error) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -133,7 +134,8 @@ func (r rawApp) app() App {
 	return a
 }
 
-// ListApps returns the developer's apps (§Step 3: GET /console/applications).
+// ListApps returns the developer's apps (§Step 3: GET /console/applications). It always asks the
+// console, and keeps the answer for GetApp.
 func (cl *Client) ListApps(ctx context.Context) ([]App, error) {
 	var raw []rawApp
 	if err := cl.console(ctx, call{name: "backendless: list apps", method: http.MethodGet, url: "/console/applications", out: &raw}); err != nil {
@@ -143,19 +145,55 @@ func (cl *Client) ListApps(ctx context.Context) ([]App, error) {
 	for _, r := range raw {
 		apps = append(apps, r.app())
 	}
+	cl.appsMu.Lock()
+	cl.apps, cl.appsAt = slices.Clone(apps), time.Now()
+	cl.appsMu.Unlock()
 	return apps, nil
 }
 
-// GetApp finds one app by id. The console has no single-app read in the SDK, so it lists;
-// a missing app is an *Error with status 404 like the vendor's own answers.
+// cachedApps returns the app list read by this client less than appsTTL ago, reading it once
+// when there is none: concurrent callers wait for the one read instead of each listing.
+func (cl *Client) cachedApps(ctx context.Context) ([]App, error) {
+	cl.appsMu.Lock()
+	if cl.apps != nil && time.Since(cl.appsAt) < appsTTL {
+		apps := cl.apps
+		cl.appsMu.Unlock()
+		return apps, nil
+	}
+	cl.appsMu.Unlock()
+	cl.appsFetch.Lock()
+	defer cl.appsFetch.Unlock()
+	cl.appsMu.Lock()
+	if cl.apps != nil && time.Since(cl.appsAt) < appsTTL {
+		apps := cl.apps
+		cl.appsMu.Unlock()
+		return apps, nil // another caller read it while this one waited
+	}
+	cl.appsMu.Unlock()
+	return cl.ListApps(ctx)
+}
+
+// forgetApps drops the cached app list: called after every create, rename and delete this client
+// sends, whatever their outcome, so no read trusts a list from before its own write.
+func (cl *Client) forgetApps() {
+	cl.appsMu.Lock()
+	cl.apps = nil
+	cl.appsMu.Unlock()
+}
+
+// GetApp finds one app by id. The console has no single-app read in the SDK, so it looks the id
+// up in the app list, read once per provider process (cachedApps) rather than once per app: a
+// refresh of N apps costs one list, not N. A missing app is an *Error with status 404 like the
+// vendor's own answers.
 func (cl *Client) GetApp(ctx context.Context, id string) (*App, error) {
-	apps, err := cl.ListApps(ctx)
+	apps, err := cl.cachedApps(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for i := range apps {
 		if apps[i].ID == id {
-			return &apps[i], nil
+			a := apps[i]
+			return &a, nil
 		}
 	}
 	return nil, &Error{Op: "backendless: read app " + id, Status: http.StatusNotFound, Message: "no app with this id in the account"}
@@ -181,6 +219,7 @@ func (cl *Client) FindAppByName(ctx context.Context, name string) (*App, error) 
 // after the console created it), that app is returned with LostAnswer set: the caller, which
 // knows whether the name was free before, decides whether it is its own.
 func (cl *Client) CreateApp(ctx context.Context, name, zone string) (*App, error) {
+	defer cl.forgetApps()
 	u := "/console/applications"
 	if zone != "" {
 		u += "?zone=" + url.QueryEscape(zone)
@@ -275,6 +314,7 @@ func (cl *Client) ReadAppContent(ctx context.Context, appID string) (*AppContent
 
 // RenameApp renames an app (§Step 3: PUT /{appId}/console/application {appName}).
 func (cl *Client) RenameApp(ctx context.Context, id, name string) error {
+	defer cl.forgetApps()
 	return cl.console(ctx, call{
 		name: "backendless: rename app", method: http.MethodPut,
 		url: path(id, "console", "application"), in: map[string]string{"appName": name},
@@ -284,6 +324,7 @@ func (cl *Client) RenameApp(ctx context.Context, id, name string) error {
 // DeleteApp deletes an app (§Step 3: DELETE /{appId}/console/application). A 404 means it is
 // already gone and is not an error.
 func (cl *Client) DeleteApp(ctx context.Context, id string) error {
+	defer cl.forgetApps()
 	err := cl.console(ctx, call{name: "backendless: delete app", method: http.MethodDelete, url: path(id, "console", "application")})
 	if IsNotFound(err) {
 		return nil

@@ -204,3 +204,55 @@ func TestReadAppContent_BlankOnlyWithoutTablesRootFilesAndLogs(t *testing.T) {
 		}
 	}
 }
+
+// TestGetApp_OneListPerProcessForManyAppsAndFreshAfterOwnWrites: reading N apps by id lists the
+// apps once (concurrently too); a create, rename or delete sent by this client drops the list.
+func TestGetApp_OneListPerProcessForManyAppsAndFreshAfterOwnWrites(t *testing.T) {
+	var lists atomic.Int32
+	var created atomic.Bool
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /console/applications", func(w http.ResponseWriter, _ *http.Request) {
+		lists.Add(1)
+		var items []string
+		for i := range 50 {
+			items = append(items, `{"id":"APP-`+string(rune('A'+i%26))+string(rune('a'+i/26))+`","name":"n"}`)
+		}
+		if created.Load() {
+			items = append(items, `{"id":"NEW","name":"new"}`)
+		}
+		_, _ = w.Write([]byte("[" + strings.Join(items, ",") + "]"))
+	})
+	mux.HandleFunc("POST /console/applications", func(w http.ResponseWriter, _ *http.Request) {
+		created.Store(true)
+		_, _ = w.Write([]byte(`{"id":"NEW","name":"new"}`))
+	})
+	c := newTestClient(t, mux, Config{AuthKey: "k"})
+	ctx := context.Background()
+	done := make(chan error, 50)
+	for i := range 50 {
+		go func() {
+			_, err := c.GetApp(ctx, "APP-"+string(rune('A'+i%26))+string(rune('a'+i/26)))
+			done <- err
+		}()
+	}
+	for range 50 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := lists.Load(); n != 1 {
+		t.Fatalf("50 reads by id listed the apps %d times, want 1", n)
+	}
+	if _, err := c.GetApp(ctx, "NEW"); !IsNotFound(err) {
+		t.Fatalf("not created yet: %v", err)
+	}
+	if _, err := c.CreateApp(ctx, "new", ""); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := c.GetApp(ctx, "NEW"); err != nil || a.ID != "NEW" {
+		t.Fatalf("after our own create the list is read again: %+v %v", a, err)
+	}
+	if n := lists.Load(); n != 2 {
+		t.Fatalf("lists = %d, want 2", n)
+	}
+}

@@ -57,7 +57,7 @@ func (e *ArchiveError) Error() string { return fmt.Sprintf("archive %s: %s", e.P
 func (e *ArchiveError) Unwrap() error { return e.Err }
 
 // LegacyArchiveManifest reads manifest.json out of a 3.x archive without downloading the archive:
-// a HEAD for its size, then HTTP Range GETs for the zip's central directory and the one entry
+// a one-byte Range GET for its size (never HEAD), then HTTP Range GETs for the zip's central directory and the one entry
 // (the DOCUMENTED download URL form; Range support is what the sandbox offers and what file
 // hosts generally offer — a server that ignores Range is reported, never silently downloaded).
 func (cl *Client) LegacyArchiveManifest(ctx context.Context, appID, version, p string) (*Manifest, error) {
@@ -150,21 +150,51 @@ func (r *RangeReaderAt) Requests() int {
 	return r.requests
 }
 
-// stat learns the size with a HEAD.
+// stat learns the size with a one-byte Range GET (never HEAD: the reference documents GET with
+// Range on the download URL, not HEAD).
 func (r *RangeReaderAt) stat() error {
-	resp, err := r.http.Do(r.ctx, &transport.Request{Name: r.name + " (size)", Method: http.MethodHead, URL: r.url, Header: r.header})
+	size, err := rangeSize(r.ctx, r.http, r.name+" (size)", r.url, r.header)
 	if err != nil {
 		return err
 	}
-	drain(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		return &Error{Op: r.name, Status: resp.StatusCode}
-	}
-	if resp.ContentLength < 0 {
-		return fmt.Errorf("%s: the server did not say how large the file is", r.name)
-	}
-	r.size = resp.ContentLength
+	r.size = size
 	return nil
+}
+
+// rangeSize asks for the first byte of the file at url (GET with `Range: bytes=0-0`) and reads
+// the file's length from the answer's Content-Range (`bytes 0-0/<size>`); a server that ignores
+// Range answers 200 with the whole length, which is read from Content-Length without reading the
+// body; an empty file is 416 with `bytes */0`. Anything else is an *Error.
+func rangeSize(ctx context.Context, c *transport.Client, name, url string, header http.Header) (int64, error) {
+	h := header.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	h.Set("Range", "bytes=0-0")
+	h.Set("Accept", "*/*")
+	resp, err := c.Do(ctx, &transport.Request{Name: name, Method: http.MethodGet, URL: url, Header: h, Stream: true})
+	if err != nil {
+		return 0, err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	switch resp.StatusCode {
+	case http.StatusPartialContent, http.StatusRequestedRangeNotSatisfiable:
+		cr := resp.Header.Get("Content-Range")
+		if i := strings.LastIndexByte(cr, '/'); i >= 0 {
+			if n, err := strconv.ParseInt(strings.TrimSpace(cr[i+1:]), 10, 64); err == nil && n >= 0 {
+				return n, nil
+			}
+		}
+		if resp.StatusCode == http.StatusPartialContent {
+			return 0, fmt.Errorf("%s: the server's Content-Range %q does not say how large the file is", name, cr)
+		}
+	case http.StatusOK:
+		if resp.ContentLength >= 0 {
+			return resp.ContentLength, nil
+		}
+		return 0, fmt.Errorf("%s: the server ignored the Range request and did not say how large the file is", name)
+	}
+	return 0, apiError(name, resp)
 }
 
 // rangeError carries a network failure through archive/zip, which would otherwise report it as
