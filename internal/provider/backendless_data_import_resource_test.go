@@ -174,7 +174,7 @@ func TestAccBackendlessDataImport_ImportsMatchesManifestImportEmptyPlan(t *testi
 					return appID + ":" + id, err
 				},
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"timeouts", "source_app_id", "source_version", "source_path"},
+				ImportStateVerifyIgnore: []string{"timeouts", "source_app_id", "source_version", "source_path", "source_sha256", "source_bytes"},
 			},
 			{
 				Config: importConfig(sb, crm, "crm-v5-data", "", ""),
@@ -337,7 +337,7 @@ resource "appmigrate_backendless_data_import" "v2" {
 		Steps: []resource.TestStep{
 			{
 				Config:      cfg,
-				ExpectError: expectText("The target app is not blank", "Person (250 rows)", "Nothing was imported.", "set allow_non_empty_target = true"),
+				ExpectError: expectText("The target app is not blank", "Person", "Nothing was imported.", "set allow_non_empty_target = true"),
 			},
 		},
 	})
@@ -438,6 +438,7 @@ func TestAccBackendlessRunbook_ExampleMigratesCRM(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownOutputValue("tables_match", knownvalue.Bool(true)),
 					statecheck.ExpectKnownOutputValue("files_archive_match", knownvalue.Bool(true)),
+					statecheck.ExpectKnownOutputValue("data_archive_match", knownvalue.Bool(true)),
 					statecheck.ExpectKnownOutputValue("tables", knownvalue.MapPartial(map[string]knownvalue.Check{
 						"Person": knownvalue.ObjectExact(map[string]knownvalue.Check{
 							"source": knownvalue.Int64Exact(250), "imported": knownvalue.Int64Exact(250), "target": knownvalue.Int64Exact(250),

@@ -378,7 +378,7 @@ func (u *uploadRun) compare(ctx context.Context, client *backendless.Client, sou
 		return nil, err
 	}
 	if source == nil {
-		srcInfo, err := client.StatLegacyFile(ctx, srcApp, srcVersion, srcPath)
+		srcInfo, err := client.StatLegacyDownload(ctx, srcApp, srcVersion, srcPath)
 		if err != nil {
 			return nil, err
 		}
@@ -601,7 +601,7 @@ func (r *fileUploadResource) keepUnfinished(ctx context.Context, client *backend
 	if err != nil {
 		return false // gone, or unreadable: Delete goes on (and ignores a 404)
 	}
-	src, err := client.StatLegacyFile(ctx, state.SourceAppID.ValueString(), state.SourceVersion.ValueString(), state.SourcePath.ValueString())
+	src, err := client.StatLegacyDownload(ctx, state.SourceAppID.ValueString(), state.SourceVersion.ValueString(), state.SourcePath.ValueString())
 	if err != nil || src.Size != info.Size {
 		return false
 	}
