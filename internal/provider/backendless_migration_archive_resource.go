@@ -166,8 +166,8 @@ func (r *migrationArchiveResource) Schema(ctx context.Context, _ resource.Schema
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIfConfigured()},
 				Validators:    []validator.String{archiveNameValidator{}},
 			},
-			"data_archive_path":  schema.StringAttribute{MarkdownDescription: "Path of the data archive in the 3.x File storage, such as `/migration-to-4/crm_v1_data_20261122100000.zip`: the `source_path` of `appmigrate_backendless_data_import`.", Computed: true, PlanModifiers: keep},
-			"data_archive_size":  schema.Int64Attribute{MarkdownDescription: "Size of the data archive in bytes.", Computed: true, PlanModifiers: keepInt},
+			"data_archive_path": schema.StringAttribute{MarkdownDescription: "Path of the data archive in the 3.x File storage, such as `/migration-to-4/crm_v1_data_20261122100000.zip`: the `source_path` of `appmigrate_backendless_data_import`.", Computed: true, PlanModifiers: keep},
+			"data_archive_size": schema.Int64Attribute{MarkdownDescription: "Size of the data archive in bytes.", Computed: true, PlanModifiers: keepInt},
 			"files_archive_name": schema.StringAttribute{
 				MarkdownDescription: "File name of the files archive. Found by `files_archive_pattern` when not set; with `documented_only` it is required, as `data_archive_name`.",
 				Optional:            true,
@@ -734,7 +734,9 @@ func (archiveNameValidator) Description(context.Context) string {
 	return "must be a file name in /migration-to-4, such as crm_v1_data_20261122100000.zip"
 }
 
-func (v archiveNameValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v archiveNameValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (archiveNameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
