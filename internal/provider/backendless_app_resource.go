@@ -92,7 +92,7 @@ func (r *backendlessAppResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Application name, unique within the developer account. Changing it renames the app in place.",
 				Required:            true,
-				Validators:          []validator.String{appNameValidator{}},
+				Validators:          []validator.String{appNameValidator{}, backendlessAppNameValidator{}},
 			},
 			"zone": schema.StringAttribute{
 				MarkdownDescription: "Backendless cluster the app lives in: `US` or `EU`. Changing it creates a new app. Default `US`.",

@@ -75,6 +75,7 @@ type dataImportModel struct {
 	SourceAppID         types.String   `tfsdk:"source_app_id"`
 	SourceVersion       types.String   `tfsdk:"source_version"`
 	SourcePath          types.String   `tfsdk:"source_path"`
+	FilesUploadID       types.String   `tfsdk:"files_upload_id"`
 	Mode                types.String   `tfsdk:"mode"`
 	AllowNonEmptyTarget types.Bool     `tfsdk:"allow_non_empty_target"`
 	ImportType          types.String   `tfsdk:"import_type"`
@@ -129,6 +130,13 @@ func (r *dataImportResource) Schema(ctx context.Context, _ resource.SchemaReques
 				Required:            true,
 				PlanModifiers:       []planmodifier.String{requiresReplaceUnlessImported()},
 				Validators:          []validator.String{stringvalidator.RegexMatches(storagePathRe, "must be an absolute path such as /migration-to-4/crm_v1_data_20261122100000.zip")},
+			},
+			"files_upload_id": schema.StringAttribute{
+				MarkdownDescription: "The id of the `appmigrate_backendless_file_upload` of the files archive into the same app: `appmigrate_backendless_file_upload.<name>.id`. " +
+					"The runbook uploads the files archive (step 6) before importing the data (step 7); requiring the upload's id makes Terraform run them in that order, " +
+					"and an upload into another app is refused at plan.",
+				Required:   true,
+				Validators: []validator.String{filesUploadIDValidator{}},
 			},
 			"mode": modeAttribute("`POST /{appId}/console/import/{import_type}` on the 5.x console API"),
 			"allow_non_empty_target": schema.BoolAttribute{
@@ -259,6 +267,16 @@ func (r *dataImportResource) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 	checkLegacyKey(client, path.Root("source_app_id"), plan.SourceAppID, &resp.Diagnostics)
 	planResume(ctx, req, resp, importResults)
+	planCheckUploadBeforeImport(plan.FilesUploadID, plan.AppID, &resp.Diagnostics)
+	if req.State.Raw.IsNull() {
+		// Creating: what is readable now is checked now, before anything is imported.
+		planCheckTargetApp(ctx, client, path.Root("app_id"), plan.AppID, &resp.Diagnostics)
+		planCheckLegacySource(ctx, client, legacySourceAttrs{AppID: path.Root("source_app_id"), Version: path.Root("source_version"), Path: path.Root("source_path")},
+			plan.SourceAppID, plan.SourceVersion, plan.SourcePath, func(ctx context.Context, app, ver, file string) error {
+				_, err := client.LegacyArchiveManifest(ctx, app, ver, file)
+				return err
+			}, &resp.Diagnostics)
+	}
 	if plan.DocumentedOnly.ValueBool() && !plan.Mode.IsUnknown() && plan.Mode.ValueString() != modeManual {
 		resp.Diagnostics.AddAttributeError(path.Root("mode"), "documented_only needs mode = \"manual\"",
 			"Backendless documents no API for Manage → Import → \"Backendless app\" (the call api mode makes is MODELED). Set mode = \"manual\" and run the import in the 5.0 console, or remove documented_only.")

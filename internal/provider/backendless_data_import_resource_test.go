@@ -37,11 +37,19 @@ resource "appmigrate_backendless_app" "target" {
   deletion_protection = false
 }
 
-resource "appmigrate_backendless_data_import" "data" {
+resource "appmigrate_backendless_file_upload" "files" {
   app_id         = appmigrate_backendless_app.target.id
   source_app_id  = appmigrate_backendless_migration_archive.source.app_id
   source_version = appmigrate_backendless_migration_archive.source.version
-  source_path    = %s
+  source_path    = appmigrate_backendless_migration_archive.source.files_archive_path
+}
+
+resource "appmigrate_backendless_data_import" "data" {
+  app_id          = appmigrate_backendless_app.target.id
+  source_app_id   = appmigrate_backendless_migration_archive.source.app_id
+  source_version  = appmigrate_backendless_migration_archive.source.version
+  source_path     = %s
+  files_upload_id = appmigrate_backendless_file_upload.files.id
 %s
 }
 `, target, sourcePath, importExtra)
@@ -174,7 +182,7 @@ func TestAccBackendlessDataImport_ImportsMatchesManifestImportEmptyPlan(t *testi
 					return appID + ":" + id, err
 				},
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"timeouts", "source_app_id", "source_version", "source_path", "source_sha256", "source_bytes"},
+				ImportStateVerifyIgnore: []string{"timeouts", "source_app_id", "source_version", "source_path", "source_sha256", "source_bytes", "files_upload_id"},
 			},
 			{
 				Config: importConfig(sb, crm, "crm-v5-data", "", ""),
@@ -254,13 +262,16 @@ resource "appmigrate_backendless_app" "target" {
 }
 
 resource "appmigrate_backendless_data_import" "data" {
-  app_id         = appmigrate_backendless_app.target.id
-  source_app_id  = %q
-  source_version = "v1"
-  source_path    = %q
+  app_id          = appmigrate_backendless_app.target.id
+  source_app_id   = %q
+  source_version  = "v1"
+  source_path     = %q
+  files_upload_id = "${appmigrate_backendless_app.target.id}:/crm_files.zip"
 }
 `, crm.id, data),
-				ExpectError: expectText("The data archive is not a usable migration archive", data, "is not a zip archive", "Nothing was imported."),
+				// The archive is read at plan (Range GETs of its end): refused before anything is created.
+				PlanOnly:    true,
+				ExpectError: expectText("The 3.x archive is refused before anything is sent", data, "is not a zip archive", "Nothing was sent to the 5.0 app."),
 			},
 		},
 	})
@@ -329,6 +340,7 @@ resource "appmigrate_backendless_data_import" "v2" {
   source_app_id  = appmigrate_backendless_migration_archive.v2.app_id
   source_version = appmigrate_backendless_migration_archive.v2.version
   source_path    = appmigrate_backendless_migration_archive.v2.data_archive_path
+  files_upload_id = appmigrate_backendless_file_upload.files.id
   depends_on     = [appmigrate_backendless_data_import.data]
 }
 `

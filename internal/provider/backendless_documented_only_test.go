@@ -105,7 +105,7 @@ resource "appmigrate_backendless_data_import" "data" {
   mode             = "manual"
   documented_only  = true
   import_confirmed = %[4]t
-  depends_on       = [appmigrate_backendless_file_upload.files]
+  files_upload_id  = appmigrate_backendless_file_upload.files.id
 }
 `, app.id, dataName, filesName, confirmed)
 }

@@ -198,6 +198,12 @@ func (r *fileUploadResource) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 	checkLegacyKey(client, path.Root("source_app_id"), plan.SourceAppID, &resp.Diagnostics)
 	planResume(ctx, req, resp, uploadResults)
+	if req.State.Raw.IsNull() {
+		// Creating: what is readable now is checked now, before anything is sent.
+		planCheckTargetApp(ctx, client, path.Root("app_id"), plan.AppID, &resp.Diagnostics)
+		planCheckLegacySource(ctx, client, legacySourceAttrs{AppID: path.Root("source_app_id"), Version: path.Root("source_version"), Path: path.Root("source_path")},
+			plan.SourceAppID, plan.SourceVersion, plan.SourcePath, client.CheckLegacyArchive, &resp.Diagnostics)
+	}
 	if !config.TargetPath.IsNull() {
 		return
 	}

@@ -243,6 +243,9 @@ func (r *migrationArchiveResource) ModifyPlan(ctx context.Context, req resource.
 	var cfg migrationArchiveModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	checkDocumentedOnlyArchive(&cfg, &resp.Diagnostics)
+	if req.State.Raw.IsNull() && !resp.Diagnostics.HasError() {
+		planCheckLegacyVersion(ctx, client, &plan, &resp.Diagnostics)
+	}
 	results := maps.Clone(archiveResults)
 	if !cfg.DataArchiveName.IsNull() {
 		delete(results, "data_archive_name")
@@ -690,6 +693,52 @@ func (r *migrationArchiveResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// planCheckLegacyVersion fails the plan of a new archive whose 3.x app id, key or version the
+// vendor refuses (code 2002). Outside documented_only it lists the version's root (the INFERRED
+// listing this mode uses anyway); with documented_only it asks for the typed archives through the
+// documented download URL, and only warns when they are not there yet (apply waits for them).
+func planCheckLegacyVersion(ctx context.Context, client *backendless.Client, plan *migrationArchiveModel, diags *diag.Diagnostics) {
+	if !known(plan.AppID, plan.Version) || !client.HasLegacySecretKey(plan.AppID.ValueString()) || plan.DocumentedOnly.IsUnknown() {
+		return
+	}
+	app, ver := plan.AppID.ValueString(), plan.Version.ValueString()
+	refused := func(err error) {
+		diags.AddAttributeError(path.Root("version"), "Backendless 3.x refused this application id and version",
+			fmt.Sprintf("app_id = %q, version = %q: %v.\n\nCheck that the version exists and is enabled in the 3.x console (its name as the console shows it, such as v1), "+
+				"that app_id is the 3.x application id, and that backendless.legacy_secret_keys holds that app's secret key (3.x console: Manage → App Settings).", app, ver, err))
+	}
+	if !plan.DocumentedOnly.ValueBool() {
+		ok, err := client.LegacyVersionExists(ctx, app, ver)
+		switch {
+		case ok:
+		case err != nil && (backendless.IsLegacyRefusal(err) || backendless.IsNotFound(err)):
+			refused(err)
+		case err != nil:
+			addLegacyError(diags, path.Root("app_id"), "Checking 3.x app "+app+" version "+ver, err)
+		}
+		return
+	}
+	for _, n := range []types.String{plan.DataArchiveName, plan.FilesArchiveName} {
+		if !known(n) {
+			continue
+		}
+		_, err := client.StatLegacyDownload(ctx, app, ver, backendless.MigrationDir+"/"+n.ValueString())
+		switch {
+		case err == nil:
+		case backendless.IsFileNotFound(err):
+			diags.AddAttributeWarning(path.Root("data_archive_name"), "Typed archive not there yet",
+				fmt.Sprintf("%s is not in %s of 3.x app %s version %s yet. Apply waits for it (within timeouts.create); check the name against the e-mail or the 3.x console if it never comes.",
+					n.ValueString(), backendless.MigrationDir, app, ver))
+		case backendless.IsLegacyRefusal(err):
+			refused(err)
+			return
+		default:
+			addLegacyError(diags, path.Root("app_id"), "Checking "+n.ValueString()+" of 3.x app "+app, err)
+			return
+		}
+	}
 }
 
 // checkDocumentedOnlyArchive fails the plan when documented_only is set without what it needs:

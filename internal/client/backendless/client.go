@@ -130,7 +130,21 @@ func (e *Error) Error() string {
 	if e.Message != "" {
 		fmt.Fprintf(&b, ": %s", e.Message)
 	}
+	if m := codeMeaning[e.Code]; m != "" {
+		fmt.Fprintf(&b, " (%s)", m)
+	} else if e.Code == 0 && e.Message == "" && e.Status == http.StatusNotFound {
+		b.WriteString(" with no Backendless error in the answer: nothing answers at this URL, so the base URL is likely wrong (check backendless.console_url, api_url or legacy_url)")
+	}
 	return b.String()
+}
+
+// codeMeaning says what the codes this provider meets mean, in words a user can act on
+// (backendless-console-api.md §6; 6007, 1009 and 8009 as users saw them).
+var codeMeaning = map[int]string{
+	2002: "Backendless 3.x answers 2002 when the version is disabled or does not exist, or the application id or its secret key is wrong",
+	6007: "the file or directory does not exist",
+	1009: "the table does not exist",
+	8009: "an app of this name already exists in the account",
 }
 
 // Transient reports a refusal that another attempt later may not meet: 429 and 5xx. Waiting

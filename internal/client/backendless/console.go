@@ -44,8 +44,14 @@ func (cl *Client) session(ctx context.Context) (string, error) {
 	})
 	if err != nil {
 		var e *Error
-		if errors.As(err, &e) && (e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden || e.Status == http.StatusBadRequest) {
+		// A refusal is a 401/403, or a 400 carrying Backendless' own {code, message}; a 400 whose
+		// body is not one (an HTML page, a proxy's answer, megabytes of anything) is not a verdict
+		// on the password and is reported as what it is.
+		if errors.As(err, &e) && (e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden || (e.Status == http.StatusBadRequest && e.Code != 0)) {
 			return "", &LoginError{Login: cl.cfg.Login, Cause: err}
+		}
+		if errors.As(err, &e) && e.Code == 0 {
+			return "", fmt.Errorf("%w: the answer is not a Backendless error, so the password was not judged; check that backendless.console_url is the console API (%s)", err, DefaultConsoleURL)
 		}
 		return "", err
 	}

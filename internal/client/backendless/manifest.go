@@ -85,6 +85,9 @@ func ReadManifest(r io.ReaderAt, size int64, name string) (*Manifest, error) {
 		}
 		return nil, &ArchiveError{Path: name, Reason: "is not a zip archive (" + err.Error() + ")", Err: err}
 	}
+	if err := checkEntries(zr, name); err != nil {
+		return nil, err
+	}
 	for _, f := range zr.File {
 		if f.Name != ManifestName {
 			continue
@@ -111,6 +114,72 @@ func ReadManifest(r io.ReaderAt, size int64, name string) (*Manifest, error) {
 		return &m, nil
 	}
 	return nil, &ArchiveError{Path: name, Reason: "has no manifest.json: it is not a Backendless migration data archive"}
+}
+
+// BadEntryName says why a zip entry name would land outside the folder the archive is unpacked
+// into, "" when it would not: an absolute name (/x, \x, C:x), a `..` segment, a backslash (a
+// Windows separator some unzip tools follow), a NUL.
+func BadEntryName(n string) string {
+	switch {
+	case strings.ContainsRune(n, 0):
+		return "contains a NUL character"
+	case strings.ContainsRune(n, '\\'):
+		return "contains a backslash (a Windows path separator)"
+	case strings.HasPrefix(n, "/"):
+		return "is an absolute path"
+	case len(n) >= 2 && n[1] == ':' && (n[0]|0x20 >= 'a' && n[0]|0x20 <= 'z'):
+		return "starts with a drive letter"
+	}
+	for _, seg := range strings.Split(n, "/") {
+		if seg == ".." {
+			return "has a `..` segment that climbs out of the archive's folder"
+		}
+	}
+	return ""
+}
+
+// checkEntries refuses an archive with an entry that escapes its folder, naming the first few.
+func checkEntries(zr *zip.Reader, name string) error {
+	var bad []string
+	for _, f := range zr.File {
+		if why := BadEntryName(f.Name); why != "" {
+			bad = append(bad, fmt.Sprintf("%q %s", f.Name, why))
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	more := ""
+	if len(bad) > 5 {
+		more, bad = fmt.Sprintf(" and %d more", len(bad)-5), bad[:5]
+	}
+	return &ArchiveError{Path: name, Reason: "has entries that escape the archive's folder: " + strings.Join(bad, ", ") + more}
+}
+
+// CheckLegacyArchive reads the zip central directory of a 3.x archive with Range GETs on the
+// DOCUMENTED download URL (not the archive's content) and refuses one that is not a zip or has an
+// entry that escapes its folder (*ArchiveError). It sends nothing else.
+func (cl *Client) CheckLegacyArchive(ctx context.Context, appID, version, p string) error {
+	h, err := cl.legacyHeader(appID)
+	if err != nil {
+		return err
+	}
+	ra := &RangeReaderAt{
+		ctx: ctx, http: cl.http, url: cl.legacyDownloadURL(appID, version, p), header: h,
+		name: fmt.Sprintf("backendless 3.x: read the entries of %s of app %s version %s", CleanPath(p), appID, version),
+	}
+	if err := ra.stat(); err != nil {
+		return err
+	}
+	zr, err := zip.NewReader(ra, ra.Size())
+	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
+		var re *rangeError
+		if errors.As(err, &re) {
+			return re.err
+		}
+		return &ArchiveError{Path: CleanPath(p), Reason: "is not a zip archive (" + err.Error() + ")", Err: err}
+	}
+	return checkEntries(zr, CleanPath(p))
 }
 
 // RangeReaderAt is an io.ReaderAt over a remote file, backed by HTTP Range GETs through the

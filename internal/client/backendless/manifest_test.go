@@ -209,3 +209,50 @@ func TestStatLegacyDownload_SizeFromContentRangeAndMissingFile(t *testing.T) {
 		t.Fatal("no HEAD may be sent")
 	}
 }
+
+func TestBadEntryName_EveryWayOutOfTheFolder(t *testing.T) {
+	for name, bad := range map[string]bool{
+		"tables/Person.json": false, "manifest.json": false, "a..b/c": false, "dir/": false,
+		"../x": true, "a/../../x": true, "/etc/passwd": true, `..\x`: true, `a\b`: true, "C:x": true, "c:/x": true, "a\x00b": true, "..": true,
+	} {
+		if got := BadEntryName(name) != ""; got != bad {
+			t.Errorf("BadEntryName(%q) = %q, want bad=%v", name, BadEntryName(name), bad)
+		}
+	}
+}
+
+// TestCheckLegacyArchive_RefusesEscapingEntriesReadingOnlyTheDirectory: an archive with a "../"
+// entry is refused from its central directory, read with Range GETs (no whole download).
+func TestCheckLegacyArchive_RefusesEscapingEntriesReadingOnlyTheDirectory(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, n := range []string{"files/a.txt", "../evil.sh"} {
+		w, _ := zw.CreateHeader(&zip.FileHeader{Name: n, Method: zip.Store})
+		_, _ = w.Write(bytes.Repeat([]byte("x"), 300<<10))
+	}
+	_ = zw.Close()
+	bad := buf.Bytes()
+	good := buildArchive(t, testManifest, 1024)
+	var full atomic.Int32
+	mux := http.NewServeMux()
+	for name, b := range map[string][]byte{"bad.zip": bad, "good.zip": good} {
+		mux.HandleFunc("/"+testLegacyApp+"/v1/files/migration-to-4/"+name, func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("Range") == "" {
+				full.Add(1)
+			}
+			http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(b))
+		})
+	}
+	c := newTestClient(t, mux, legacyConfig())
+	err := c.CheckLegacyArchive(context.Background(), testLegacyApp, "v1", "/migration-to-4/bad.zip")
+	var ae *ArchiveError
+	if !errors.As(err, &ae) || !strings.Contains(err.Error(), `"../evil.sh"`) {
+		t.Fatalf("want an *ArchiveError naming ../evil.sh, got %v", err)
+	}
+	if err := c.CheckLegacyArchive(context.Background(), testLegacyApp, "v1", "/migration-to-4/good.zip"); err != nil {
+		t.Fatal(err)
+	}
+	if full.Load() != 0 {
+		t.Fatal("an archive was downloaded whole")
+	}
+}

@@ -60,6 +60,7 @@ var Register = calls.Register{
 		{Method: "Client.HashLegacyFile", HTTP: "GET /{appId}/{version}/files/{path}", Tag: calls.Documented, Ref: "§4 Step 2"},
 		{Method: "Client.StatLegacyDownload", HTTP: "GET /{appId}/{version}/files/{path}", Tag: calls.Documented, Ref: "§4 Step 2", Note: "`Range: bytes=0-0`; size from Content-Range (never HEAD, never the listing)"},
 		{Method: "Client.LegacyArchiveManifest", HTTP: "GET /{appId}/{version}/files/{path}", Tag: calls.Documented, Ref: "§4 Step 2", Note: "`Range:` GETs only (size from `bytes=0-0`, then the zip's end); manifest format MODELED"},
+		{Method: "Client.CheckLegacyArchive", HTTP: "GET /{appId}/{version}/files/{path}", Tag: calls.Documented, Ref: "§4 Step 2", Note: "`Range:` GETs of the zip's central directory only"},
 		{Method: "Client.CreateMigrationArchive", HTTP: "POST /{version}/migration-to-4/archive", Tag: calls.Modeled, Ref: "§4 Step 1", Note: "the vendor has only the console button"},
 		{Method: "Client.CreateMigrationArchive", HTTP: "GET /{version}/migration-to-4/archive", Tag: calls.Modeled, Ref: "§4 Step 1", Note: "only after an unanswered create"},
 		{Method: "Client.ListMigrationArchiveJobs", HTTP: "GET /{version}/migration-to-4/archive", Tag: calls.Modeled, Ref: "§4 Step 1"},
