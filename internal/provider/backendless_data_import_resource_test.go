@@ -547,3 +547,38 @@ resource "appmigrate_backendless_app" "target" {
 		},
 	})
 }
+
+// TestAccBackendlessRunbook_ExampleToleratesImports plans examples/backendless-v3-to-v5 with each
+// step imported (an import block into an otherwise empty state): its outputs evaluate with the
+// imported resources' null results, no "Iteration over null value".
+func TestAccBackendlessRunbook_ExampleToleratesImports(t *testing.T) {
+	sb := startSandbox(t)
+	crm := fixtureCRM(t, sb)
+	cfg := exampleConfig(t, "backendless-v3-to-v5", legacyProviderBlock(sb, crm))
+	importStep := func(addr string, id func(s *terraform.State) (string, error)) resource.TestStep {
+		return resource.TestStep{
+			Config:             cfg,
+			ResourceName:       addr,
+			ImportState:        true,
+			ImportStateKind:    resource.ImportBlockWithID,
+			ImportStateIdFunc:  id,
+			ExpectNonEmptyPlan: true, // the other steps are planned anew around the imported one
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			importStep(importAddr, func(s *terraform.State) (string, error) {
+				app, err := stateAttr(s, appAddr, "id")
+				if err != nil {
+					return "", err
+				}
+				id, err := stateAttr(s, importAddr, "id")
+				return app + ":" + id, err
+			}),
+			importStep(uploadAddr, func(s *terraform.State) (string, error) { return stateAttr(s, uploadAddr, "id") }),
+			importStep(archiveAddr, func(s *terraform.State) (string, error) { return stateAttr(s, archiveAddr, "id") }),
+		},
+	})
+}
