@@ -256,3 +256,52 @@ func TestGetApp_OneListPerProcessForManyAppsAndFreshAfterOwnWrites(t *testing.T)
 		t.Fatalf("lists = %d, want 2", n)
 	}
 }
+
+// TestLogin_AnswerThatIsNotABackendlessErrorIsNotAPasswordVerdict: a 400 with a huge body that is
+// not Backendless' {code, message} is reported as such (and truncated), not as a refused password;
+// a 401 and a 400 with a Backendless code are refusals.
+func TestLogin_AnswerThatIsNotABackendlessErrorIsNotAPasswordVerdict(t *testing.T) {
+	var body atomic.Pointer[string]
+	var status atomic.Int32
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /console/home/login", func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(int(status.Load()))
+		_, _ = w.Write([]byte(*body.Load()))
+	})
+	huge := "<html>" + strings.Repeat("proxy error page ", 1<<16) + "</html>"
+	for _, tc := range []struct {
+		status  int
+		body    string
+		refused bool
+	}{
+		{400, huge, false},
+		{401, `{"code":3003,"message":"Invalid login or password"}`, true},
+		{400, `{"code":3003,"message":"Invalid login or password"}`, true},
+	} {
+		status.Store(int32(tc.status))
+		body.Store(&tc.body)
+		c := newTestClient(t, mux, Config{Login: "dev@example.com", Password: "pw"})
+		err := c.Login(context.Background())
+		var le *LoginError
+		if errors.As(err, &le) != tc.refused {
+			t.Errorf("HTTP %d: refused=%v, got %v", tc.status, tc.refused, err)
+		}
+		if !tc.refused && (!strings.Contains(err.Error(), "not a Backendless error") || len(err.Error()) > 1000) {
+			t.Errorf("HTTP %d: want a short message that says the answer is not a Backendless error, got %d bytes: %.200s", tc.status, len(err.Error()), err)
+		}
+	}
+}
+
+func TestError_ExplainsCode2002AndABare404(t *testing.T) {
+	e := &Error{Op: "backendless 3.x: list", Status: 401, Code: 2002, Message: "Version is disabled or provided wrong application info"}
+	if !strings.Contains(e.Error(), "version is disabled or does not exist, or the application id or its secret key is wrong") {
+		t.Errorf("2002: %v", e)
+	}
+	bare := &Error{Op: "backendless: read", Status: 404}
+	if !strings.Contains(bare.Error(), "base URL is likely wrong") {
+		t.Errorf("bare 404: %v", bare)
+	}
+	if IsFileNotFound(bare) {
+		t.Error("a bare 404 proves no file missing")
+	}
+}
