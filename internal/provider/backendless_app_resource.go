@@ -144,7 +144,7 @@ func (r *backendlessAppResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	existing, err := rideOut(ctx, r.data.poll, "looking up Backendless app "+plan.Name.String(), func(ctx context.Context) (*backendless.App, error) {
-		return client.FindAppByName(ctx, plan.Name.ValueString())
+		return client.PlanAppByName(ctx, plan.Name.ValueString())
 	})
 	if err != nil {
 		addError(&resp.Diagnostics, "Checking whether Backendless app "+plan.Name.String()+" already exists", err)

@@ -110,3 +110,24 @@ func TestAccBackendlessRefresh_RunbookRequestsPerResource(t *testing.T) {
 		t.Fatalf("more than one read per resource: %s", b.String())
 	}
 }
+
+// TestAccBackendlessPlan_NewAppsListTheAppsOnce: planning N new apps looks their names up in one
+// app list per provider process, not one per app.
+func TestAccBackendlessPlan_NewAppsListTheAppsOnce(t *testing.T) {
+	sb := startSandbox(t)
+	var before int
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig:          func() { before = sb.Requests("GET", "/backendless/console/console/applications") },
+			Config:             appsConfig(sb, "plan-once", 12),
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		}},
+	})
+	lists := sb.Requests("GET", "/backendless/console/console/applications") - before
+	logins := sb.Requests("POST", "/backendless/console/console/home/login")
+	if lists == 0 || lists != logins {
+		t.Fatalf("planning 12 new apps listed the apps %d times in %d provider processes, want one per process", lists, logins)
+	}
+}

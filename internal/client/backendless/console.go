@@ -219,6 +219,23 @@ func (cl *Client) FindAppByName(ctx context.Context, name string) (*App, error) 
 	return nil, nil
 }
 
+// PlanAppByName is FindAppByName for a plan: it looks the name up in the app list this provider
+// process shares (read once, dropped by our own writes), so planning N new apps lists the apps
+// once, not N times. A create never relies on it: CreateApp and the provider's create look again.
+func (cl *Client) PlanAppByName(ctx context.Context, name string) (*App, error) {
+	apps, err := cl.cachedApps(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range apps {
+		if apps[i].Name == name {
+			a := apps[i]
+			return &a, nil
+		}
+	}
+	return nil, nil
+}
+
 // CreateApp creates a 5.x app (§Step 3: POST /console/applications {appName}, query zone).
 // Idempotency is unknown (§Step 3), so the POST is sent again only when a lookup by name proves
 // the first attempt created nothing. When the lookup finds the app instead (the answer was lost

@@ -17,6 +17,7 @@ var Register = calls.Register{
 		{Method: "Client.ListApps", HTTP: "GET /console/applications", Tag: calls.SDK, Ref: "§4 Step 3"},
 		{Method: "Client.GetApp", HTTP: "GET /console/applications", Tag: calls.SDK, Ref: "§4 Step 3", Note: "no single-app read exists: the list, read once per provider process and dropped by our own writes"},
 		{Method: "Client.FindAppByName", HTTP: "GET /console/applications", Tag: calls.SDK, Ref: "§4 Step 3", Note: "always a fresh list"},
+		{Method: "Client.PlanAppByName", HTTP: "GET /console/applications", Tag: calls.SDK, Ref: "§4 Step 3", Note: "at plan: the list shared by the provider process"},
 		{Method: "Client.CreateApp", HTTP: "POST /console/applications", Tag: calls.SDK, Ref: "§4 Step 3", Note: "`{appName}`, query `zone`; repeated only after a list proves no app of the name"},
 		{Method: "Client.CreateApp", HTTP: "GET /console/applications", Tag: calls.SDK, Ref: "§4 Step 3", Note: "only after an unanswered create"},
 		{Method: "Client.RenameApp", HTTP: "PUT /{appId}/console/application", Tag: calls.SDK, Ref: "§4 Step 3"},
