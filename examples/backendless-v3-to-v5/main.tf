@@ -57,12 +57,12 @@ resource "appmigrate_backendless_data_import" "data" {
   source_version = appmigrate_backendless_migration_archive.source.version
   source_path    = appmigrate_backendless_migration_archive.source.data_archive_path
   mode           = var.import_mode
+  # Runbook order: the files archive is uploaded before the data is imported.
+  files_upload_id = appmigrate_backendless_file_upload.files.id
 
   timeouts = {
     create = "2h"
   }
-
-  depends_on = [appmigrate_backendless_file_upload.files]
 }
 
 # The migration log as Backendless wrote it, for the record.

@@ -27,7 +27,7 @@ output "proof" {
       r.source != null && r.source == r.target ? "yes" : "NO",
     )],
     flatten([for r in local.proof_digests : [
-      format("  %-${local.proof_width}s  source  %s", r.what, r.source == null ? "(not recorded yet)" : r.source),
+      format("  %-${local.proof_width}s  source  %s", r.what, r.source == null ? "(not recorded)" : r.source),
       # replace(…) drops the trailing blanks of a row without a verdict.
       replace(format("  %-${local.proof_width}s  target  %s  %s", "", r.target == null ? "(not recorded)" : r.target,
       r.source == null ? "" : (r.source == r.target ? "equal: yes" : "equal: NO")), "/ +$/", ""),
@@ -63,9 +63,9 @@ locals {
     },
     {
       what = "SHA-256 of the data archive"
-      # The source-side SHA-256 of the data archive is not recorded yet: put the 3.x side's
-      # digest here once the provider exposes it (it shows "(not recorded yet)" until then).
-      source = null
+      # source: computed while streaming the archive from the 3.x download URL; target: what the
+      # importer received, as its migration log reports it.
+      source = appmigrate_backendless_data_import.data.source_sha256
       target = appmigrate_backendless_data_import.data.archive_sha256
     },
   ]
@@ -122,12 +122,23 @@ output "files_archive_match" {
   )
 }
 
+output "data_archive_match" {
+  description = "True when the data archive streamed from the 3.x side and the archive the importer received have the same size and SHA-256."
+  value = (
+    appmigrate_backendless_data_import.data.source_sha256 != null &&
+    appmigrate_backendless_data_import.data.archive_sha256 != null &&
+    appmigrate_backendless_data_import.data.source_sha256 == appmigrate_backendless_data_import.data.archive_sha256 &&
+    appmigrate_backendless_data_import.data.source_bytes == appmigrate_backendless_data_import.data.archive_bytes
+  )
+}
+
 output "data_archive" {
-  description = "The data archive: size in the 3.x storage (source); size and SHA-256 the import streamed and the migration log confirmed (target)."
+  description = "The data archive: size in the 3.x storage and SHA-256 streamed from it (source); size and SHA-256 the migration log reports the importer received (target)."
   value = {
     source = {
-      path  = appmigrate_backendless_migration_archive.source.data_archive_path
-      bytes = appmigrate_backendless_migration_archive.source.data_archive_size
+      path   = appmigrate_backendless_migration_archive.source.data_archive_path
+      bytes  = appmigrate_backendless_migration_archive.source.data_archive_size
+      sha256 = appmigrate_backendless_data_import.data.source_sha256
     }
     target = {
       bytes  = appmigrate_backendless_data_import.data.archive_bytes

@@ -66,6 +66,8 @@ resource "appmigrate_backendless_data_import" "data" {
   source_app_id  = appmigrate_backendless_migration_archive.source[each.key].app_id
   source_version = appmigrate_backendless_migration_archive.source[each.key].version
   source_path    = appmigrate_backendless_migration_archive.source[each.key].data_archive_path
+  # The runbook uploads the files before it imports the data: the import takes the upload's id.
+  files_upload_id = appmigrate_backendless_file_upload.files[each.key].id
 
   timeouts = {
     create = "2h"

@@ -92,7 +92,7 @@ func (r *backendlessAppResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Application name, unique within the developer account. Changing it renames the app in place.",
 				Required:            true,
-				Validators:          []validator.String{appNameValidator{}},
+				Validators:          []validator.String{appNameValidator{}, backendlessAppNameValidator{}},
 			},
 			"zone": schema.StringAttribute{
 				MarkdownDescription: "Backendless cluster the app lives in: `US` or `EU`. Changing it creates a new app. Default `US`.",
@@ -144,7 +144,7 @@ func (r *backendlessAppResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	existing, err := rideOut(ctx, r.data.poll, "looking up Backendless app "+plan.Name.String(), func(ctx context.Context) (*backendless.App, error) {
-		return client.FindAppByName(ctx, plan.Name.ValueString())
+		return client.PlanAppByName(ctx, plan.Name.ValueString())
 	})
 	if err != nil {
 		addError(&resp.Diagnostics, "Checking whether Backendless app "+plan.Name.String()+" already exists", err)

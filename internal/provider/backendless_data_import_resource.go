@@ -75,6 +75,7 @@ type dataImportModel struct {
 	SourceAppID         types.String   `tfsdk:"source_app_id"`
 	SourceVersion       types.String   `tfsdk:"source_version"`
 	SourcePath          types.String   `tfsdk:"source_path"`
+	FilesUploadID       types.String   `tfsdk:"files_upload_id"`
 	Mode                types.String   `tfsdk:"mode"`
 	AllowNonEmptyTarget types.Bool     `tfsdk:"allow_non_empty_target"`
 	ImportType          types.String   `tfsdk:"import_type"`
@@ -83,6 +84,10 @@ type dataImportModel struct {
 	Tables              types.Map      `tfsdk:"tables"`
 	ArchiveSHA256       types.String   `tfsdk:"archive_sha256"`
 	ArchiveBytes        types.Int64    `tfsdk:"archive_bytes"`
+	SourceSHA256        types.String   `tfsdk:"source_sha256"`
+	SourceBytes         types.Int64    `tfsdk:"source_bytes"`
+	DocumentedOnly      types.Bool     `tfsdk:"documented_only"`
+	ImportConfirmed     types.Bool     `tfsdk:"import_confirmed"`
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -126,6 +131,13 @@ func (r *dataImportResource) Schema(ctx context.Context, _ resource.SchemaReques
 				PlanModifiers:       []planmodifier.String{requiresReplaceUnlessImported()},
 				Validators:          []validator.String{stringvalidator.RegexMatches(storagePathRe, "must be an absolute path such as /migration-to-4/crm_v1_data_20261122100000.zip")},
 			},
+			"files_upload_id": schema.StringAttribute{
+				MarkdownDescription: "The id of the `appmigrate_backendless_file_upload` of the files archive into the same app: `appmigrate_backendless_file_upload.<name>.id`. " +
+					"The runbook uploads the files archive (step 6) before importing the data (step 7); requiring the upload's id makes Terraform run them in that order, " +
+					"and an upload into another app is refused at plan.",
+				Required:   true,
+				Validators: []validator.String{filesUploadIDValidator{}},
+			},
 			"mode": modeAttribute("`POST /{appId}/console/import/{import_type}` on the 5.x console API"),
 			"allow_non_empty_target": schema.BoolAttribute{
 				MarkdownDescription: "Import into an app that already has tables. Default `false`: the runbook recommends \"a blank/new app to avoid any conflicts during the import\", so a non-empty target stops the apply before anything is imported.",
@@ -162,9 +174,36 @@ func (r *dataImportResource) Schema(ctx context.Context, _ resource.SchemaReques
 				PlanModifiers:       keep,
 			},
 			"archive_bytes": schema.Int64Attribute{
-				MarkdownDescription: "Size of the imported archive in bytes.",
+				MarkdownDescription: "Size of the imported archive in bytes, as the migration log reports it (null with `documented_only`: no documented read shows it).",
 				Computed:            true,
 				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"source_sha256": schema.StringAttribute{
+				MarkdownDescription: "SHA-256 (hex) of the data archive on the 3.x side, computed while streaming it from the 3.x download URL (into the import in api mode; " +
+					"on its own in manual mode). Checked against `archive_sha256`, what the importer received, when the migration log reports it.",
+				Computed:      true,
+				PlanModifiers: keep,
+			},
+			"source_bytes": schema.Int64Attribute{
+				MarkdownDescription: "Size in bytes of the data archive streamed from the 3.x side.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"documented_only": schema.BoolAttribute{
+				MarkdownDescription: "Use only calls Backendless documents (or its SDK uses): requires `mode = \"manual\"`. The import has no documented read of its progress " +
+					"(the migration log's location and format are not published), so a person runs the import in the 5.0 console and then sets `import_confirmed = true`; " +
+					"apply then checks the archive (documented download URL with `Range`), hashes it (documented download) and compares every table's row count in the 5.0 app " +
+					"(documented REST object count) with the archive's manifest. Default `false`. See the guide \"Backendless on documented APIs only\".",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"import_confirmed": schema.BoolAttribute{
+				MarkdownDescription: "With `documented_only`: set it to `true` after you ran the import in the 5.0 console and its migration log says it completed. " +
+					"Until then apply stops at this resource with the console steps (nothing is recorded), and the other resources apply. Default `false`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
 			},
 			"timeouts": dataImportTimeouts.attribute(ctx),
 		},
@@ -182,6 +221,7 @@ const importFollowStep = "following the migration log of the import"
 var importResults = map[string]attr.Value{
 	"status": types.StringUnknown(), "tables": types.MapUnknown(types.Int64Type),
 	"archive_sha256": types.StringUnknown(), "archive_bytes": types.Int64Unknown(),
+	"source_sha256": types.StringUnknown(), "source_bytes": types.Int64Unknown(),
 }
 
 // importGate is the manual step, in the runbook's words (steps 4, 6 and 7). appID and
@@ -227,6 +267,25 @@ func (r *dataImportResource) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 	checkLegacyKey(client, path.Root("source_app_id"), plan.SourceAppID, &resp.Diagnostics)
 	planResume(ctx, req, resp, importResults)
+	planCheckUploadBeforeImport(plan.FilesUploadID, plan.AppID, &resp.Diagnostics)
+	if req.State.Raw.IsNull() {
+		// Creating: what is readable now is checked now, before anything is imported.
+		planCheckTargetApp(ctx, client, path.Root("app_id"), plan.AppID, &resp.Diagnostics)
+		planCheckLegacySource(ctx, client, legacySourceAttrs{AppID: path.Root("source_app_id"), Version: path.Root("source_version"), Path: path.Root("source_path")},
+			plan.SourceAppID, plan.SourceVersion, plan.SourcePath, func(ctx context.Context, app, ver, file string) error {
+				_, err := client.LegacyArchiveManifest(ctx, app, ver, file)
+				return err
+			}, &resp.Diagnostics)
+	}
+	if plan.DocumentedOnly.ValueBool() && !plan.Mode.IsUnknown() && plan.Mode.ValueString() != modeManual {
+		resp.Diagnostics.AddAttributeError(path.Root("mode"), "documented_only needs mode = \"manual\"",
+			"Backendless documents no API for Manage → Import → \"Backendless app\" (the call api mode makes is MODELED). Set mode = \"manual\" and run the import in the 5.0 console, or remove documented_only.")
+	}
+	if !plan.DocumentedOnly.IsUnknown() && !plan.DocumentedOnly.ValueBool() && plan.ImportConfirmed.ValueBool() {
+		resp.Diagnostics.AddAttributeError(path.Root("import_confirmed"), "import_confirmed is used only with documented_only",
+			"import_confirmed = true confirms a console import in documented-only mode; without documented_only the provider follows the migration log itself. "+
+				"Remove import_confirmed, or set documented_only = true and mode = \"manual\".")
+	}
 	if plan.Mode.ValueString() != modeManual || !plan.ID.IsUnknown() {
 		return // api mode, or nothing is (re)created
 	}
@@ -240,7 +299,15 @@ func (r *dataImportResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if !plan.SourcePath.IsUnknown() {
 		src = plan.SourcePath.ValueString()
 	}
-	resp.Diagnostics.Append(importGate(appID, src).planWarning(timeout))
+	gate := importGate(appID, src)
+	if plan.DocumentedOnly.ValueBool() && !plan.ImportConfirmed.ValueBool() {
+		resp.Diagnostics.Append(diag.NewAttributeWarningDiagnostic(path.Root("import_confirmed"), "Manual step: "+gate.Step,
+			fmt.Sprintf("documented_only = true: the import has no documented read, so apply stops at this resource (recording nothing) until you confirm it. In %s:\n\n%s\n"+
+				"When the migration log in the Files section says the migration completed, set import_confirmed = true and apply again: the provider then compares every table's row count with the archive.",
+				gate.Console, gate.instructions())))
+		return
+	}
+	resp.Diagnostics.Append(gate.planWarning(timeout))
 }
 
 // sourceArchive is the data archive as the 3.x listing shows it, with its manifest.
@@ -265,9 +332,21 @@ func (r *dataImportResource) Create(ctx context.Context, req resource.CreateRequ
 	appID, srcPath := plan.AppID.ValueString(), plan.SourcePath.ValueString()
 	what := fmt.Sprintf("Importing %s into Backendless app %s", srcPath, appID)
 
+	if plan.DocumentedOnly.ValueBool() && !plan.ImportConfirmed.ValueBool() {
+		gate := importGate(appID, srcPath)
+		resp.Diagnostics.AddAttributeError(path.Root("import_confirmed"), "Manual step not confirmed: "+gate.Step,
+			fmt.Sprintf("documented_only = true, and Backendless documents no read of an import's progress, so this step waits for your word. Nothing was recorded. In %s:\n\n%s\n"+
+				"When the migration log in the Files section says the migration completed, set import_confirmed = true and run apply again.",
+				gate.Console, gate.instructions()))
+		return
+	}
 	// What the import must produce, read from the archive before anything is started.
 	src, ok := r.readSource(ctx, client, &plan, what, &resp.Diagnostics)
 	if !ok {
+		return
+	}
+	if plan.DocumentedOnly.ValueBool() {
+		r.verifyConfirmed(ctx, client, &plan, src, what, resp)
 		return
 	}
 	type found struct {
@@ -343,6 +422,46 @@ func (r *dataImportResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 }
 
+// verifyConfirmed finishes a documented-only step the person confirmed: it hashes the data
+// archive through the documented 3.x download, then waits (documented REST object counts) until
+// every table of the manifest holds its rows in the 5.0 app. A count that stays different is a
+// timeout naming the tables, never a silent one.
+func (r *dataImportResource) verifyConfirmed(ctx context.Context, client *backendless.Client, plan *dataImportModel, src *sourceArchive, what string, resp *resource.CreateResponse) {
+	appID := plan.AppID.ValueString()
+	d, err := rideOut(ctx, r.data.poll, "hashing "+src.info.Name+" on the 3.x side", func(ctx context.Context) (transport.Digest, error) {
+		return client.HashLegacyFile(ctx, plan.SourceAppID.ValueString(), plan.SourceVersion.ValueString(), plan.SourcePath.ValueString())
+	})
+	if err != nil {
+		addLegacyError(&resp.Diagnostics, path.Root("source_app_id"), what+": hashing the data archive on the 3.x side", err)
+		return
+	}
+	gate := importGate(appID, plan.SourcePath.ValueString())
+	gate.DoneWhen = "every table of the archive's manifest holds its rows in the 5.0 app (documented REST object count)"
+	var counts map[string]int64
+	err = gate.wait(ctx, r.data.poll, func(ctx context.Context) (manualProgress, error) {
+		got, missing, err := countTables(ctx, client, appID, src.manifest.Tables)
+		if err != nil {
+			return manualProgress{}, err
+		}
+		counts = got
+		if report, differ := compareCounts(src.manifest.Tables, got, missing); differ {
+			return manualProgress{Missing: "the imported rows; the 5.0 app does not hold what the archive's manifest lists yet:\n" + report}, nil
+		}
+		return manualProgress{Done: true}, nil
+	})
+	if err != nil {
+		addGateError(&resp.Diagnostics, what, err)
+		return
+	}
+	tables, diags := types.MapValueFrom(ctx, types.Int64Type, counts)
+	resp.Diagnostics.Append(diags...)
+	plan.ID = types.StringValue("confirmed-" + d.SHA256[:12])
+	plan.Status, plan.LogPath, plan.Tables = types.StringValue(backendless.LogCompleted), types.StringNull(), tables
+	plan.ArchiveSHA256, plan.ArchiveBytes = types.StringNull(), types.Int64Null()
+	plan.SourceSHA256, plan.SourceBytes = types.StringValue(d.SHA256), types.Int64Value(d.Bytes)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
 // startedAnyway looks, after a start that failed without the vendor's answer (Ctrl-C, the step's
 // timeout, a connection that broke after the retries), for the import it may have started
 // anyway: a log of this archive that was not among before. nil when there is none.
@@ -381,7 +500,7 @@ func (f *importFollow) start(ctx context.Context, importID, logPath string, sent
 	f.sent = sent
 	f.plan.recordStart(importID, logPath)
 	if sent != nil {
-		f.plan.ArchiveSHA256, f.plan.ArchiveBytes = types.StringValue(sent.SHA256), types.Int64Value(sent.Bytes)
+		f.plan.SourceSHA256, f.plan.SourceBytes = types.StringValue(sent.SHA256), types.Int64Value(sent.Bytes)
 	}
 	f.diags.Append(f.state.Set(ctx, f.plan.partial())...)
 	f.diags.Append(setResume(ctx, f.private, importFollowStep)...)
@@ -436,9 +555,9 @@ func (r *dataImportResource) otherImport(ctx context.Context, client *backendles
 func (r *dataImportResource) readSource(ctx context.Context, client *backendless.Client, plan *dataImportModel, what string, diags *diag.Diagnostics) (*sourceArchive, bool) {
 	srcApp, srcVersion, srcPath := plan.SourceAppID.ValueString(), plan.SourceVersion.ValueString(), plan.SourcePath.ValueString()
 	info, err := rideOut(ctx, r.data.poll, "reading "+srcPath, func(ctx context.Context) (*backendless.FileInfo, error) {
-		return client.StatLegacyFile(ctx, srcApp, srcVersion, srcPath)
+		return client.StatLegacyDownload(ctx, srcApp, srcVersion, srcPath)
 	})
-	if backendless.IsNotFound(err) {
+	if backendless.IsFileNotFound(err) {
 		diags.AddAttributeError(path.Root("source_path"), "Data archive not found",
 			fmt.Sprintf("%s: %s is not in the File storage of 3.x app %s version %s. Create the migration archive again "+
 				"(terraform apply -replace=%s.<name>) or correct source_path.", what, srcPath, srcApp, srcVersion, migrationArchiveType))
@@ -499,7 +618,7 @@ func (r *dataImportResource) checkTargetEmpty(ctx context.Context, client *backe
 	}
 	names := make([]string, 0, len(tables))
 	for _, t := range tables {
-		names = append(names, fmt.Sprintf("%s (%d rows)", t.Name, t.Count))
+		names = append(names, t.Name)
 	}
 	diags.AddAttributeError(path.Root("allow_non_empty_target"), "The target app is not blank",
 		fmt.Sprintf("%s: the app already has tables: %s. Nothing was imported.\n\nThe runbook recommends \"to start with a blank/new app to avoid any conflicts during the import\": "+
@@ -588,6 +707,17 @@ func (r *dataImportResource) finish(ctx context.Context, client *backendless.Cli
 	if log.ArchiveSHA256 != "" {
 		plan.ArchiveSHA256, plan.ArchiveBytes = types.StringValue(log.ArchiveSHA256), types.Int64Value(log.ArchiveBytes)
 	}
+	if plan.SourceSHA256.IsNull() || plan.SourceSHA256.IsUnknown() {
+		// Not streamed by this apply (an adopted or a manual import): hash the 3.x side now.
+		d, err := rideOut(ctx, r.data.poll, "hashing "+src.info.Name+" on the 3.x side", func(ctx context.Context) (transport.Digest, error) {
+			return client.HashLegacyFile(ctx, plan.SourceAppID.ValueString(), plan.SourceVersion.ValueString(), plan.SourcePath.ValueString())
+		})
+		if err != nil {
+			interrupted(ctx, f.diags, f.state, f.private, plan.partial(), importFollowStep, what+": hashing the data archive on the 3.x side", "The import "+log.ImportID, err, addError)
+			return
+		}
+		plan.SourceSHA256, plan.SourceBytes = types.StringValue(d.SHA256), types.Int64Value(d.Bytes)
+	}
 	done := func() {
 		f.diags.Append(f.state.Set(ctx, plan.partial())...)
 		f.diags.Append(setResume(ctx, f.private, "")...)
@@ -601,11 +731,11 @@ func (r *dataImportResource) finish(ctx context.Context, client *backendless.Cli
 				what, log.Path, indent(log.Errors), logTailLines, indent(log.Tail(logTailLines)), migrationArchiveType))
 		return
 	}
-	sent := f.sent
-	if sent != nil && log.ArchiveSHA256 != "" && (sent.SHA256 != log.ArchiveSHA256 || sent.Bytes != log.ArchiveBytes) {
+	sent := transport.Digest{SHA256: plan.SourceSHA256.ValueString(), Bytes: plan.SourceBytes.ValueInt64()}
+	if log.ArchiveSHA256 != "" && (sent.SHA256 != log.ArchiveSHA256 || sent.Bytes != log.ArchiveBytes) {
 		done()
 		f.diags.AddError("The importer received different bytes",
-			fmt.Sprintf("%s: the provider streamed %d bytes with SHA-256 %s, but the migration log %s reports %d bytes with SHA-256 %s. "+
+			fmt.Sprintf("%s: the data archive on the 3.x side is %d bytes with SHA-256 %s, but the migration log %s reports %d bytes with SHA-256 %s. "+
 				"The import is recorded as tainted; run apply again to import afresh into a new app.", what, sent.Bytes, sent.SHA256, log.Path, log.ArchiveBytes, log.ArchiveSHA256))
 		return
 	}
@@ -761,6 +891,7 @@ func (r *dataImportResource) Read(ctx context.Context, req resource.ReadRequest,
 	resp.Diagnostics.Append(diags...)
 	state.Status, state.LogPath, state.Tables = types.StringValue(l.Status), types.StringValue(logPath), tables
 	state.ArchiveSHA256, state.ArchiveBytes = types.StringValue(l.ArchiveSHA256), types.Int64Value(l.ArchiveBytes)
+	state.SourceSHA256, state.SourceBytes = types.StringNull(), types.Int64Null() // a refresh does not stream the 3.x archive
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
@@ -779,6 +910,7 @@ func (r *dataImportResource) Update(ctx context.Context, req resource.UpdateRequ
 	if rp == nil || state.ID.IsNull() || state.LogPath.IsNull() {
 		plan.Status, plan.Tables = state.Status, state.Tables
 		plan.ArchiveSHA256, plan.ArchiveBytes = state.ArchiveSHA256, state.ArchiveBytes
+		plan.SourceSHA256, plan.SourceBytes = state.SourceSHA256, state.SourceBytes
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 		return
 	}
@@ -798,9 +930,10 @@ func (r *dataImportResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	plan.Status = state.Status
+	plan.SourceSHA256, plan.SourceBytes = state.SourceSHA256, state.SourceBytes
 	f := importFollow{plan: &plan, src: src, diags: &resp.Diagnostics, state: &resp.State, private: resp.Private}
-	if !state.ArchiveSHA256.IsNull() && !state.ArchiveBytes.IsNull() {
-		f.sent = &transport.Digest{SHA256: state.ArchiveSHA256.ValueString(), Bytes: state.ArchiveBytes.ValueInt64()}
+	if !state.SourceSHA256.IsNull() && !state.SourceBytes.IsNull() {
+		f.sent = &transport.Digest{SHA256: state.SourceSHA256.ValueString(), Bytes: state.SourceBytes.ValueInt64()}
 	}
 	r.follow(ctx, client, f)
 }
@@ -829,6 +962,7 @@ func (r *dataImportResource) ImportState(ctx context.Context, req resource.Impor
 	for name, v := range map[string]attr.Value{
 		"id": types.StringValue(importID), "app_id": types.StringValue(appID), "mode": types.StringValue(modeAPI),
 		"allow_non_empty_target": types.BoolValue(false), "import_type": types.StringValue(backendless.DefaultImportType),
+		"documented_only": types.BoolValue(false), "import_confirmed": types.BoolValue(false),
 	} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), v)...)
 	}
@@ -844,8 +978,8 @@ func (m *dataImportModel) recordStart(importID, logPath string) {
 
 // partial is the model with every value not known yet set to null, for saving state mid-create.
 func (m dataImportModel) partial() dataImportModel {
-	nullUnknownStrings(&m.ID, &m.Status, &m.LogPath, &m.ArchiveSHA256)
-	nullUnknownInts(&m.ArchiveBytes)
+	nullUnknownStrings(&m.ID, &m.Status, &m.LogPath, &m.ArchiveSHA256, &m.SourceSHA256)
+	nullUnknownInts(&m.ArchiveBytes, &m.SourceBytes)
 	if m.Tables.IsUnknown() {
 		m.Tables = types.MapNull(types.Int64Type)
 	}

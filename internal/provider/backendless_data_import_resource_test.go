@@ -37,11 +37,19 @@ resource "appmigrate_backendless_app" "target" {
   deletion_protection = false
 }
 
-resource "appmigrate_backendless_data_import" "data" {
+resource "appmigrate_backendless_file_upload" "files" {
   app_id         = appmigrate_backendless_app.target.id
   source_app_id  = appmigrate_backendless_migration_archive.source.app_id
   source_version = appmigrate_backendless_migration_archive.source.version
-  source_path    = %s
+  source_path    = appmigrate_backendless_migration_archive.source.files_archive_path
+}
+
+resource "appmigrate_backendless_data_import" "data" {
+  app_id          = appmigrate_backendless_app.target.id
+  source_app_id   = appmigrate_backendless_migration_archive.source.app_id
+  source_version  = appmigrate_backendless_migration_archive.source.version
+  source_path     = %s
+  files_upload_id = appmigrate_backendless_file_upload.files.id
 %s
 }
 `, target, sourcePath, importExtra)
@@ -174,7 +182,7 @@ func TestAccBackendlessDataImport_ImportsMatchesManifestImportEmptyPlan(t *testi
 					return appID + ":" + id, err
 				},
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"timeouts", "source_app_id", "source_version", "source_path"},
+				ImportStateVerifyIgnore: []string{"timeouts", "source_app_id", "source_version", "source_path", "source_sha256", "source_bytes", "files_upload_id"},
 			},
 			{
 				Config: importConfig(sb, crm, "crm-v5-data", "", ""),
@@ -254,13 +262,16 @@ resource "appmigrate_backendless_app" "target" {
 }
 
 resource "appmigrate_backendless_data_import" "data" {
-  app_id         = appmigrate_backendless_app.target.id
-  source_app_id  = %q
-  source_version = "v1"
-  source_path    = %q
+  app_id          = appmigrate_backendless_app.target.id
+  source_app_id   = %q
+  source_version  = "v1"
+  source_path     = %q
+  files_upload_id = "${appmigrate_backendless_app.target.id}:/crm_files.zip"
 }
 `, crm.id, data),
-				ExpectError: expectText("The data archive is not a usable migration archive", data, "is not a zip archive", "Nothing was imported."),
+				// The archive is read at plan (Range GETs of its end): refused before anything is created.
+				PlanOnly:    true,
+				ExpectError: expectText("The 3.x archive is refused before anything is sent", data, "is not a zip archive", "Nothing was sent to the 5.0 app."),
 			},
 		},
 	})
@@ -329,6 +340,7 @@ resource "appmigrate_backendless_data_import" "v2" {
   source_app_id  = appmigrate_backendless_migration_archive.v2.app_id
   source_version = appmigrate_backendless_migration_archive.v2.version
   source_path    = appmigrate_backendless_migration_archive.v2.data_archive_path
+  files_upload_id = appmigrate_backendless_file_upload.files.id
   depends_on     = [appmigrate_backendless_data_import.data]
 }
 `
@@ -337,7 +349,7 @@ resource "appmigrate_backendless_data_import" "v2" {
 		Steps: []resource.TestStep{
 			{
 				Config:      cfg,
-				ExpectError: expectText("The target app is not blank", "Person (250 rows)", "Nothing was imported.", "set allow_non_empty_target = true"),
+				ExpectError: expectText("The target app is not blank", "Person", "Nothing was imported.", "set allow_non_empty_target = true"),
 			},
 		},
 	})
@@ -438,6 +450,7 @@ func TestAccBackendlessRunbook_ExampleMigratesCRM(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownOutputValue("tables_match", knownvalue.Bool(true)),
 					statecheck.ExpectKnownOutputValue("files_archive_match", knownvalue.Bool(true)),
+					statecheck.ExpectKnownOutputValue("data_archive_match", knownvalue.Bool(true)),
 					statecheck.ExpectKnownOutputValue("tables", knownvalue.MapPartial(map[string]knownvalue.Check{
 						"Person": knownvalue.ObjectExact(map[string]knownvalue.Check{
 							"source": knownvalue.Int64Exact(250), "imported": knownvalue.Int64Exact(250), "target": knownvalue.Int64Exact(250),
@@ -531,6 +544,41 @@ resource "appmigrate_backendless_app" "target" {
 					},
 				),
 			},
+		},
+	})
+}
+
+// TestAccBackendlessRunbook_ExampleToleratesImports plans examples/backendless-v3-to-v5 with each
+// step imported (an import block into an otherwise empty state): its outputs evaluate with the
+// imported resources' null results, no "Iteration over null value".
+func TestAccBackendlessRunbook_ExampleToleratesImports(t *testing.T) {
+	sb := startSandbox(t)
+	crm := fixtureCRM(t, sb)
+	cfg := exampleConfig(t, "backendless-v3-to-v5", legacyProviderBlock(sb, crm))
+	importStep := func(addr string, id func(s *terraform.State) (string, error)) resource.TestStep {
+		return resource.TestStep{
+			Config:             cfg,
+			ResourceName:       addr,
+			ImportState:        true,
+			ImportStateKind:    resource.ImportBlockWithID,
+			ImportStateIdFunc:  id,
+			ExpectNonEmptyPlan: true, // the other steps are planned anew around the imported one
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			importStep(importAddr, func(s *terraform.State) (string, error) {
+				app, err := stateAttr(s, appAddr, "id")
+				if err != nil {
+					return "", err
+				}
+				id, err := stateAttr(s, importAddr, "id")
+				return app + ":" + id, err
+			}),
+			importStep(uploadAddr, func(s *terraform.State) (string, error) { return stateAttr(s, uploadAddr, "id") }),
+			importStep(archiveAddr, func(s *terraform.State) (string, error) { return stateAttr(s, archiveAddr, "id") }),
 		},
 	})
 }

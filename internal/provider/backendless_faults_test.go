@@ -278,14 +278,7 @@ resource "appmigrate_backendless_app" "target" {
 // resource; the next plan, with the vendor back, is empty.
 func TestAccBackendless_RefreshRidesOutFiveServerErrorsAndALastingOutageKeepsState(t *testing.T) {
 	config := func(sb *sandbox.Sandbox, crm legacyApp) string {
-		return importConfig(sb, crm, "refresh-v5", "", "") + `
-resource "appmigrate_backendless_file_upload" "files" {
-  app_id         = appmigrate_backendless_app.target.id
-  source_app_id  = appmigrate_backendless_migration_archive.source.app_id
-  source_version = appmigrate_backendless_migration_archive.source.version
-  source_path    = appmigrate_backendless_migration_archive.source.files_archive_path
-}
-`
+		return importConfig(sb, crm, "refresh-v5", "", "") // the archive, app, files upload and data import
 	}
 	emptyPlan := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
 	for _, read := range []struct{ name, method, prefix string }{

@@ -198,6 +198,12 @@ func (r *fileUploadResource) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 	checkLegacyKey(client, path.Root("source_app_id"), plan.SourceAppID, &resp.Diagnostics)
 	planResume(ctx, req, resp, uploadResults)
+	if req.State.Raw.IsNull() {
+		// Creating: what is readable now is checked now, before anything is sent.
+		planCheckTargetApp(ctx, client, path.Root("app_id"), plan.AppID, &resp.Diagnostics)
+		planCheckLegacySource(ctx, client, legacySourceAttrs{AppID: path.Root("source_app_id"), Version: path.Root("source_version"), Path: path.Root("source_path")},
+			plan.SourceAppID, plan.SourceVersion, plan.SourcePath, client.CheckLegacyArchive, &resp.Diagnostics)
+	}
 	if !config.TargetPath.IsNull() {
 		return
 	}
@@ -378,7 +384,7 @@ func (u *uploadRun) compare(ctx context.Context, client *backendless.Client, sou
 		return nil, err
 	}
 	if source == nil {
-		srcInfo, err := client.StatLegacyFile(ctx, srcApp, srcVersion, srcPath)
+		srcInfo, err := client.StatLegacyDownload(ctx, srcApp, srcVersion, srcPath)
 		if err != nil {
 			return nil, err
 		}
@@ -601,7 +607,7 @@ func (r *fileUploadResource) keepUnfinished(ctx context.Context, client *backend
 	if err != nil {
 		return false // gone, or unreadable: Delete goes on (and ignores a 404)
 	}
-	src, err := client.StatLegacyFile(ctx, state.SourceAppID.ValueString(), state.SourceVersion.ValueString(), state.SourcePath.ValueString())
+	src, err := client.StatLegacyDownload(ctx, state.SourceAppID.ValueString(), state.SourceVersion.ValueString(), state.SourcePath.ValueString())
 	if err != nil || src.Size != info.Size {
 		return false
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -75,6 +76,7 @@ type migrationArchiveModel struct {
 	Mode                types.String   `tfsdk:"mode"`
 	AcceptExisting      types.Bool     `tfsdk:"accept_existing"`
 	RetainOnDestroy     types.Bool     `tfsdk:"retain_on_destroy"`
+	DocumentedOnly      types.Bool     `tfsdk:"documented_only"`
 	DataArchivePattern  types.String   `tfsdk:"data_archive_pattern"`
 	FilesArchivePattern types.String   `tfsdk:"files_archive_pattern"`
 	JobID               types.String   `tfsdk:"job_id"`
@@ -145,11 +147,34 @@ func (r *migrationArchiveResource) Schema(ctx context.Context, _ resource.Schema
 				Default:             stringdefault.StaticString(defaultFilesArchivePattern),
 				Validators:          []validator.String{regexValidator{}},
 			},
-			"job_id":             schema.StringAttribute{MarkdownDescription: "Id of the archive job (api mode only; modeled).", Computed: true, PlanModifiers: keep},
-			"data_archive_name":  schema.StringAttribute{MarkdownDescription: "File name of the data archive.", Computed: true, PlanModifiers: keep},
-			"data_archive_path":  schema.StringAttribute{MarkdownDescription: "Path of the data archive in the 3.x File storage, such as `/migration-to-4/crm_v1_data_20261122100000.zip`: the `source_path` of `appmigrate_backendless_data_import`.", Computed: true, PlanModifiers: keep},
-			"data_archive_size":  schema.Int64Attribute{MarkdownDescription: "Size of the data archive in bytes.", Computed: true, PlanModifiers: keepInt},
-			"files_archive_name": schema.StringAttribute{MarkdownDescription: "File name of the files archive.", Computed: true, PlanModifiers: keep},
+			"documented_only": schema.BoolAttribute{
+				MarkdownDescription: "Use only calls Backendless documents (or its SDK uses): requires `mode = \"manual\"` and the two archive names typed in " +
+					"`data_archive_name` and `files_archive_name` (as the 3.x console's Files section or Backendless' e-mail shows them). Apply then checks that both exist, " +
+					"and their sizes, with the documented download URL (`GET` with `Range: bytes=0-0`), waiting within `timeouts.create` until they do; it never lists " +
+					"`/migration-to-4` (INFERRED) and never sends HEAD. Refresh checks them the same way; destroy deletes nothing (deleting a 3.x file is INFERRED) and says so. Default `false`. " +
+					"See the guide \"Backendless on documented APIs only\".",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"job_id": schema.StringAttribute{MarkdownDescription: "Id of the archive job (api mode only; modeled).", Computed: true, PlanModifiers: keep},
+			"data_archive_name": schema.StringAttribute{
+				MarkdownDescription: "File name of the data archive. Found by `data_archive_pattern` when not set; with `documented_only` it is required: type the name the 3.x console or the e-mail shows. " +
+					"Changing a typed name replaces the resource.",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIfConfigured()},
+				Validators:    []validator.String{archiveNameValidator{}},
+			},
+			"data_archive_path": schema.StringAttribute{MarkdownDescription: "Path of the data archive in the 3.x File storage, such as `/migration-to-4/crm_v1_data_20261122100000.zip`: the `source_path` of `appmigrate_backendless_data_import`.", Computed: true, PlanModifiers: keep},
+			"data_archive_size": schema.Int64Attribute{MarkdownDescription: "Size of the data archive in bytes.", Computed: true, PlanModifiers: keepInt},
+			"files_archive_name": schema.StringAttribute{
+				MarkdownDescription: "File name of the files archive. Found by `files_archive_pattern` when not set; with `documented_only` it is required, as `data_archive_name`.",
+				Optional:            true,
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIfConfigured()},
+				Validators:          []validator.String{archiveNameValidator{}},
+			},
 			"files_archive_path": schema.StringAttribute{MarkdownDescription: "Path of the files archive in the 3.x File storage: the `source_path` of `appmigrate_backendless_file_upload`.", Computed: true, PlanModifiers: keep},
 			"files_archive_size": schema.Int64Attribute{MarkdownDescription: "Size of the files archive in bytes.", Computed: true, PlanModifiers: keepInt},
 			"created_at":         schema.StringAttribute{MarkdownDescription: "When the data archive was written (RFC 3339), as the 3.x listing reports it.", Computed: true, PlanModifiers: keep},
@@ -215,7 +240,20 @@ func (r *migrationArchiveResource) ModifyPlan(ctx context.Context, req resource.
 		return
 	}
 	checkLegacyKey(client, path.Root("app_id"), plan.AppID, &resp.Diagnostics)
-	planResume(ctx, req, resp, archiveResults)
+	var cfg migrationArchiveModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	checkDocumentedOnlyArchive(&cfg, &resp.Diagnostics)
+	if req.State.Raw.IsNull() && !resp.Diagnostics.HasError() {
+		planCheckLegacyVersion(ctx, client, &plan, &resp.Diagnostics)
+	}
+	results := maps.Clone(archiveResults)
+	if !cfg.DataArchiveName.IsNull() {
+		delete(results, "data_archive_name")
+	}
+	if !cfg.FilesArchiveName.IsNull() {
+		delete(results, "files_archive_name")
+	}
+	planResume(ctx, req, resp, results)
 	var state *migrationArchiveModel
 	if !req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -250,6 +288,18 @@ func (r *migrationArchiveResource) Create(ctx context.Context, req resource.Crea
 	}
 	what := fmt.Sprintf("Creating the migration archive of Backendless 3.x app %s version %s", appID, version)
 
+	if plan.DocumentedOnly.ValueBool() {
+		plan.JobID = types.StringNull()
+		data, files, err := r.waitForTypedArchives(ctx, client, &plan)
+		if err != nil {
+			addLegacyError(&resp.Diagnostics, path.Root("app_id"), what, err)
+			return
+		}
+		plan.fill(data, files)
+		resp.Diagnostics.Append(readSourceTables(ctx, client, r.data.poll, &plan)...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		return
+	}
 	if plan.Mode.ValueString() == modeManual {
 		plan.JobID = types.StringNull()
 		data, files, err := r.waitForManualArchive(ctx, client, &plan, dataRe, filesRe)
@@ -594,6 +644,10 @@ func (r *migrationArchiveResource) Read(ctx context.Context, req resource.ReadRe
 	if rp != nil || (state.DataArchiveName.IsNull() && !state.JobID.IsNull()) {
 		return // an unfinished step (its job recorded, the archives not yet): kept as it is for the next apply
 	}
+	if state.DocumentedOnly.ValueBool() && !state.DataArchiveName.IsNull() && !state.FilesArchiveName.IsNull() {
+		r.readTyped(ctx, client, &state, resp)
+		return
+	}
 	listing, err := client.ListMigrationArchives(ctx, appID, version)
 	if err != nil {
 		addLegacyError(&resp.Diagnostics, path.Root("app_id"), fmt.Sprintf("Reading the migration archives of Backendless 3.x app %s version %s", appID, version), err)
@@ -641,6 +695,195 @@ func (r *migrationArchiveResource) Read(ctx context.Context, req resource.ReadRe
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
+// planCheckLegacyVersion fails the plan of a new archive whose 3.x app id, key or version the
+// vendor refuses (code 2002). Outside documented_only it lists the version's root (the INFERRED
+// listing this mode uses anyway); with documented_only it asks for the typed archives through the
+// documented download URL, and only warns when they are not there yet (apply waits for them).
+func planCheckLegacyVersion(ctx context.Context, client *backendless.Client, plan *migrationArchiveModel, diags *diag.Diagnostics) {
+	if !known(plan.AppID, plan.Version) || !client.HasLegacySecretKey(plan.AppID.ValueString()) || plan.DocumentedOnly.IsUnknown() {
+		return
+	}
+	app, ver := plan.AppID.ValueString(), plan.Version.ValueString()
+	refused := func(err error) {
+		diags.AddAttributeError(path.Root("version"), "Backendless 3.x refused this application id and version",
+			fmt.Sprintf("app_id = %q, version = %q: %v.\n\nCheck that the version exists and is enabled in the 3.x console (its name as the console shows it, such as v1), "+
+				"that app_id is the 3.x application id, and that backendless.legacy_secret_keys holds that app's secret key (3.x console: Manage → App Settings).", app, ver, err))
+	}
+	if !plan.DocumentedOnly.ValueBool() {
+		ok, err := client.LegacyVersionExists(ctx, app, ver)
+		switch {
+		case ok:
+		case err != nil && (backendless.IsLegacyRefusal(err) || backendless.IsNotFound(err)):
+			refused(err)
+		case err != nil:
+			addLegacyError(diags, path.Root("app_id"), "Checking 3.x app "+app+" version "+ver, err)
+		}
+		return
+	}
+	for _, n := range []types.String{plan.DataArchiveName, plan.FilesArchiveName} {
+		if !known(n) {
+			continue
+		}
+		_, err := client.StatLegacyDownload(ctx, app, ver, backendless.MigrationDir+"/"+n.ValueString())
+		switch {
+		case err == nil:
+		case backendless.IsFileNotFound(err):
+			diags.AddAttributeWarning(path.Root("data_archive_name"), "Typed archive not there yet",
+				fmt.Sprintf("%s is not in %s of 3.x app %s version %s yet. Apply waits for it (within timeouts.create); check the name against the e-mail or the 3.x console if it never comes.",
+					n.ValueString(), backendless.MigrationDir, app, ver))
+		case backendless.IsLegacyRefusal(err):
+			refused(err)
+			return
+		default:
+			addLegacyError(diags, path.Root("app_id"), "Checking "+n.ValueString()+" of 3.x app "+app, err)
+			return
+		}
+	}
+}
+
+// checkDocumentedOnlyArchive fails the plan when documented_only is set without what it needs:
+// manual mode (the button has no API) and both archive names (no documented read lists them).
+func checkDocumentedOnlyArchive(cfg *migrationArchiveModel, diags *diag.Diagnostics) {
+	if !cfg.DocumentedOnly.IsUnknown() && !cfg.DocumentedOnly.ValueBool() {
+		for name, v := range map[string]types.String{"data_archive_name": cfg.DataArchiveName, "files_archive_name": cfg.FilesArchiveName} {
+			if !v.IsNull() {
+				diags.AddAttributeError(path.Root(name), "Archive names are typed only with documented_only",
+					fmt.Sprintf("%s is set, but documented_only is not: without it the provider finds the archives itself (by data_archive_pattern and files_archive_pattern). "+
+						"Remove %s, or set documented_only = true and mode = \"manual\" to check the typed names with documented calls only.", name, name))
+			}
+		}
+		return
+	}
+	if !cfg.DocumentedOnly.ValueBool() {
+		return
+	}
+	if !cfg.Mode.IsUnknown() && cfg.Mode.ValueString() != modeManual {
+		diags.AddAttributeError(path.Root("mode"), "documented_only needs mode = \"manual\"",
+			"Backendless documents no API for \"Create migration archive for 4.0\" (the call api mode makes is MODELED). Set mode = \"manual\" and click the button in the 3.x console, or remove documented_only.")
+	}
+	for _, a := range []struct {
+		name string
+		v    types.String
+	}{{"data_archive_name", cfg.DataArchiveName}, {"files_archive_name", cfg.FilesArchiveName}} {
+		if a.v.IsNull() {
+			diags.AddAttributeError(path.Root(a.name), "documented_only needs the archive names",
+				fmt.Sprintf("No documented call lists %s (the 3.x directory listing is INFERRED), so with documented_only = true the archive names are typed in. "+
+					"In the 3.x console, click \"Migrate to Backendless 4.0\", select the version and click \"Create migration archive for 4.0\"; when Backendless e-mails you, "+
+					"or the Files section shows them in %s, set data_archive_name and files_archive_name to the two file names, for example:\n\n"+
+					"  data_archive_name  = \"crm_v1_data_20261122100000.zip\"\n  files_archive_name = \"crm_v1_files_20261122100000.zip\"", backendless.MigrationDir, backendless.MigrationDir))
+		}
+	}
+}
+
+// archiveNameValidator accepts a plain file name: no directory, nothing that escapes
+// /migration-to-4, no control characters.
+type archiveNameValidator struct{}
+
+func (archiveNameValidator) Description(context.Context) string {
+	return "must be a file name in /migration-to-4, such as crm_v1_data_20261122100000.zip"
+}
+
+func (v archiveNameValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (archiveNameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if reason := badFileName(req.ConfigValue.ValueString()); reason != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid archive name",
+			fmt.Sprintf("%s = %q %s. Type the file name alone, as the 3.x console lists it in %s, such as \"crm_v1_data_20261122100000.zip\".",
+				req.Path, req.ConfigValue.ValueString(), reason, backendless.MigrationDir))
+	}
+}
+
+// badFileName says what is wrong with a bare file name, "" when nothing is.
+func badFileName(n string) string {
+	switch {
+	case strings.TrimSpace(n) == "":
+		return "is empty"
+	case strings.ContainsAny(n, "/\\"):
+		return "contains a directory separator (/ or \\)"
+	case n == "." || n == "..":
+		return "is a directory reference"
+	case strings.IndexFunc(n, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0:
+		return "contains a control character"
+	case n != strings.TrimSpace(n):
+		return "starts or ends with a space"
+	}
+	return ""
+}
+
+// waitForTypedArchives waits, with documented reads only, until both typed archives exist: a
+// `Range: bytes=0-0` GET on each one's documented download URL gives existence and size.
+func (r *migrationArchiveResource) waitForTypedArchives(ctx context.Context, client *backendless.Client, plan *migrationArchiveModel) (*backendless.FileInfo, *backendless.FileInfo, error) {
+	appID, version := plan.AppID.ValueString(), plan.Version.ValueString()
+	gate := archiveGate(appID, version)
+	gate.DoneWhen = fmt.Sprintf("both typed archives (%s and %s) can be read at their documented download URLs in %s of version %s",
+		plan.DataArchiveName.ValueString(), plan.FilesArchiveName.ValueString(), backendless.MigrationDir, version)
+	var data, files *backendless.FileInfo
+	err := gate.wait(ctx, r.data.poll, func(ctx context.Context) (manualProgress, error) {
+		var missing []string
+		var err error
+		if data, err = statTyped(ctx, client, appID, version, plan.DataArchiveName.ValueString()); err != nil {
+			return manualProgress{}, err
+		} else if data == nil {
+			missing = append(missing, "the data archive "+plan.DataArchiveName.ValueString())
+		}
+		if files, err = statTyped(ctx, client, appID, version, plan.FilesArchiveName.ValueString()); err != nil {
+			return manualProgress{}, err
+		} else if files == nil {
+			missing = append(missing, "the files archive "+plan.FilesArchiveName.ValueString())
+		}
+		if len(missing) == 0 {
+			return manualProgress{Done: true}, nil
+		}
+		return manualProgress{Missing: strings.Join(missing, " and ") + " in " + backendless.MigrationDir + " of version " + version +
+			" (check the names against the e-mail or the 3.x console's Files section)"}, nil
+	})
+	return data, files, err
+}
+
+// statTyped is a typed archive's size through the documented download URL; nil when the Files
+// API says it does not exist (404 code 6007).
+func statTyped(ctx context.Context, client *backendless.Client, appID, version, name string) (*backendless.FileInfo, error) {
+	f, err := client.StatLegacyDownload(ctx, appID, version, backendless.MigrationDir+"/"+name)
+	if backendless.IsFileNotFound(err) {
+		return nil, nil
+	}
+	return f, err
+}
+
+// readTyped is a documented-only refresh: each recorded archive is checked at its download URL.
+func (r *migrationArchiveResource) readTyped(ctx context.Context, client *backendless.Client, state *migrationArchiveModel, resp *resource.ReadResponse) {
+	appID, version := state.AppID.ValueString(), state.Version.ValueString()
+	var gone []string
+	for _, a := range []struct {
+		kind string
+		name types.String
+		size types.Int64
+	}{{"data", state.DataArchiveName, state.DataArchiveSize}, {"files", state.FilesArchiveName, state.FilesArchiveSize}} {
+		f, err := statTyped(ctx, client, appID, version, a.name.ValueString())
+		switch {
+		case err != nil:
+			addLegacyError(&resp.Diagnostics, path.Root("app_id"), fmt.Sprintf("Reading the %s archive %s of Backendless 3.x app %s version %s", a.kind, a.name.ValueString(), appID, version), err)
+			return
+		case f == nil:
+			gone = append(gone, fmt.Sprintf("the %s archive %s is no longer in %s", a.kind, a.name.ValueString(), backendless.MigrationDir))
+		case f.Size != a.size.ValueInt64():
+			gone = append(gone, fmt.Sprintf("the %s archive %s is now %d bytes, not the %d recorded", a.kind, a.name.ValueString(), f.Size, a.size.ValueInt64()))
+		}
+	}
+	if len(gone) > 0 {
+		resp.Diagnostics.AddWarning("Migration archive changed outside Terraform",
+			fmt.Sprintf("For Backendless 3.x app %s version %s, %s. The archive is removed from state and the next apply waits for it again.", appID, version, strings.Join(gone, "; ")))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
 func findByName(listing []backendless.FileInfo, name string) *backendless.FileInfo {
 	for i := range listing {
 		if listing[i].Name == name {
@@ -659,7 +902,7 @@ func (r *migrationArchiveResource) Update(ctx context.Context, req resource.Upda
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	state.Mode, state.AcceptExisting, state.RetainOnDestroy = plan.Mode, plan.AcceptExisting, plan.RetainOnDestroy
+	state.Mode, state.AcceptExisting, state.RetainOnDestroy, state.DocumentedOnly = plan.Mode, plan.AcceptExisting, plan.RetainOnDestroy, plan.DocumentedOnly
 	state.DataArchivePattern, state.FilesArchivePattern, state.Timeouts = plan.DataArchivePattern, plan.FilesArchivePattern, plan.Timeouts
 	rp, diags := resumeOf(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
@@ -697,6 +940,14 @@ func (r *migrationArchiveResource) Delete(ctx context.Context, req resource.Dele
 				state.JobID.ValueString(), state.AppID.ValueString(), state.Version.ValueString(), archiveAdoptWindow))
 		return
 	}
+	if state.DocumentedOnly.ValueBool() {
+		// Deleting a 3.x file is INFERRED: documented-only mode never sends it.
+		resp.Diagnostics.AddWarning("Migration archives left in the 3.x File storage",
+			fmt.Sprintf("documented_only = true: Backendless documents no way to delete a 3.x file, so %s and %s stay in %s of app %s version %s. "+
+				"Delete them in the 3.x console (Files) if you no longer need them.",
+				state.DataArchiveName.ValueString(), state.FilesArchiveName.ValueString(), backendless.MigrationDir, state.AppID.ValueString(), state.Version.ValueString()))
+		return
+	}
 	client := r.backendlessClient(migrationArchiveType, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -727,7 +978,7 @@ func (r *migrationArchiveResource) ImportState(ctx context.Context, req resource
 	}
 	for name, v := range map[string]attr.Value{
 		"id": types.StringValue(req.ID), "app_id": types.StringValue(req.ID[:i]), "version": types.StringValue(req.ID[i+1:]),
-		"mode": types.StringValue(modeAPI), "accept_existing": types.BoolValue(false), "retain_on_destroy": types.BoolValue(false),
+		"mode": types.StringValue(modeAPI), "accept_existing": types.BoolValue(false), "retain_on_destroy": types.BoolValue(false), "documented_only": types.BoolValue(false),
 		"data_archive_pattern": types.StringValue(defaultDataArchivePattern), "files_archive_pattern": types.StringValue(defaultFilesArchivePattern),
 	} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), v)...)

@@ -5,13 +5,12 @@ resource "appmigrate_backendless_data_import" "data" {
   source_app_id  = appmigrate_backendless_migration_archive.crm.app_id
   source_version = appmigrate_backendless_migration_archive.crm.version
   source_path    = appmigrate_backendless_migration_archive.crm.data_archive_path
+  # The runbook uploads the files archive first: the import takes the upload's id.
+  files_upload_id = appmigrate_backendless_file_upload.files.id
 
   timeouts = {
     create = "2h"
   }
-
-  # The runbook uploads the files archive first.
-  depends_on = [appmigrate_backendless_file_upload.files]
 }
 
 output "rows_per_table" {

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
 )
@@ -62,7 +63,18 @@ type Client struct {
 	// restKeys caches each 5.x app's REST API key (§3.2) for the life of the client; it is never
 	// handed to the provider, so it never reaches state.
 	restKeys map[string]string
+
+	// apps is the app list of the last ListApps, shared by every read of one provider process
+	// (a plan's refresh of N apps lists them once, not N times); our own create, rename and
+	// delete drop it, and it is never older than appsTTL.
+	appsMu    sync.Mutex
+	appsFetch sync.Mutex // held while one caller reads the list for everyone
+	apps      []App
+	appsAt    time.Time
 }
+
+// appsTTL bounds how long GetApp trusts the app list of an earlier read in the same process.
+const appsTTL = 30 * time.Second
 
 // New checks the configuration and returns a client. It makes no request.
 func New(cfg Config) (*Client, error) {
@@ -118,7 +130,21 @@ func (e *Error) Error() string {
 	if e.Message != "" {
 		fmt.Fprintf(&b, ": %s", e.Message)
 	}
+	if m := codeMeaning[e.Code]; m != "" {
+		fmt.Fprintf(&b, " (%s)", m)
+	} else if e.Code == 0 && e.Message == "" && e.Status == http.StatusNotFound {
+		b.WriteString(" with no Backendless error in the answer: nothing answers at this URL, so the base URL is likely wrong (check backendless.console_url, api_url or legacy_url)")
+	}
 	return b.String()
+}
+
+// codeMeaning says what the codes this provider meets mean, in words a user can act on
+// (backendless-console-api.md §6; 6007, 1009 and 8009 as users saw them).
+var codeMeaning = map[int]string{
+	2002: "Backendless 3.x answers 2002 when the version is disabled or does not exist, or the application id or its secret key is wrong",
+	6007: "the file or directory does not exist",
+	1009: "the table does not exist",
+	8009: "an app of this name already exists in the account",
 }
 
 // Transient reports a refusal that another attempt later may not meet: 429 and 5xx. Waiting

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,8 +44,14 @@ func (cl *Client) session(ctx context.Context) (string, error) {
 	})
 	if err != nil {
 		var e *Error
-		if errors.As(err, &e) && (e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden || e.Status == http.StatusBadRequest) {
+		// A refusal is a 401/403, or a 400 carrying Backendless' own {code, message}; a 400 whose
+		// body is not one (an HTML page, a proxy's answer, megabytes of anything) is not a verdict
+		// on the password and is reported as what it is.
+		if errors.As(err, &e) && (e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden || (e.Status == http.StatusBadRequest && e.Code != 0)) {
 			return "", &LoginError{Login: cl.cfg.Login, Cause: err}
+		}
+		if errors.As(err, &e) && e.Code == 0 {
+			return "", fmt.Errorf("%w: the answer is not a Backendless error, so the password was not judged; check that backendless.console_url is the console API (%s)", err, DefaultConsoleURL)
 		}
 		return "", err
 	}
@@ -133,7 +140,8 @@ func (r rawApp) app() App {
 	return a
 }
 
-// ListApps returns the developer's apps (§Step 3: GET /console/applications).
+// ListApps returns the developer's apps (§Step 3: GET /console/applications). It always asks the
+// console, and keeps the answer for GetApp.
 func (cl *Client) ListApps(ctx context.Context) ([]App, error) {
 	var raw []rawApp
 	if err := cl.console(ctx, call{name: "backendless: list apps", method: http.MethodGet, url: "/console/applications", out: &raw}); err != nil {
@@ -143,19 +151,55 @@ func (cl *Client) ListApps(ctx context.Context) ([]App, error) {
 	for _, r := range raw {
 		apps = append(apps, r.app())
 	}
+	cl.appsMu.Lock()
+	cl.apps, cl.appsAt = slices.Clone(apps), time.Now()
+	cl.appsMu.Unlock()
 	return apps, nil
 }
 
-// GetApp finds one app by id. The console has no single-app read in the SDK, so it lists;
-// a missing app is an *Error with status 404 like the vendor's own answers.
+// cachedApps returns the app list read by this client less than appsTTL ago, reading it once
+// when there is none: concurrent callers wait for the one read instead of each listing.
+func (cl *Client) cachedApps(ctx context.Context) ([]App, error) {
+	cl.appsMu.Lock()
+	if cl.apps != nil && time.Since(cl.appsAt) < appsTTL {
+		apps := cl.apps
+		cl.appsMu.Unlock()
+		return apps, nil
+	}
+	cl.appsMu.Unlock()
+	cl.appsFetch.Lock()
+	defer cl.appsFetch.Unlock()
+	cl.appsMu.Lock()
+	if cl.apps != nil && time.Since(cl.appsAt) < appsTTL {
+		apps := cl.apps
+		cl.appsMu.Unlock()
+		return apps, nil // another caller read it while this one waited
+	}
+	cl.appsMu.Unlock()
+	return cl.ListApps(ctx)
+}
+
+// forgetApps drops the cached app list: called after every create, rename and delete this client
+// sends, whatever their outcome, so no read trusts a list from before its own write.
+func (cl *Client) forgetApps() {
+	cl.appsMu.Lock()
+	cl.apps = nil
+	cl.appsMu.Unlock()
+}
+
+// GetApp finds one app by id. The console has no single-app read in the SDK, so it looks the id
+// up in the app list, read once per provider process (cachedApps) rather than once per app: a
+// refresh of N apps costs one list, not N. A missing app is an *Error with status 404 like the
+// vendor's own answers.
 func (cl *Client) GetApp(ctx context.Context, id string) (*App, error) {
-	apps, err := cl.ListApps(ctx)
+	apps, err := cl.cachedApps(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for i := range apps {
 		if apps[i].ID == id {
-			return &apps[i], nil
+			a := apps[i]
+			return &a, nil
 		}
 	}
 	return nil, &Error{Op: "backendless: read app " + id, Status: http.StatusNotFound, Message: "no app with this id in the account"}
@@ -175,12 +219,30 @@ func (cl *Client) FindAppByName(ctx context.Context, name string) (*App, error) 
 	return nil, nil
 }
 
+// PlanAppByName is FindAppByName for a plan: it looks the name up in the app list this provider
+// process shares (read once, dropped by our own writes), so planning N new apps lists the apps
+// once, not N times. A create never relies on it: CreateApp and the provider's create look again.
+func (cl *Client) PlanAppByName(ctx context.Context, name string) (*App, error) {
+	apps, err := cl.cachedApps(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range apps {
+		if apps[i].Name == name {
+			a := apps[i]
+			return &a, nil
+		}
+	}
+	return nil, nil
+}
+
 // CreateApp creates a 5.x app (§Step 3: POST /console/applications {appName}, query zone).
 // Idempotency is unknown (§Step 3), so the POST is sent again only when a lookup by name proves
 // the first attempt created nothing. When the lookup finds the app instead (the answer was lost
 // after the console created it), that app is returned with LostAnswer set: the caller, which
 // knows whether the name was free before, decides whether it is its own.
 func (cl *Client) CreateApp(ctx context.Context, name, zone string) (*App, error) {
+	defer cl.forgetApps()
 	u := "/console/applications"
 	if zone != "" {
 		u += "?zone=" + url.QueryEscape(zone)
@@ -232,7 +294,7 @@ func (c *AppContent) Blank() bool {
 func (c *AppContent) String() string {
 	var parts []string
 	for _, t := range c.Tables {
-		parts = append(parts, fmt.Sprintf("table %s (%d rows)", t.Name, t.Count))
+		parts = append(parts, "table "+t.Name)
 	}
 	for _, f := range c.RootFiles {
 		parts = append(parts, "file /"+f)
@@ -275,6 +337,7 @@ func (cl *Client) ReadAppContent(ctx context.Context, appID string) (*AppContent
 
 // RenameApp renames an app (§Step 3: PUT /{appId}/console/application {appName}).
 func (cl *Client) RenameApp(ctx context.Context, id, name string) error {
+	defer cl.forgetApps()
 	return cl.console(ctx, call{
 		name: "backendless: rename app", method: http.MethodPut,
 		url: path(id, "console", "application"), in: map[string]string{"appName": name},
@@ -284,6 +347,7 @@ func (cl *Client) RenameApp(ctx context.Context, id, name string) error {
 // DeleteApp deletes an app (§Step 3: DELETE /{appId}/console/application). A 404 means it is
 // already gone and is not an error.
 func (cl *Client) DeleteApp(ctx context.Context, id string) error {
+	defer cl.forgetApps()
 	err := cl.console(ctx, call{name: "backendless: delete app", method: http.MethodDelete, url: path(id, "console", "application")})
 	if IsNotFound(err) {
 		return nil

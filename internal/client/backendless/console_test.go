@@ -172,7 +172,7 @@ func TestCreateApp_NameTakenIsRecognised(t *testing.T) {
 func TestReadAppContent_BlankOnlyWithoutTablesRootFilesAndLogs(t *testing.T) {
 	var tables, root, logs atomic.Pointer[string]
 	set := func(p *atomic.Pointer[string], v string) { p.Store(&v) }
-	set(&tables, `[]`)
+	set(&tables, `{"tables":[]}`)
 	set(&root, `[{"name":"web"}]`) // a directory is not content
 	set(&logs, ``)
 	mux := http.NewServeMux()
@@ -191,9 +191,9 @@ func TestReadAppContent_BlankOnlyWithoutTablesRootFilesAndLogs(t *testing.T) {
 		t.Fatalf("a new app is blank: %+v %v", content, err)
 	}
 	for _, tc := range []struct{ tables, root, logs, want string }{
-		{`[{"name":"Orders","count":3}]`, `[]`, ``, "table Orders (3 rows)"},
-		{`[]`, `[{"name":"a.zip","size":1}]`, ``, "file /a.zip"},
-		{`[]`, `[]`, `[{"name":"import-1.log","size":10}]`, "migration log /migration/import-1.log"},
+		{`{"tables":[{"name":"Orders"}]}`, `[]`, ``, "table Orders"},
+		{`{"tables":[]}`, `[{"name":"a.zip","size":1}]`, ``, "file /a.zip"},
+		{`{"tables":[]}`, `[]`, `[{"name":"import-1.log","size":10}]`, "migration log /migration/import-1.log"},
 	} {
 		set(&tables, tc.tables)
 		set(&root, tc.root)
@@ -202,5 +202,106 @@ func TestReadAppContent_BlankOnlyWithoutTablesRootFilesAndLogs(t *testing.T) {
 		if err != nil || content.Blank() || content.String() != tc.want {
 			t.Errorf("want %q, got %+v (%v)", tc.want, content, err)
 		}
+	}
+}
+
+// TestGetApp_OneListPerProcessForManyAppsAndFreshAfterOwnWrites: reading N apps by id lists the
+// apps once (concurrently too); a create, rename or delete sent by this client drops the list.
+func TestGetApp_OneListPerProcessForManyAppsAndFreshAfterOwnWrites(t *testing.T) {
+	var lists atomic.Int32
+	var created atomic.Bool
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /console/applications", func(w http.ResponseWriter, _ *http.Request) {
+		lists.Add(1)
+		var items []string
+		for i := range 50 {
+			items = append(items, `{"id":"APP-`+string(rune('A'+i%26))+string(rune('a'+i/26))+`","name":"n"}`)
+		}
+		if created.Load() {
+			items = append(items, `{"id":"NEW","name":"new"}`)
+		}
+		_, _ = w.Write([]byte("[" + strings.Join(items, ",") + "]"))
+	})
+	mux.HandleFunc("POST /console/applications", func(w http.ResponseWriter, _ *http.Request) {
+		created.Store(true)
+		_, _ = w.Write([]byte(`{"id":"NEW","name":"new"}`))
+	})
+	c := newTestClient(t, mux, Config{AuthKey: "k"})
+	ctx := context.Background()
+	done := make(chan error, 50)
+	for i := range 50 {
+		go func() {
+			_, err := c.GetApp(ctx, "APP-"+string(rune('A'+i%26))+string(rune('a'+i/26)))
+			done <- err
+		}()
+	}
+	for range 50 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := lists.Load(); n != 1 {
+		t.Fatalf("50 reads by id listed the apps %d times, want 1", n)
+	}
+	if _, err := c.GetApp(ctx, "NEW"); !IsNotFound(err) {
+		t.Fatalf("not created yet: %v", err)
+	}
+	if _, err := c.CreateApp(ctx, "new", ""); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := c.GetApp(ctx, "NEW"); err != nil || a.ID != "NEW" {
+		t.Fatalf("after our own create the list is read again: %+v %v", a, err)
+	}
+	if n := lists.Load(); n != 2 {
+		t.Fatalf("lists = %d, want 2", n)
+	}
+}
+
+// TestLogin_AnswerThatIsNotABackendlessErrorIsNotAPasswordVerdict: a 400 with a huge body that is
+// not Backendless' {code, message} is reported as such (and truncated), not as a refused password;
+// a 401 and a 400 with a Backendless code are refusals.
+func TestLogin_AnswerThatIsNotABackendlessErrorIsNotAPasswordVerdict(t *testing.T) {
+	var body atomic.Pointer[string]
+	var status atomic.Int32
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /console/home/login", func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(int(status.Load()))
+		_, _ = w.Write([]byte(*body.Load()))
+	})
+	huge := "<html>" + strings.Repeat("proxy error page ", 1<<16) + "</html>"
+	for _, tc := range []struct {
+		status  int
+		body    string
+		refused bool
+	}{
+		{400, huge, false},
+		{401, `{"code":3003,"message":"Invalid login or password"}`, true},
+		{400, `{"code":3003,"message":"Invalid login or password"}`, true},
+	} {
+		status.Store(int32(tc.status))
+		body.Store(&tc.body)
+		c := newTestClient(t, mux, Config{Login: "dev@example.com", Password: "pw"})
+		err := c.Login(context.Background())
+		var le *LoginError
+		if errors.As(err, &le) != tc.refused {
+			t.Errorf("HTTP %d: refused=%v, got %v", tc.status, tc.refused, err)
+		}
+		if !tc.refused && (!strings.Contains(err.Error(), "not a Backendless error") || len(err.Error()) > 1000) {
+			t.Errorf("HTTP %d: want a short message that says the answer is not a Backendless error, got %d bytes: %.200s", tc.status, len(err.Error()), err)
+		}
+	}
+}
+
+func TestError_ExplainsCode2002AndABare404(t *testing.T) {
+	e := &Error{Op: "backendless 3.x: list", Status: 401, Code: 2002, Message: "Version is disabled or provided wrong application info"}
+	if !strings.Contains(e.Error(), "version is disabled or does not exist, or the application id or its secret key is wrong") {
+		t.Errorf("2002: %v", e)
+	}
+	bare := &Error{Op: "backendless: read", Status: 404}
+	if !strings.Contains(bare.Error(), "base URL is likely wrong") {
+		t.Errorf("bare 404: %v", bare)
+	}
+	if IsFileNotFound(bare) {
+		t.Error("a bare 404 proves no file missing")
 	}
 }

@@ -2,7 +2,6 @@ package backendless
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -176,26 +175,27 @@ func ImportLogPath(importID string) string {
 	return ImportLogDir + "/import-" + importID + ".log"
 }
 
-// Table is one user table of a 5.x app as the console lists it.
+// Table is one user table of a 5.x app as the console lists it. The listing carries no row
+// count (backendless-console-api.md §5.1): CountRows reads it, with the documented REST count.
 type Table struct {
-	Name  string
-	Count int64
+	Name string
 }
 
-// ListTables lists the user tables of a 5.x app (SDK: GET /{appId}/console/data/tables).
+// ListTables lists the user tables of a 5.x app (§5.1, SDK: GET /{appId}/console/data/tables →
+// an object {"tables":[{"tableId","name",…}]}; Console-SDK src/tables.js reads resp.tables).
 func (cl *Client) ListTables(ctx context.Context, appID string) ([]Table, error) {
-	var raw []struct {
-		Name  string      `json:"name"`
-		Count json.Number `json:"count"`
+	var raw struct {
+		Tables []struct {
+			Name string `json:"name"`
+		} `json:"tables"`
 	}
 	if err := cl.console(ctx, call{name: "backendless: list tables of app " + appID, method: http.MethodGet,
 		url: path(appID, "console", "data", "tables"), out: &raw}); err != nil {
 		return nil, err
 	}
-	out := make([]Table, 0, len(raw))
-	for _, r := range raw {
-		n, _ := r.Count.Int64()
-		out = append(out, Table{Name: r.Name, Count: n})
+	out := make([]Table, 0, len(raw.Tables))
+	for _, r := range raw.Tables {
+		out = append(out, Table{Name: r.Name})
 	}
 	return out, nil
 }

@@ -175,15 +175,25 @@ func TestConsoleReadFile_RefusesMoreThanTheLimit(t *testing.T) {
 	}
 }
 
-func TestListTables(t *testing.T) {
+// TestListTables_DecodesTheSDKObjectShape: §5.1, the Console SDK reads resp.tables of an object
+// whose table objects carry no row count; a bare array (the old, wrong shape) is an error.
+func TestListTables_DecodesTheSDKObjectShape(t *testing.T) {
+	var body atomic.Pointer[string]
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /APP-5/console/data/tables", func(w http.ResponseWriter, _ *http.Request) {
-		_, _ = w.Write([]byte(`[{"name":"Person","count":250}]`))
+		_, _ = w.Write([]byte(*body.Load()))
 	})
 	c := newTestClient(t, mux, Config{AuthKey: "k"})
+	sdk := `{"tables":[{"tableId":"T1","name":"Person","columns":[],"relations":[]},{"tableId":"T2","name":"Order"}],"views":[]}`
+	body.Store(&sdk)
 	tables, err := c.ListTables(context.Background(), "APP-5")
-	if err != nil || len(tables) != 1 || tables[0].Name != "Person" || tables[0].Count != 250 {
+	if err != nil || len(tables) != 2 || tables[0].Name != "Person" || tables[1].Name != "Order" {
 		t.Fatalf("%+v %v", tables, err)
+	}
+	bare := `[{"name":"Person","count":250}]`
+	body.Store(&bare)
+	if _, err := c.ListTables(context.Background(), "APP-5"); err == nil {
+		t.Fatal("a bare array is not the SDK's shape: want a decoding error")
 	}
 }
 

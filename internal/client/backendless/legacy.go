@@ -141,6 +141,24 @@ func (cl *Client) LegacyDownload(appID, version, p string) transport.Source {
 	}
 }
 
+// StatLegacyDownload learns whether a 3.x file exists and how large it is through the DOCUMENTED
+// download URL alone (GET /{appId}/{version}/files/{path} with `Range: bytes=0-0`, size from
+// Content-Range): no directory listing (INFERRED) and no HEAD. A missing file is the Files API's
+// 404 code 6007 (IsFileNotFound); a bare 404 proves nothing and stays an *Error.
+func (cl *Client) StatLegacyDownload(ctx context.Context, appID, version, p string) (*FileInfo, error) {
+	h, err := cl.legacyHeader(appID)
+	if err != nil {
+		return nil, err
+	}
+	op := fmt.Sprintf("backendless 3.x: check %s of app %s version %s", CleanPath(p), appID, version)
+	size, err := rangeSize(ctx, cl.http, op, cl.legacyDownloadURL(appID, version, p), h)
+	if err != nil {
+		return nil, err
+	}
+	_, name := SplitPath(p)
+	return &FileInfo{Name: name, URL: CleanPath(p), Size: size}, nil
+}
+
 // HashLegacyFile streams a 3.x file and returns its byte count and SHA-256, holding nothing.
 func (cl *Client) HashLegacyFile(ctx context.Context, appID, version, p string) (transport.Digest, error) {
 	return hashSource(ctx, "backendless 3.x: hash "+CleanPath(p), cl.LegacyDownload(appID, version, p))

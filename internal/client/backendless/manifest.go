@@ -57,7 +57,7 @@ func (e *ArchiveError) Error() string { return fmt.Sprintf("archive %s: %s", e.P
 func (e *ArchiveError) Unwrap() error { return e.Err }
 
 // LegacyArchiveManifest reads manifest.json out of a 3.x archive without downloading the archive:
-// a HEAD for its size, then HTTP Range GETs for the zip's central directory and the one entry
+// a one-byte Range GET for its size (never HEAD), then HTTP Range GETs for the zip's central directory and the one entry
 // (the DOCUMENTED download URL form; Range support is what the sandbox offers and what file
 // hosts generally offer — a server that ignores Range is reported, never silently downloaded).
 func (cl *Client) LegacyArchiveManifest(ctx context.Context, appID, version, p string) (*Manifest, error) {
@@ -85,6 +85,9 @@ func ReadManifest(r io.ReaderAt, size int64, name string) (*Manifest, error) {
 		}
 		return nil, &ArchiveError{Path: name, Reason: "is not a zip archive (" + err.Error() + ")", Err: err}
 	}
+	if err := checkEntries(zr, name); err != nil {
+		return nil, err
+	}
 	for _, f := range zr.File {
 		if f.Name != ManifestName {
 			continue
@@ -111,6 +114,72 @@ func ReadManifest(r io.ReaderAt, size int64, name string) (*Manifest, error) {
 		return &m, nil
 	}
 	return nil, &ArchiveError{Path: name, Reason: "has no manifest.json: it is not a Backendless migration data archive"}
+}
+
+// BadEntryName says why a zip entry name would land outside the folder the archive is unpacked
+// into, "" when it would not: an absolute name (/x, \x, C:x), a `..` segment, a backslash (a
+// Windows separator some unzip tools follow), a NUL.
+func BadEntryName(n string) string {
+	switch {
+	case strings.ContainsRune(n, 0):
+		return "contains a NUL character"
+	case strings.ContainsRune(n, '\\'):
+		return "contains a backslash (a Windows path separator)"
+	case strings.HasPrefix(n, "/"):
+		return "is an absolute path"
+	case len(n) >= 2 && n[1] == ':' && (n[0]|0x20 >= 'a' && n[0]|0x20 <= 'z'):
+		return "starts with a drive letter"
+	}
+	for _, seg := range strings.Split(n, "/") {
+		if seg == ".." {
+			return "has a `..` segment that climbs out of the archive's folder"
+		}
+	}
+	return ""
+}
+
+// checkEntries refuses an archive with an entry that escapes its folder, naming the first few.
+func checkEntries(zr *zip.Reader, name string) error {
+	var bad []string
+	for _, f := range zr.File {
+		if why := BadEntryName(f.Name); why != "" {
+			bad = append(bad, fmt.Sprintf("%q %s", f.Name, why))
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	more := ""
+	if len(bad) > 5 {
+		more, bad = fmt.Sprintf(" and %d more", len(bad)-5), bad[:5]
+	}
+	return &ArchiveError{Path: name, Reason: "has entries that escape the archive's folder: " + strings.Join(bad, ", ") + more}
+}
+
+// CheckLegacyArchive reads the zip central directory of a 3.x archive with Range GETs on the
+// DOCUMENTED download URL (not the archive's content) and refuses one that is not a zip or has an
+// entry that escapes its folder (*ArchiveError). It sends nothing else.
+func (cl *Client) CheckLegacyArchive(ctx context.Context, appID, version, p string) error {
+	h, err := cl.legacyHeader(appID)
+	if err != nil {
+		return err
+	}
+	ra := &RangeReaderAt{
+		ctx: ctx, http: cl.http, url: cl.legacyDownloadURL(appID, version, p), header: h,
+		name: fmt.Sprintf("backendless 3.x: read the entries of %s of app %s version %s", CleanPath(p), appID, version),
+	}
+	if err := ra.stat(); err != nil {
+		return err
+	}
+	zr, err := zip.NewReader(ra, ra.Size())
+	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
+		var re *rangeError
+		if errors.As(err, &re) {
+			return re.err
+		}
+		return &ArchiveError{Path: CleanPath(p), Reason: "is not a zip archive (" + err.Error() + ")", Err: err}
+	}
+	return checkEntries(zr, CleanPath(p))
 }
 
 // RangeReaderAt is an io.ReaderAt over a remote file, backed by HTTP Range GETs through the
@@ -150,21 +219,51 @@ func (r *RangeReaderAt) Requests() int {
 	return r.requests
 }
 
-// stat learns the size with a HEAD.
+// stat learns the size with a one-byte Range GET (never HEAD: the reference documents GET with
+// Range on the download URL, not HEAD).
 func (r *RangeReaderAt) stat() error {
-	resp, err := r.http.Do(r.ctx, &transport.Request{Name: r.name + " (size)", Method: http.MethodHead, URL: r.url, Header: r.header})
+	size, err := rangeSize(r.ctx, r.http, r.name+" (size)", r.url, r.header)
 	if err != nil {
 		return err
 	}
-	drain(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		return &Error{Op: r.name, Status: resp.StatusCode}
-	}
-	if resp.ContentLength < 0 {
-		return fmt.Errorf("%s: the server did not say how large the file is", r.name)
-	}
-	r.size = resp.ContentLength
+	r.size = size
 	return nil
+}
+
+// rangeSize asks for the first byte of the file at url (GET with `Range: bytes=0-0`) and reads
+// the file's length from the answer's Content-Range (`bytes 0-0/<size>`); a server that ignores
+// Range answers 200 with the whole length, which is read from Content-Length without reading the
+// body; an empty file is 416 with `bytes */0`. Anything else is an *Error.
+func rangeSize(ctx context.Context, c *transport.Client, name, url string, header http.Header) (int64, error) {
+	h := header.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	h.Set("Range", "bytes=0-0")
+	h.Set("Accept", "*/*")
+	resp, err := c.Do(ctx, &transport.Request{Name: name, Method: http.MethodGet, URL: url, Header: h, Stream: true})
+	if err != nil {
+		return 0, err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	switch resp.StatusCode {
+	case http.StatusPartialContent, http.StatusRequestedRangeNotSatisfiable:
+		cr := resp.Header.Get("Content-Range")
+		if i := strings.LastIndexByte(cr, '/'); i >= 0 {
+			if n, err := strconv.ParseInt(strings.TrimSpace(cr[i+1:]), 10, 64); err == nil && n >= 0 {
+				return n, nil
+			}
+		}
+		if resp.StatusCode == http.StatusPartialContent {
+			return 0, fmt.Errorf("%s: the server's Content-Range %q does not say how large the file is", name, cr)
+		}
+	case http.StatusOK:
+		if resp.ContentLength >= 0 {
+			return resp.ContentLength, nil
+		}
+		return 0, fmt.Errorf("%s: the server ignored the Range request and did not say how large the file is", name)
+	}
+	return 0, apiError(name, resp)
 }
 
 // rangeError carries a network failure through archive/zip, which would otherwise report it as

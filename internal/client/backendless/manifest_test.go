@@ -143,3 +143,116 @@ func TestRangeReaderAt_CachesBlocks(t *testing.T) {
 		t.Fatalf("cross-block read: %d %v", n, err)
 	}
 }
+
+// TestLegacyArchiveManifest_SendsNoHEAD: the size comes from a one-byte Range GET on the
+// documented download URL; HEAD on the 3.x download URL is not documented.
+func TestLegacyArchiveManifest_SendsNoHEAD(t *testing.T) {
+	archive := buildArchive(t, testManifest, 200<<10)
+	var heads, gets atomic.Int32
+	mux := http.NewServeMux()
+	mux.HandleFunc("/"+testLegacyApp+"/v1/files/migration-to-4/crm_v1_data_1.zip", func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodHead:
+			heads.Add(1)
+		case r.Header.Get("Range") == "":
+			t.Errorf("a GET without Range")
+		default:
+			gets.Add(1)
+		}
+		http.ServeContent(w, r, "a.zip", time.Time{}, bytes.NewReader(archive))
+	})
+	c := newTestClient(t, mux, legacyConfig())
+	if _, err := c.LegacyArchiveManifest(context.Background(), testLegacyApp, "v1", "/migration-to-4/crm_v1_data_1.zip"); err != nil {
+		t.Fatal(err)
+	}
+	if heads.Load() != 0 || gets.Load() == 0 {
+		t.Fatalf("want Range GETs only, got %d HEAD and %d GET", heads.Load(), gets.Load())
+	}
+}
+
+// TestStatLegacyDownload_SizeFromContentRangeAndMissingFile: existence and size through the
+// documented download URL with Range: bytes=0-0, for a file, an empty file and a missing one.
+func TestStatLegacyDownload_SizeFromContentRangeAndMissingFile(t *testing.T) {
+	var heads atomic.Int32
+	mux := http.NewServeMux()
+	serve := func(b []byte) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodHead {
+				heads.Add(1)
+			}
+			if r.Header.Get("Range") != "bytes=0-0" || r.Header.Get("secret-key") != testLegacyKey {
+				t.Errorf("want Range: bytes=0-0 and the 3.x headers, got %v", r.Header)
+			}
+			http.ServeContent(w, r, "a.zip", time.Time{}, bytes.NewReader(b))
+		}
+	}
+	mux.HandleFunc("/"+testLegacyApp+"/v1/files/migration-to-4/a.zip", serve(bytes.Repeat([]byte("x"), 12345)))
+	mux.HandleFunc("/"+testLegacyApp+"/v1/files/migration-to-4/empty.zip", serve(nil))
+	mux.HandleFunc("/"+testLegacyApp+"/v1/files/migration-to-4/gone.zip", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(`{"code":6007,"message":"The specified resource was not found"}`))
+	})
+	c := newTestClient(t, mux, legacyConfig())
+	ctx := context.Background()
+	f, err := c.StatLegacyDownload(ctx, testLegacyApp, "v1", "/migration-to-4/a.zip")
+	if err != nil || f.Size != 12345 || f.Name != "a.zip" {
+		t.Fatalf("%+v %v", f, err)
+	}
+	if f, err := c.StatLegacyDownload(ctx, testLegacyApp, "v1", "migration-to-4/empty.zip"); err != nil || f.Size != 0 {
+		t.Fatalf("empty file: %+v %v", f, err)
+	}
+	if _, err := c.StatLegacyDownload(ctx, testLegacyApp, "v1", "/migration-to-4/gone.zip"); !IsFileNotFound(err) {
+		t.Fatalf("want the Files API's 404 6007, got %v", err)
+	}
+	if heads.Load() != 0 {
+		t.Fatal("no HEAD may be sent")
+	}
+}
+
+func TestBadEntryName_EveryWayOutOfTheFolder(t *testing.T) {
+	for name, bad := range map[string]bool{
+		"tables/Person.json": false, "manifest.json": false, "a..b/c": false, "dir/": false,
+		"../x": true, "a/../../x": true, "/etc/passwd": true, `..\x`: true, `a\b`: true, "C:x": true, "c:/x": true, "a\x00b": true, "..": true,
+	} {
+		if got := BadEntryName(name) != ""; got != bad {
+			t.Errorf("BadEntryName(%q) = %q, want bad=%v", name, BadEntryName(name), bad)
+		}
+	}
+}
+
+// TestCheckLegacyArchive_RefusesEscapingEntriesReadingOnlyTheDirectory: an archive with a "../"
+// entry is refused from its central directory, read with Range GETs (no whole download).
+func TestCheckLegacyArchive_RefusesEscapingEntriesReadingOnlyTheDirectory(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, n := range []string{"files/a.txt", "../evil.sh"} {
+		w, _ := zw.CreateHeader(&zip.FileHeader{Name: n, Method: zip.Store})
+		_, _ = w.Write(bytes.Repeat([]byte("x"), 300<<10))
+	}
+	_ = zw.Close()
+	bad := buf.Bytes()
+	good := buildArchive(t, testManifest, 1024)
+	var full atomic.Int32
+	mux := http.NewServeMux()
+	for name, b := range map[string][]byte{"bad.zip": bad, "good.zip": good} {
+		mux.HandleFunc("/"+testLegacyApp+"/v1/files/migration-to-4/"+name, func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("Range") == "" {
+				full.Add(1)
+			}
+			http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(b))
+		})
+	}
+	c := newTestClient(t, mux, legacyConfig())
+	err := c.CheckLegacyArchive(context.Background(), testLegacyApp, "v1", "/migration-to-4/bad.zip")
+	var ae *ArchiveError
+	if !errors.As(err, &ae) || !strings.Contains(err.Error(), `"../evil.sh"`) {
+		t.Fatalf("want an *ArchiveError naming ../evil.sh, got %v", err)
+	}
+	if err := c.CheckLegacyArchive(context.Background(), testLegacyApp, "v1", "/migration-to-4/good.zip"); err != nil {
+		t.Fatal(err)
+	}
+	if full.Load() != 0 {
+		t.Fatal("an archive was downloaded whole")
+	}
+}

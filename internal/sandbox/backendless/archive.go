@@ -559,7 +559,14 @@ const (
 	CorruptNotZip           = "not-zip"
 	CorruptEscapeEntry      = "escape-entry"
 	CorruptManifestMismatch = "manifest-mismatch"
+	// CorruptAbsoluteEntry adds an entry with an absolute name ("/etc/x"), CorruptBackslashEntry
+	// one that escapes with Windows separators ("..\\x"): the other ways out of an archive's folder.
+	CorruptAbsoluteEntry  = "absolute-entry"
+	CorruptBackslashEntry = "backslash-entry"
 )
+
+// bkBadEntries are the escaping entry names each corruption adds.
+var bkBadEntries = map[string]string{CorruptEscapeEntry: bkEscapingEntry, CorruptAbsoluteEntry: "/etc/x", CorruptBackslashEntry: `..\x`}
 
 // bkEscapingEntry is the entry CorruptEscapeEntry adds (the contract's example name).
 const bkEscapingEntry = "../x"
@@ -570,8 +577,8 @@ func (s *Backendless) corruptArchive(blob, how string) (bkBlobRef, error) {
 		id, size, sum, err := s.PutBlob(strings.NewReader("This is not a zip archive: the sandbox corrupted it on purpose.\n"))
 		return bkBlobRef{ID: id, Size: size, SHA256: sum}, err
 	}
-	if how != CorruptEscapeEntry && how != CorruptManifestMismatch {
-		return bkBlobRef{}, fmt.Errorf("sandbox: corrupt %q: want %s, %s or %s: %w", how, CorruptNotZip, CorruptEscapeEntry, CorruptManifestMismatch, core.ErrInvalid)
+	if _, bad := bkBadEntries[how]; !bad && how != CorruptManifestMismatch {
+		return bkBlobRef{}, fmt.Errorf("sandbox: corrupt %q: want %s, %s, %s, %s or %s: %w", how, CorruptNotZip, CorruptEscapeEntry, CorruptAbsoluteEntry, CorruptBackslashEntry, CorruptManifestMismatch, core.ErrInvalid)
 	}
 	rc, size, err := s.OpenBlob(blob)
 	if err != nil {
@@ -610,8 +617,8 @@ func (s *Backendless) corruptArchive(blob, how string) (bkBlobRef, error) {
 				return err
 			}
 		}
-		if how == CorruptEscapeEntry {
-			return b.add(bkEscapingEntry, zip.Deflate, strings.NewReader("outside the archive folder\n"))
+		if name, bad := bkBadEntries[how]; bad {
+			return b.add(name, zip.Deflate, strings.NewReader("outside the archive folder\n"))
 		}
 		return nil
 	})

@@ -303,29 +303,38 @@ func (s *Backendless) routeBackendlessConsoleMigration(mux *core.Mount) {
 	mux.Route(core.Modeled, "§4 Step 5", "POST /{appId}/console/import/{type}", s.bkAuth(s.bkConsoleImport))
 }
 
-// bkTableView is one entry of the console's table list.
+// bkTableView is one table of the console's table list, as the Console SDK's src/tables.js reads
+// it (backendless-console-api.md §5.1): no row count (the REST count route gives it).
 type bkTableView struct {
-	Name  string `json:"name"`
-	Count int    `json:"count"`
+	TableID   string     `json:"tableId"`
+	Name      string     `json:"name"`
+	Columns   []bkColumn `json:"columns"`
+	Relations []string   `json:"relations"`
 }
 
-// bkConsoleTables is GET /{appId}/console/data/tables (SDK route): the user tables with their
-// row counts, by name. modeled: the body shape (the SDK shows none).
+// bkTablesView is the answer of GET /{appId}/console/data/tables: an object with "tables" (§5.1, SDK).
+type bkTablesView struct {
+	Tables []bkTableView `json:"tables"`
+}
+
+// bkConsoleTables is GET /{appId}/console/data/tables (SDK route): the user tables by name, in
+// the SDK's shape {"tables":[{"tableId","name","columns","relations"}]}, without row counts.
+// modeled: the tableId and the column objects (the fixture's own), and relations (always empty).
 func (s *Backendless) bkConsoleTables(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("appId")
 	if !s.bkOwns(caller(r).login, id) {
 		errBkAppNotFound(id).write(w)
 		return
 	}
-	out := []bkTableView{}
+	out := bkTablesView{Tables: []bkTableView{}}
 	s.store.read(func(st *state) {
 		if d := st.bkAppDataFor(id, false); d != nil {
 			for _, t := range d.Data.Tables {
-				out = append(out, bkTableView{Name: t.Name, Count: t.Rows})
+				out.Tables = append(out.Tables, bkTableView{TableID: "table-" + strings.ToLower(t.Name), Name: t.Name, Columns: nonNil(t.Columns), Relations: []string{}})
 			}
 		}
 	})
-	slices.SortFunc(out, func(a, b bkTableView) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(out.Tables, func(a, b bkTableView) int { return strings.Compare(a.Name, b.Name) })
 	core.WriteJSON(w, http.StatusOK, out)
 }
 

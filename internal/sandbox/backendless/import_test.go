@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -75,8 +76,21 @@ func TestImport_ConsoleRouteLoadsExactCountsAndWritesTheLog(t *testing.T) {
 		t.Errorf("unknown table: %d %s", resp.StatusCode, body)
 	}
 	_, body = call(t, "GET", consoleURL(srv.URL, "/"+app.ID+"/console/data/tables"), key, nil)
-	if string(body) != `[{"name":"Order","count":1200},{"name":"Person","count":250},{"name":"Product","count":40}]` {
-		t.Errorf("console tables %s", body)
+	// §5.1: the SDK's shape, an object with "tables", and no row count in it.
+	var listed struct {
+		Tables []map[string]json.RawMessage `json:"tables"`
+	}
+	if err := json.Unmarshal(body, &listed); err != nil || len(listed.Tables) != 3 {
+		t.Fatalf("console tables %s: %v", body, err)
+	}
+	for i, want := range []string{"Order", "Person", "Product"} {
+		tb := listed.Tables[i]
+		if string(tb["name"]) != strconv.Quote(want) || tb["tableId"] == nil || tb["columns"] == nil {
+			t.Errorf("console table %d: %s", i, body)
+		}
+		if _, ok := tb["count"]; ok {
+			t.Errorf("the SDK's table objects carry no row count: %s", body)
+		}
 	}
 
 	msgs := logMessages(t, logLines(t, s, app.ID, id))

@@ -438,7 +438,8 @@ func (s *Backendless) DeleteLegacyFile(appID, version, path string) error {
 
 // CorruptLegacyFile rewrites an archive in a 3.x version's storage in place, for corrupt-archive
 // tests. how is CorruptNotZip ("not-zip": the bytes are no zip at all), CorruptEscapeEntry
-// ("escape-entry": an entry "../x" is added) or CorruptManifestMismatch ("manifest-mismatch": the
+// ("escape-entry": an entry "../x" is added), CorruptAbsoluteEntry ("absolute-entry": "/etc/x"),
+// CorruptBackslashEntry ("backslash-entry": `..\x`) or CorruptManifestMismatch ("manifest-mismatch": the
 // first table's rows lose their last row, so size, SHA-256 and row count no longer match the
 // manifest). core.ErrNotFound for a missing file, core.ErrInvalid for an unknown how or a file that is not
 // an archive.

@@ -1,0 +1,205 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/sandbox"
+)
+
+// startDocumentedOnlySandbox is a sandbox that refuses (403) every call not tagged DOCUMENTED or SDK.
+func startDocumentedOnlySandbox(t *testing.T) *sandbox.Sandbox {
+	t.Helper()
+	sb, err := sandbox.New(sandbox.Options{DataDir: t.TempDir(), JobDuration: -1, DocumentedOnly: true})
+	if err != nil {
+		t.Fatalf("sandbox: %v", err)
+	}
+	if err := sb.Start("127.0.0.1:0"); err != nil {
+		t.Fatalf("sandbox start: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := sb.Close(); err != nil {
+			t.Errorf("sandbox close: %v", err)
+		}
+	})
+	return sb
+}
+
+// refusedCalls reads GET /_sandbox/refused: how many calls documented-only mode refused, and the first.
+func refusedCalls(t *testing.T, sb *sandbox.Sandbox) (int, string) {
+	t.Helper()
+	resp, err := http.Get(sb.URL() + "/_sandbox/refused")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var v struct {
+		DocumentedOnly bool            `json:"documented_only"`
+		Count          int             `json:"count"`
+		Calls          json.RawMessage `json:"calls"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil || !v.DocumentedOnly {
+		t.Fatalf("GET /_sandbox/refused: %+v %v", v, err)
+	}
+	return v.Count, string(v.Calls)
+}
+
+// controlPOST sends a person's console action through a sandbox control endpoint.
+func controlPOST(t *testing.T, url, contentType string, body io.Reader) []byte {
+	t.Helper()
+	resp, err := http.Post(url, contentType, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode/100 != 2 {
+		t.Fatalf("POST %s: %s %s", url, resp.Status, b)
+	}
+	return b
+}
+
+func documentedOnlyConfig(sb *sandbox.Sandbox, app legacyApp, dataName, filesName string, confirmed bool) string {
+	return legacyProviderBlock(sb, app) + fmt.Sprintf(`
+resource "appmigrate_backendless_migration_archive" "source" {
+  app_id             = %[1]q
+  version            = "v1"
+  mode               = "manual"
+  documented_only    = true
+  data_archive_name  = %[2]q
+  files_archive_name = %[3]q
+}
+
+resource "appmigrate_backendless_app" "target" {
+  name                = "crm-v5-documented"
+  deletion_protection = false
+}
+
+resource "appmigrate_backendless_file_upload" "files" {
+  app_id         = appmigrate_backendless_app.target.id
+  source_app_id  = appmigrate_backendless_migration_archive.source.app_id
+  source_version = appmigrate_backendless_migration_archive.source.version
+  source_path    = appmigrate_backendless_migration_archive.source.files_archive_path
+}
+
+resource "appmigrate_backendless_data_import" "data" {
+  app_id           = appmigrate_backendless_app.target.id
+  source_app_id    = appmigrate_backendless_migration_archive.source.app_id
+  source_version   = appmigrate_backendless_migration_archive.source.version
+  source_path      = appmigrate_backendless_migration_archive.source.data_archive_path
+  mode             = "manual"
+  documented_only  = true
+  import_confirmed = %[4]t
+  files_upload_id  = appmigrate_backendless_file_upload.files.id
+}
+`, app.id, dataName, filesName, confirmed)
+}
+
+// TestAccBackendlessRunbook_DocumentedOnlyCompletesWithNoRefusedCall runs the whole Backendless
+// runbook against a sandbox that refuses every call not tagged DOCUMENTED or SDK, in manual mode,
+// the person's steps (the 3.x archive button, the 5.0 console import) played through the
+// sandbox's control endpoints: the migration is verified and not one call was refused.
+func TestAccBackendlessRunbook_DocumentedOnlyCompletesWithNoRefusedCall(t *testing.T) {
+	sb := startDocumentedOnlySandbox(t)
+	crm := fixtureCRM(t, sb)
+	ctl := sb.URL() + "/_sandbox"
+
+	// Runbook steps 1–3 by hand: "Create migration archive for 4.0" in the 3.x console; the
+	// person reads the two archive names in the e-mail.
+	var job struct {
+		JobID string `json:"jobId"`
+	}
+	if err := json.Unmarshal(controlPOST(t, ctl+"/backendless3/apps/"+crm.id+"/versions/v1/migration-archive", "application/json", nil), &job); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.WaitIdle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	done, ok := sb.MigrationArchiveJob(job.JobID)
+	if !ok || done.Status != "COMPLETED" {
+		t.Fatalf("archive job: %+v", done)
+	}
+	_, dataName := filepath.Split(done.DataArchive)
+	_, filesName := filepath.Split(done.FilesArchive)
+
+	var appID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// The import is not confirmed yet: everything else applies, the import stops with the clicks.
+				Config:      documentedOnlyConfig(sb, crm, dataName, filesName, false),
+				ExpectError: expectText("Manual step not confirmed", "Click the Manage icon, then click Import.", "set import_confirmed = true"),
+			},
+			{
+				PreConfig: func() {
+					for _, a := range sb.BackendlessApps() {
+						if a.Name == "crm-v5-documented" {
+							appID = a.ID
+						}
+					}
+					if appID == "" {
+						t.Fatal("the target app was not created by the first apply")
+					}
+					// Runbook step 7 by hand: download the data archive, Manage → Import → "Backendless app".
+					archive := legacyBytes(t, sb, crm, done.DataArchive)
+					var body bytes.Buffer
+					mw := multipart.NewWriter(&body)
+					fw, _ := mw.CreateFormFile("file", dataName)
+					_, _ = fw.Write(archive)
+					_ = mw.Close()
+					controlPOST(t, ctl+"/backendless/apps/"+appID+"/import", mw.FormDataContentType(), &body)
+					if err := sb.WaitIdle(context.Background()); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: documentedOnlyConfig(sb, crm, dataName, filesName, true),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(importAddr, tfjsonpath.New("status"), knownvalue.StringExact("COMPLETED")),
+					statecheck.ExpectKnownValue(importAddr, tfjsonpath.New("source_sha256"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{64}$`))),
+					statecheck.ExpectKnownValue(archiveAddr, tfjsonpath.New("data_archive_path"), knownvalue.StringExact(done.DataArchive)),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkTablesMatchSource(sb),
+					checkUploadMatchesSource(sb, crm),
+					func(*terraform.State) error {
+						if n, first := refusedCalls(t, sb); n != 0 {
+							return fmt.Errorf("documented-only mode refused %d calls: %s", n, first)
+						}
+						if n := importPOSTs(sb); n != 0 {
+							return fmt.Errorf("the provider called the (MODELED) import %d times", n)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				Config: documentedOnlyConfig(sb, crm, dataName, filesName, true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+	if n, first := refusedCalls(t, sb); n != 0 {
+		t.Fatalf("documented-only mode refused %d calls (refresh and destroy included): %s", n, first)
+	}
+	if !legacyFileExists(sb, crm, done.DataArchive) || !legacyFileExists(sb, crm, done.FilesArchive) {
+		t.Fatal("destroy in documented-only mode must not delete the 3.x archives (the DELETE is INFERRED)")
+	}
+}
