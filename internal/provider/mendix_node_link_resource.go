@@ -276,6 +276,9 @@ func (r *mendixNodeLinkResource) verifyLink(ctx context.Context, client *mendix.
 	_, err := transport.Poll(ctx, r.data.poll.options(fmt.Sprintf("Deploy API v4 to show app %s licensed on subdomain %s", projectID, subdomain)),
 		func(ctx context.Context) (transport.Status, error) {
 			a, err := client.AppV4(ctx, projectID)
+			if mendix.IsNotFound(err) {
+				return transport.Status{State: "not shown by Deploy API v4 yet"}, nil
+			}
 			if err != nil {
 				return transport.Status{}, err
 			}
@@ -298,6 +301,10 @@ func (r *mendixNodeLinkResource) waitForManualLink(ctx context.Context, client *
 	var app *mendix.V4App
 	err := nodeLinkGate(projectID, nodeID, want).wait(ctx, r.data.poll, func(ctx context.Context) (manualProgress, error) {
 		a, err := client.AppV4(ctx, projectID)
+		if mendix.IsNotFound(err) {
+			// Deploy v4 shows no cloud app for an unlinked project.
+			return manualProgress{Missing: "Deploy API v4 does not show the app yet (not linked to any node)"}, nil
+		}
 		if err != nil {
 			return manualProgress{}, err
 		}
@@ -338,11 +345,26 @@ func (r *mendixNodeLinkResource) deleteReplaced(ctx context.Context, client *men
 	if m.DeletedAppID.ValueString() == id {
 		return
 	}
-	app, err := client.AppV4(ctx, id)
+	// Existence from the Projects API (documented, knows unlinked projects); a Deploy v4 404
+	// only means the app has no cloud app, never that it is gone.
+	p, err := client.Project(ctx, id)
 	switch {
 	case mendix.IsNotFound(err):
 		m.DeletedAppID = types.StringValue(id) // already gone
 		return
+	case err != nil:
+		addMendixError(diags, "Reading the replaced app "+id+" before deleting it (Projects API)", err)
+		return
+	case !strings.Contains(p.Description, mxMarkerPrefix):
+		diags.AddAttributeError(path.Root("delete_replaced_app_id"), "Refusing to delete an app this provider did not create",
+			fmt.Sprintf("App %s (%q) carries no marker of terraform-provider-appmigrate (%q… in its description), so nothing proves it is the temporary app; it was not deleted. "+
+				"Set delete_replaced_app_id to appmigrate_mendix_temporary_app.<name>.project_id, or remove it and delete the app in the portal.", id, p.Name, mxMarkerPrefix))
+		return
+	}
+	app, err := client.AppV4(ctx, id)
+	switch {
+	case mendix.IsNotFound(err):
+		// Not shown by Deploy v4: no cloud app, so not licensed on any node.
 	case err != nil:
 		addMendixError(diags, "Reading the replaced app "+id+" before deleting it", err)
 		return

@@ -168,6 +168,7 @@
 //	ScriptMendixStartFailure(appID, mode, code)          POST /_sandbox/mendix/apps/{appId}/environments/{mode}/start-failure {"code"}
 //	ExpireMendixDownloadURLs()                           POST /_sandbox/mendix/storage/expire
 //	SetMendixArchiveURLTTL(ttl)                          PUT  /_sandbox/mendix/archive-url-ttl {"seconds"}
+//	SetMendixV4HidesFreeApps(on)                         PUT  /_sandbox/mendix/v4-hides-free-apps {"on"} (v4 404 for unlinked apps)
 //	MendixEnvironment(appID, mode), MendixEnvironmentByID(id)
 //	                                                     GET  /_sandbox/mendix/apps/{appId}/environments/{mode}, /_sandbox/mendix/environments/{id}
 //	MendixSnapshotDigest(appID, mode, snapshotID)        GET  /_sandbox/mendix/apps/{appId}/environments/{mode}/snapshots/{id|latest}/digest

@@ -444,6 +444,17 @@ func (s *Mendix) SetMendixArchiveURLTTL(ttl time.Duration) error {
 	})
 }
 
+// SetMendixV4HidesFreeApps makes Deploy API v4 answer 404 (and list nothing) for every app no
+// node links, as a platform would where a project created with the Projects API has no cloud app
+// until it is linked: the Projects API still knows the app (mendix-cloud-api.md §5.8).
+func (s *Mendix) SetMendixV4HidesFreeApps(on bool) error {
+	return s.store.update(func(st *state) error {
+		st.Mendix.V4HidesFreeApps = on
+		st.touch(collV4HidesFree, core.ValueID)
+		return nil
+	})
+}
+
 // ScriptMendixStartFailure makes the next start of the environment (node subdomain appID,
 // mode) fail with vendor code code, e.g. MISSING_CONSTANT or START_FAILED: the start job's
 // status then answers HTTP 500 with that code (mendix-cloud-api.md §5.3).
@@ -567,6 +578,20 @@ func (s *Mendix) routeMendixControl() {
 			return
 		}
 		if err := s.SetMendixArchiveURLTTL(time.Duration(in.Seconds) * time.Second); err != nil {
+			core.WriteSentinelError(w, err)
+			return
+		}
+		core.WriteEmpty(w, http.StatusNoContent)
+	})
+	s.HandleControl("PUT "+p+"/v4-hides-free-apps", func(w http.ResponseWriter, r *http.Request) {
+		var in struct {
+			On bool `json:"on"`
+		}
+		if err := core.DecodeJSON(w, r, &in); err != nil {
+			core.WriteControlError(w, http.StatusBadRequest, `want {"on": true}: `+err.Error())
+			return
+		}
+		if err := s.SetMendixV4HidesFreeApps(in.On); err != nil {
 			core.WriteSentinelError(w, err)
 			return
 		}
