@@ -277,7 +277,9 @@ func TestAccMendixTemporaryApp_RefreshErrorsNeverDropTheApp(t *testing.T) {
 				Check:            checkFaultsMet(env, http.MethodGet, "/mendix/projects/v2/projects/", 5),
 			},
 			{
-				PreConfig:   func() { env.sb.ScriptFault(http.MethodGet, "/mendix/projects/v2/projects/", sandbox.Fault500, mxOutage) },
+				PreConfig: func() {
+					env.sb.ScriptFault(http.MethodGet, "/mendix/projects/v2/projects/", sandbox.Fault500, mxOutage)
+				},
 				Config:      cfg,
 				ExpectError: regexp.MustCompile(`HTTP\s+500`),
 			},

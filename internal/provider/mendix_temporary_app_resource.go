@@ -89,7 +89,7 @@ func (r *mendixTemporaryAppResource) Schema(ctx context.Context, _ resource.Sche
 			"summary": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Optional app summary, at most %d characters, without any of %s (the Projects API's pattern). "+
 					"The provider appends its `marker` to it. Changing it creates a new app.", mxMaxSummary, mxSummaryForbidden),
-				Optional:      true,
+				Optional:   true,
 				Validators: []validator.String{stringvalidator.LengthBetween(1, mxMaxSummary), stringvalidator.RegexMatches(mxSummaryPattern, "must not contain any of "+mxSummaryForbidden+" (Projects API)")},
 				// After an import whose description did not give the summary back, the configured
 				// one is taken as is: the app was not made with it, but replacing a working
