@@ -58,6 +58,7 @@ type mendixNodeLinkModel struct {
 	Subdomain           types.String   `tfsdk:"subdomain"`
 	After               types.List     `tfsdk:"after"`
 	DeleteReplacedAppID types.String   `tfsdk:"delete_replaced_app_id"`
+	OffboardedSource    types.String   `tfsdk:"offboarded_source_app_id"`
 	Environments        types.Map      `tfsdk:"environments"`
 	Status              types.String   `tfsdk:"status"`
 	ReplacedBy          types.String   `tfsdk:"replaced_by_project_id"`
@@ -112,6 +113,14 @@ func (r *mendixNodeLinkResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
+			"offboarded_source_app_id": schema.StringAttribute{
+				MarkdownDescription: "Runbook §3.4 *\"After the v3 node has been offboarded\"*: the Deploy API v1 `AppId` (subdomain) of the Cloud v3 node the app ran on. " +
+					"When set, create links nothing until that node is offboarded (§3.3, a Mendix Support request: `data.appmigrate_mendix_offboarding_request`): " +
+					"it waits, within `timeouts.create`, until Deploy API v1 `GET /apps/<AppId>` answers 404 (the node no longer holds the app), and the plan says so. " +
+					"Set it on the final link of the real app. Only read at create.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.RegexMatches(mxAppIDPattern, "must be a Deploy API v1 AppId (the node's subdomain: letters, digits and dashes)")},
+			},
 			"environments": schema.MapAttribute{
 				MarkdownDescription: "The node's environments as Deploy API v4 lists them for the app: environment name (the Deploy v1 `Mode`, e.g. `Production`) → `EnvironmentId`.",
 				ElementType:         types.StringType,
@@ -144,6 +153,34 @@ func (r *mendixNodeLinkResource) Configure(_ context.Context, req resource.Confi
 
 func (r *mendixNodeLinkResource) client(diags *diag.Diagnostics) *mendix.Client {
 	return r.mendixClientFor(mendixNodeLinkType, mendixNeeds{pat: true}, diags)
+}
+
+// offboardingGate is runbook §3.3: a support request, then Mendix detaches the app from the v3 node.
+func offboardingGate(sourceAppID, projectID string) manualGate {
+	return manualGate{
+		Console: "Mendix Support (https://support.mendix.com)",
+		Step:    fmt.Sprintf("offboard the Cloud v3 node of app %s before its app %s is linked to the v4 node", sourceAppID, projectID),
+		Clicks: []string{
+			"Check that the app runs correctly on Cloud v4 and that you have downloaded the latest backup and deployment package.",
+			fmt.Sprintf("Submit the request to offboard the v3 node %s at https://support.mendix.com (`terraform output offboarding_request` has the text).", sourceAppID),
+			"Wait until Mendix Support confirms: \"the app will be detached from the node\" and remains a Free App.",
+		},
+		DoneWhen: fmt.Sprintf("Deploy API v1 GET /apps/%s answers 404 (the v3 node no longer holds the app)", sourceAppID),
+	}
+}
+
+// waitForOffboarding waits, changing nothing, until Deploy v1 no longer shows the v3 node's app.
+func (r *mendixNodeLinkResource) waitForOffboarding(ctx context.Context, client *mendix.Client, sourceAppID, projectID string) error {
+	return offboardingGate(sourceAppID, projectID).wait(ctx, r.data.poll, func(ctx context.Context) (manualProgress, error) {
+		app, err := client.App(ctx, sourceAppID)
+		switch {
+		case mendix.IsNotFound(err):
+			return manualProgress{Done: true}, nil
+		case err != nil:
+			return manualProgress{}, err
+		}
+		return manualProgress{Missing: fmt.Sprintf("Deploy API v1 still shows app %s (%s) on the v3 node", sourceAppID, app.ProjectID)}, nil
+	})
 }
 
 // nodeLinkGate is the portal procedure, in the runbook's words (§3.4).
@@ -189,6 +226,9 @@ func (r *mendixNodeLinkResource) ModifyPlan(ctx context.Context, req resource.Mo
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		creating = !state.ProjectID.Equal(plan.ProjectID) || !state.NodeID.Equal(plan.NodeID)
 	}
+	if creating && !plan.OffboardedSource.IsNull() && !plan.OffboardedSource.IsUnknown() && !plan.ProjectID.IsUnknown() {
+		r.planOffboarding(ctx, plan, resp)
+	}
 	if creating && plan.Mode.ValueString() == modeManual && !plan.ProjectID.IsUnknown() && !plan.NodeID.IsUnknown() {
 		timeout, diags := plan.Timeouts.Create(ctx, nodeLinkTimeouts.Create)
 		resp.Diagnostics.Append(diags...)
@@ -198,6 +238,26 @@ func (r *mendixNodeLinkResource) ModifyPlan(ctx context.Context, req resource.Mo
 		}
 		resp.Diagnostics.Append(nodeLinkGate(plan.ProjectID.ValueString(), plan.NodeID.ValueString(), sub).planWarning(timeout))
 	}
+}
+
+// planOffboarding reads Deploy v1 at plan time: a v3 node that still holds the app means apply
+// will wait for the offboarding, and the plan says what to do.
+func (r *mendixNodeLinkResource) planOffboarding(ctx context.Context, plan mendixNodeLinkModel, resp *resource.ModifyPlanResponse) {
+	src := plan.OffboardedSource.ValueString()
+	client := r.mendixClientFor(mendixNodeLinkType, mendixNeeds{pat: true, apiKey: true}, &resp.Diagnostics)
+	if client == nil {
+		return
+	}
+	_, err := client.App(ctx, src)
+	if mendix.IsNotFound(err) {
+		return // offboarded already
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, nodeLinkTimeouts.Create)
+	resp.Diagnostics.Append(diags...)
+	g := offboardingGate(src, plan.ProjectID.ValueString())
+	resp.Diagnostics.AddAttributeWarning(path.Root("offboarded_source_app_id"), "Waits for the offboarding of the v3 node "+src,
+		fmt.Sprintf("Runbook §3.4 comes after §3.3: this link is made only once the v3 node is offboarded. In %s:\n\n%s\nApply waits up to %s (timeouts.create) until %s, and changes nothing meanwhile.",
+			g.Console, g.instructions(), timeout, g.DoneWhen))
 }
 
 func (r *mendixNodeLinkResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -223,6 +283,16 @@ func (r *mendixNodeLinkResource) Create(ctx context.Context, req resource.Create
 	plan.ReplacedBy = types.StringNull()
 	plan.DeletedAppID = types.StringNull()
 
+	if src := plan.OffboardedSource.ValueString(); src != "" {
+		v1 := r.mendixClientFor(mendixNodeLinkType, mendixNeeds{pat: true, apiKey: true}, &resp.Diagnostics)
+		if v1 == nil {
+			return
+		}
+		if err := r.waitForOffboarding(ctx, v1, src, projectID); err != nil {
+			addGateError(&resp.Diagnostics, what, err)
+			return
+		}
+	}
 	var (
 		app *mendix.V4App
 		err error
@@ -465,6 +535,7 @@ func (r *mendixNodeLinkResource) Update(ctx context.Context, req resource.Update
 	// Nothing on the platform depends on mode or after; a newly set delete_replaced_app_id is acted on.
 	state.Mode, state.After, state.Timeouts = plan.Mode, plan.After, plan.Timeouts
 	state.DeleteReplacedAppID = plan.DeleteReplacedAppID
+	state.OffboardedSource = plan.OffboardedSource
 	r.deleteReplaced(ctx, client, &state, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }

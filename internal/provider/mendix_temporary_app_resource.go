@@ -150,6 +150,9 @@ const (
 	mxProjectLookback = 7 * 24 * time.Hour
 )
 
+// mxAppIDPattern is a Deploy API v1 AppId's shape: a node's subdomain.
+var mxAppIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,62}$`)
+
 // mxUUID is a project id's shape.
 var mxUUID = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 

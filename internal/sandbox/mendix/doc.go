@@ -162,6 +162,7 @@
 // What a Portal user does by hand, as Go helpers and /_sandbox/ routes:
 //
 //	LinkMendixNode(nodeID, projectID)                    POST /_sandbox/mendix/nodes/{nodeId}/link {"projectId"}
+//	OffboardMendixNode(nodeID)                           POST /_sandbox/mendix/nodes/{nodeId}/offboard (support detaches the app)
 //	UploadMendixBackup(environmentID, r) (snapshotID)    POST /_sandbox/mendix/environments/{environmentId}/upload-backup (multipart file or raw body)
 //	SetMendixEnvironmentSetting(appID, mode, kind, name, value)
 //	                                                     POST /_sandbox/mendix/apps/{appId}/environments/{mode}/settings {"kind","name","value"}

@@ -346,6 +346,21 @@ func (s *Mendix) LinkMendixNode(nodeID, projectID string) error {
 	return err
 }
 
+// OffboardMendixNode is Mendix Support offboarding a node (runbook §3.3: "the app will be
+// detached from the node … the app will still remain in the Developer Portal as a Free App"):
+// the node no longer holds an app, so Deploy v1 answers 404 APP_NOT_FOUND for its AppId.
+func (s *Mendix) OffboardMendixNode(nodeID string) error {
+	return s.store.update(func(st *state) error {
+		n := st.Mendix.node(nodeID)
+		if n == nil {
+			return fmt.Errorf("sandbox: node %q: %w", nodeID, core.ErrNotFound)
+		}
+		st.touch(collNodes, n.ID)
+		n.LinkedProjectID, n.LinkedAt = "", time.Time{}
+		return nil
+	})
+}
+
 // UploadMendixBackup uploads a backup archive to a v4 environment as "Backups → Upload Archive"
 // in the Portal does, and returns the new snapshot's id. The snapshot completes (or fails, for
 // a broken archive) when its job has read the archive, as with the modeled upload endpoint.
@@ -494,6 +509,13 @@ func (s *Mendix) routeMendixControl() {
 			return
 		}
 		core.WriteJSON(w, http.StatusOK, res)
+	})
+	s.HandleControl("POST "+p+"/nodes/{nodeId}/offboard", func(w http.ResponseWriter, r *http.Request) {
+		if err := s.OffboardMendixNode(r.PathValue("nodeId")); err != nil {
+			core.WriteSentinelError(w, err)
+			return
+		}
+		core.WriteEmpty(w, http.StatusNoContent)
 	})
 	s.HandleControl("POST "+p+"/environments/{environmentId}/upload-backup", s.ctlMendixUploadBackup)
 	s.HandleControl("GET "+p+"/environments/{environmentId}", func(w http.ResponseWriter, r *http.Request) {
