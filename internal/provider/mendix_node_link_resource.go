@@ -476,11 +476,15 @@ func (r *mendixNodeLinkResource) Read(ctx context.Context, req resource.ReadRequ
 		state.Subdomain = types.StringValue(app.Subdomain)
 		state.Status = types.StringValue(linkLinked)
 		state.ReplacedBy = types.StringNull()
-		if envs, err := r.environments(ctx, client, projectID); err == nil {
-			state.Environments = envs
-		} else {
-			addMendixError(&resp.Diagnostics, "Reading the environments of Mendix app "+projectID, err)
-			return
+		// A node's environments do not change while it holds the app: listed once (at create,
+		// or here when not recorded), so a refresh is one read.
+		if state.Environments.IsNull() || state.Environments.IsUnknown() || len(state.Environments.Elements()) == 0 {
+			if envs, err := r.environments(ctx, client, projectID); err == nil {
+				state.Environments = envs
+			} else {
+				addMendixError(&resp.Diagnostics, "Reading the environments of Mendix app "+projectID, err)
+				return
+			}
 		}
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 		return
@@ -489,7 +493,19 @@ func (r *mendixNodeLinkResource) Read(ctx context.Context, req resource.ReadRequ
 	// the only way a node changes hands (§5.8) and the runbook's end state for the temporary app:
 	// linking this app back would steal the node, so the record stays as it is.
 	holder := ""
-	if subdomain != "" {
+	if known := state.ReplacedBy.ValueString(); subdomain != "" && known != "" {
+		// The recorded holder, read by id: nothing that grows with the account.
+		a, err := client.AppV4(ctx, known)
+		switch {
+		case err == nil && a.LicenseType == mendix.LicenseLicensed && strings.EqualFold(a.Subdomain, subdomain):
+			holder = a.ID
+		case err != nil && !mendix.IsNotFound(err):
+			addMendixError(&resp.Diagnostics, "Reading app "+known+", which holds node "+nodeID, err)
+			return
+		}
+	}
+	if subdomain != "" && holder == "" {
+		// The account's licensed apps, listed once per provider process (cached in the client).
 		apps, err := client.AppsV4(ctx, mendix.LicenseLicensed)
 		if err != nil {
 			addMendixError(&resp.Diagnostics, "Looking up which app holds node "+nodeID, err)
