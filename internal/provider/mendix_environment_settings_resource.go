@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -203,8 +204,44 @@ func (v settingsView) revision() string {
 	return hex.EncodeToString(h.Sum(nil))[:12]
 }
 
+// publicRevision fingerprints what anyone with the API key can read back from the environment and
+// that holds no secret: the constants' names, the scheduled events and the custom settings. The
+// start checks it against the environment (verifySettingsID), so a made-up settings_id is refused.
+func (v settingsView) publicRevision() string {
+	h := sha256.New()
+	for _, n := range sortedNames(v.Constants) {
+		fmt.Fprintf(h, "c\x00%s\x00", n)
+	}
+	for _, part := range []struct {
+		kind string
+		m    map[string]string
+	}{{"e", v.ScheduledEvents}, {"s", v.CustomSettings}} {
+		for _, k := range sortedNames(part.m) {
+			fmt.Fprintf(h, "%s\x00%s\x00%s\x00", part.kind, k, part.m[k])
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+// settingsID is <app>/<mode>/<revision>.<public revision>: the revision changes with every value
+// (so a change restarts the app), the public one can be checked against the environment.
 func settingsID(appID, mode string, v settingsView) string {
-	return appID + "/" + mode + "/" + v.revision()
+	return appID + "/" + mode + "/" + v.revision() + "." + v.publicRevision()
+}
+
+// settingsViewOf is the part of a settings document publicRevision covers.
+func settingsViewOf(s *mendix.Settings) settingsView {
+	v := settingsView{Constants: map[string]string{}, ScheduledEvents: map[string]string{}, CustomSettings: map[string]string{}}
+	for _, c := range s.Constants {
+		v.Constants[c.Name] = ""
+	}
+	for _, e := range s.ScheduledEvents {
+		v.ScheduledEvents[e.Name] = e.Value
+	}
+	for _, c := range s.CustomSettings {
+		v.CustomSettings[c.Name] = c.Value
+	}
+	return v
 }
 
 // fingerprint is how a secret value is shown.
@@ -279,6 +316,12 @@ func desiredSettings(src *mendix.Settings, o settingsOverrides, diags *diag.Diag
 				fmt.Sprintf("%s is in both constant_overrides and constant_overrides_wo. Keep it in one of them.", n))
 		}
 	}
+	dataTypes := map[string]string{}
+	for _, c := range src.Constants {
+		dataTypes[c.Name] = c.DataType
+	}
+	checkConstantTypes(diags, "constant_overrides", o.constants, dataTypes, false)
+	checkConstantTypes(diags, "constant_overrides_wo", o.constantsWO, dataTypes, true)
 	for n, v := range o.constants {
 		raw.Constants[n] = v
 	}
@@ -293,6 +336,54 @@ func desiredSettings(src *mendix.Settings, o settingsOverrides, diags *diag.Diag
 	}
 	view = showSettings(raw, o.sensitive)
 	return raw, view
+}
+
+// checkConstantTypes rejects override values that the constant's type in the deployed model
+// (Deploy API v1 settings, DataType; §5.6: every value is a string) cannot hold. A secret value is
+// never quoted back.
+func checkConstantTypes(diags *diag.Diagnostics, attr string, values, dataTypes map[string]string, secret bool) {
+	names := sortedNames(values)
+	for _, n := range names {
+		v, dt := values[n], dataTypes[n]
+		if want := constantTypeProblem(dt, v); want != "" {
+			shown := fmt.Sprintf("%q", v)
+			if secret {
+				shown = "the value given"
+			}
+			diags.AddAttributeError(path.Root(attr).AtMapKey(n), "Value does not fit the constant's type",
+				fmt.Sprintf("%s is a %s constant in the deployed model, and %s is not %s. Correct %s[%q]; Deploy API v1 would store it as is and the app would fail at start.",
+					n, dt, shown, want, attr, n))
+		}
+	}
+}
+
+// constantTypeProblem says what a value of a Mendix constant type must look like, "" when v fits
+// (an unknown or String type takes anything).
+func constantTypeProblem(dataType, v string) string {
+	switch strings.ToLower(dataType) {
+	case "integer", "long":
+		if _, err := strconv.ParseInt(v, 10, 64); err != nil {
+			return "a whole number (e.g. \"7\")"
+		}
+		if strings.EqualFold(dataType, "integer") {
+			if _, err := strconv.ParseInt(v, 10, 32); err != nil {
+				return "a whole number that fits 32 bits"
+			}
+		}
+	case "decimal", "float":
+		if _, err := strconv.ParseFloat(v, 64); err != nil || strings.ContainsAny(v, "eEnN") {
+			return "a decimal number (e.g. \"2.5\")"
+		}
+	case "boolean":
+		if v != "true" && v != "false" {
+			return "\"true\" or \"false\""
+		}
+	case "datetime":
+		if _, err := time.Parse("2006-01-02T15:04:05", v); err != nil {
+			return "a date and time as YYYY-MM-DDThh:mm:ss"
+		}
+	}
+	return ""
 }
 
 // showSettings fingerprints the sensitive constants of raw.

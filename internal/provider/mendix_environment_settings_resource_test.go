@@ -104,7 +104,7 @@ func TestAccMendixEnvironmentSettings_EveryValueInThePlanAndDriftIsADiff(t *test
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(settingsAddr, tfjsonpath.New("constants"), constants),
 					statecheck.ExpectKnownValue(settingsAddr, tfjsonpath.New("source_constants").AtMapKey("MyFirstModule.ApiUrl"), knownvalue.StringExact("https://calc-api.example.com")),
-					statecheck.ExpectKnownValue(settingsAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^calc-v4/Production/[0-9a-f]{12}$`))),
+					statecheck.ExpectKnownValue(settingsAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^calc-v4/Production/[0-9a-f]{12}\.[0-9a-f]{12}$`))),
 				},
 				Check: resource.ComposeTestCheckFunc(
 					checkV4Setting(env, sandbox.MendixConstant, "MyFirstModule.ApiUrl", "https://calc-v4-api.example.com"),

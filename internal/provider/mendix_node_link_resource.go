@@ -59,6 +59,7 @@ type mendixNodeLinkModel struct {
 	After               types.List     `tfsdk:"after"`
 	DeleteReplacedAppID types.String   `tfsdk:"delete_replaced_app_id"`
 	OffboardedSource    types.String   `tfsdk:"offboarded_source_app_id"`
+	DisplaceAppID       types.String   `tfsdk:"displace_app_id"`
 	Environments        types.Map      `tfsdk:"environments"`
 	Status              types.String   `tfsdk:"status"`
 	ReplacedBy          types.String   `tfsdk:"replaced_by_project_id"`
@@ -112,6 +113,13 @@ func (r *mendixNodeLinkResource) Schema(ctx context.Context, _ resource.SchemaRe
 					"\"The temporary app can be deleted.\" Only an app that is no longer licensed is deleted. Set it on the final link to the temporary app's `project_id`.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"displace_app_id": schema.StringAttribute{
+				MarkdownDescription: "Project id of the app that holds the node now and that this link takes the node from (it is unlinked: a node holds one app). " +
+					"Linking a node that runs another app is refused unless that app is named here or in `delete_replaced_app_id`; the plan shows which app is displaced. " +
+					"The check needs `subdomain` (the node's Deploy v1 `AppId`), known at plan or at apply.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.RegexMatches(mxUUID, "must be a project id (UUID)")},
 			},
 			"offboarded_source_app_id": schema.StringAttribute{
 				MarkdownDescription: "Runbook §3.4 *\"After the v3 node has been offboarded\"*: the Deploy API v1 `AppId` (subdomain) of the Cloud v3 node the app ran on. " +
@@ -226,6 +234,15 @@ func (r *mendixNodeLinkResource) ModifyPlan(ctx context.Context, req resource.Mo
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		creating = !state.ProjectID.Equal(plan.ProjectID) || !state.NodeID.Equal(plan.NodeID)
 	}
+	if creating && !plan.Subdomain.IsNull() && !plan.Subdomain.IsUnknown() && !plan.ProjectID.IsUnknown() &&
+		!plan.DisplaceAppID.IsUnknown() && !plan.DeleteReplacedAppID.IsUnknown() {
+		if client := r.client(&resp.Diagnostics); client != nil {
+			resp.Diagnostics.Append(r.checkDisplacement(ctx, client, plan, true)...)
+			if resp.Diagnostics.HasError() {
+				return
+			}
+		}
+	}
 	if creating && !plan.OffboardedSource.IsNull() && !plan.OffboardedSource.IsUnknown() && !plan.ProjectID.IsUnknown() {
 		r.planOffboarding(ctx, plan, resp)
 	}
@@ -238,6 +255,42 @@ func (r *mendixNodeLinkResource) ModifyPlan(ctx context.Context, req resource.Mo
 		}
 		resp.Diagnostics.Append(nodeLinkGate(plan.ProjectID.ValueString(), plan.NodeID.ValueString(), sub).planWarning(timeout))
 	}
+}
+
+// checkDisplacement finds the app that holds the node (the licensed app on subdomain) and refuses
+// to take the node from it unless the configuration names it (displace_app_id or
+// delete_replaced_app_id). At plan time an allowed displacement is shown as a warning.
+func (r *mendixNodeLinkResource) checkDisplacement(ctx context.Context, client *mendix.Client, plan mendixNodeLinkModel, planning bool) diag.Diagnostics {
+	var diags diag.Diagnostics
+	sub, projectID := plan.Subdomain.ValueString(), plan.ProjectID.ValueString()
+	apps, err := client.AppsV4(ctx, mendix.LicenseLicensed)
+	if err != nil {
+		addMendixError(&diags, "Looking up which app holds node "+plan.NodeID.ValueString(), err)
+		return diags
+	}
+	var holder *mendix.V4App
+	for i := range apps {
+		if strings.EqualFold(apps[i].Subdomain, sub) {
+			holder = &apps[i]
+			break
+		}
+	}
+	if holder == nil || strings.EqualFold(holder.ID, projectID) {
+		return diags // vacant, or already ours
+	}
+	named := strings.EqualFold(plan.DisplaceAppID.ValueString(), holder.ID) || strings.EqualFold(plan.DeleteReplacedAppID.ValueString(), holder.ID)
+	if !named {
+		diags.AddAttributeError(path.Root("node_id"), "The node runs another app",
+			fmt.Sprintf("Node %s (subdomain %s) holds app %s (%q). Linking app %s takes the node from it and unlinks it, with no way back. "+
+				"If that is intended (the runbook's final link takes the node from the temporary app), set displace_app_id = %q (or delete_replaced_app_id to delete it afterwards); "+
+				"otherwise correct node_id.", plan.NodeID.ValueString(), sub, holder.ID, holder.Name, projectID, holder.ID))
+		return diags
+	}
+	if planning {
+		diags.AddAttributeWarning(path.Root("node_id"), "This link displaces app "+holder.ID,
+			fmt.Sprintf("Node %s (subdomain %s) holds app %s (%q) now. Linking app %s unlinks it: it becomes a Free App.", plan.NodeID.ValueString(), sub, holder.ID, holder.Name, projectID))
+	}
+	return diags
 }
 
 // planOffboarding reads Deploy v1 at plan time: a v3 node that still holds the app means apply
@@ -304,6 +357,13 @@ func (r *mendixNodeLinkResource) Create(ctx context.Context, req resource.Create
 			return
 		}
 	} else {
+		if want != "" {
+			// The guard at plan time could not run when subdomain was unknown then.
+			resp.Diagnostics.Append(r.checkDisplacement(ctx, client, plan, false)...)
+			if resp.Diagnostics.HasError() {
+				return
+			}
+		}
 		link, err := client.LinkNode(ctx, projectID, nodeID)
 		if err != nil {
 			addMendixError(&resp.Diagnostics, what, err)
@@ -552,6 +612,7 @@ func (r *mendixNodeLinkResource) Update(ctx context.Context, req resource.Update
 	state.Mode, state.After, state.Timeouts = plan.Mode, plan.After, plan.Timeouts
 	state.DeleteReplacedAppID = plan.DeleteReplacedAppID
 	state.OffboardedSource = plan.OffboardedSource
+	state.DisplaceAppID = plan.DisplaceAppID
 	r.deleteReplaced(ctx, client, &state, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
