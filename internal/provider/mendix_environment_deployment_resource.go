@@ -108,10 +108,16 @@ func (mxNoSlash) ValidateString(_ context.Context, req validator.StringRequest, 
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if strings.Contains(req.ConfigValue.ValueString(), "/") {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid environment name",
-			fmt.Sprintf("%s = %q contains a slash. Give the environment's Mode as Deploy API v1 names it, such as Production or Acceptance.", req.Path, req.ConfigValue.ValueString()))
+	if !strings.Contains(req.ConfigValue.ValueString(), "/") {
+		return
 	}
+	if strings.HasSuffix(req.Path.String(), "app_id") {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid app id",
+			fmt.Sprintf("%s = %q contains a slash. Give the v4 node's Deploy API v1 AppId (its subdomain, e.g. calc-v4): appmigrate_mendix_node_link.<name>.subdomain.", req.Path, req.ConfigValue.ValueString()))
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid environment name",
+		fmt.Sprintf("%s = %q contains a slash. Give the environment's Mode as Deploy API v1 names it, such as Production or Acceptance.", req.Path, req.ConfigValue.ValueString()))
 }
 
 func (r *mendixDeploymentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
