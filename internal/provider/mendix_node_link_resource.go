@@ -243,6 +243,22 @@ func (r *mendixNodeLinkResource) ModifyPlan(ctx context.Context, req resource.Mo
 			}
 		}
 	}
+	if id := plan.DeleteReplacedAppID; creating && !id.IsNull() && !id.IsUnknown() {
+		// Only a temporary app this provider made may be deleted: known now, refused now.
+		if client := r.client(&resp.Diagnostics); client != nil {
+			p, err := client.Project(ctx, id.ValueString())
+			switch {
+			case err == nil && !strings.Contains(p.Description, mxMarkerPrefix):
+				resp.Diagnostics.AddAttributeError(path.Root("delete_replaced_app_id"), "Refusing to delete an app this provider did not create",
+					fmt.Sprintf("App %s (%q) carries no marker of terraform-provider-appmigrate (%q… in its description), so nothing proves it is the temporary app. "+
+						"Set delete_replaced_app_id to appmigrate_mendix_temporary_app.<name>.project_id, or remove it and delete the app in the portal.", id.ValueString(), p.Name, mxMarkerPrefix))
+				return
+			case err != nil && !mendix.IsNotFound(err):
+				addMendixError(&resp.Diagnostics, "Reading delete_replaced_app_id "+id.ValueString()+" (Projects API)", err)
+				return
+			}
+		}
+	}
 	if creating && !plan.OffboardedSource.IsNull() && !plan.OffboardedSource.IsUnknown() && !plan.ProjectID.IsUnknown() {
 		r.planOffboarding(ctx, plan, resp)
 	}
