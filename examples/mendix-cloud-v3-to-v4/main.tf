@@ -66,6 +66,8 @@ resource "appmigrate_mendix_environment_settings" "app" {
   environment        = appmigrate_mendix_environment_deployment.app.environment
   deployment_id      = appmigrate_mendix_environment_deployment.app.id
   constant_overrides = var.constant_overrides
+  # Every String constant is a secret (shown as an argon2id digest) unless listed here.
+  public_constants = var.public_constants
 }
 
 # §3.2.1 "Download a backup from your app hosted in Mendix Cloud v3 … Upload the downloaded backup

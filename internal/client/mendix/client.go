@@ -110,3 +110,7 @@ func (c *Client) HasAPIKey() bool { return c.cfg.Username != "" && c.cfg.APIKey 
 
 // HasPAT reports whether Deploy v4 and Projects API calls can be made.
 func (c *Client) HasPAT() bool { return c.cfg.PAT != "" }
+
+// AddSecret registers a secret value the caller knows (a secret constant, a write-only value) with
+// the transport's redactor, so no log line, error or warning shows it. It sends nothing.
+func (c *Client) AddSecret(s string) { c.http.AddSecret(s) }

@@ -77,7 +77,7 @@ var Register = calls.Register{
 			Note: "no Mendix headers; resumed with `Range`; a fresh link is asked for when storage refuses one"},
 	},
 	NoCall: []string{
-		"Client.HasAPIKey", "Client.HasPAT", "Client.NewDownload",
+		"Client.HasAPIKey", "Client.HasPAT", "Client.NewDownload", "Client.AddSecret",
 		"Download.Source", "Download.Refused", "Download.Issued",
 	},
 }
