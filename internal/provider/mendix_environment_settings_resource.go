@@ -281,7 +281,9 @@ var digests sync.Map
 func fingerprint(salt, name, v string) string {
 	key := sha256.Sum256([]byte(salt + "\x00" + name + "\x00" + v))
 	if d, ok := digests.Load(key); ok {
-		return d.(string)
+		if shown, ok := d.(string); ok {
+			return shown
+		}
 	}
 	s := sha256.Sum256([]byte("terraform-provider-appmigrate/mendix-constant/v1\x00" + strings.ToLower(salt) + "\x00" + name))
 	d := secretPrefix + hex.EncodeToString(argon2.IDKey([]byte(v), s[:], argonTime, argonMemory, argonThreads, argonKeyLen))

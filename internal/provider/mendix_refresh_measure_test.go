@@ -47,13 +47,10 @@ func TestAccMendixRefresh_ReadsEachObjectByIDAndDoesNotGrowWithTheAccount(t *tes
 	env := startMendixSandbox(t)
 	cfg := runbookExample(t, env)
 	var mark, first int
-	markNow := func(*terraform.State) error {
-		mark = len(env.tap.requests(func(mxRequest) bool { return true }))
-		return nil
-	}
+	markNow := func() { mark = len(env.tap.requests(func(mxRequest) bool { return true })) }
 	plan := func(check func(n map[string]int, total int) error) resource.TestStep {
 		return resource.TestStep{
-			PreConfig: func() { _ = markNow(nil) },
+			PreConfig: markNow,
 			Config:    cfg, ConfigVariables: offboarded,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			Check: func(*terraform.State) error {
@@ -90,7 +87,7 @@ func TestAccMendixRefresh_ReadsEachObjectByIDAndDoesNotGrowWithTheAccount(t *tes
 							t.Fatal(err)
 						}
 					}
-					_ = markNow(nil) // count the refresh, not the other apps' creation
+					markNow() // count the refresh, not the other apps' creation
 				}
 				return s
 			}(),

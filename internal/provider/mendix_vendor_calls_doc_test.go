@@ -3,11 +3,13 @@ package provider
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/calls"
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/mendix"
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/sandbox"
 )
 
 // vendorCallRows returns the rows of a template's "Vendor calls" table.
@@ -36,7 +38,7 @@ func vendorCallRows(t *testing.T, file string) []string {
 // modeledMarks are how the templates write the calls the register tags MODELED: the part of the
 // path (and verb) no documented call shares.
 var modeledMarks = map[string]string{
-	"POST /api/v4/apps/{appId}/node": "/apps/{appId}/node",
+	"POST /api/v4/apps/{appId}/node":                                              "/apps/{appId}/node",
 	"POST /api/v2/apps/{ProjectId}/environments/{EnvironmentId}/snapshots/upload": "/snapshots/upload",
 	"GET /api/v2/apps/{ProjectId}/environments/{EnvironmentId}/restores":          "GET .../restores?",
 }
@@ -69,6 +71,43 @@ func TestMendixVendorCallsTables_TagAsTheRegisterDoes(t *testing.T) {
 			case !mentions && strings.Contains(status, "MODELED"):
 				t.Errorf("%s: tagged MODELED but no modeled call of the register is named: %s", filepath.Base(f), row)
 			}
+		}
+	}
+}
+
+// routeKey normalises "METHOD /a/{X}/b" so that the register's and the sandbox's parameter names
+// need not agree.
+var routeParam = regexp.MustCompile(`\{[^}]*\}`)
+
+func routeKey(method, path string) string {
+	return method + " " + routeParam.ReplaceAllString(path, "{}")
+}
+
+func TestMendixRegister_TagsMatchTheSandboxRoutes(t *testing.T) {
+	sb, err := sandbox.New(sandbox.Options{DataDir: t.TempDir(), JobDuration: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sb.Close() })
+	served := map[string]string{}
+	for _, rt := range sb.Routes() {
+		if rt.Vendor != "Mendix" && !strings.HasPrefix(rt.Host, "/mendix/") {
+			continue
+		}
+		served[routeKey(rt.Method, rt.Pattern)] = string(rt.Tag)
+	}
+	for _, c := range mendix.Register.Calls {
+		method, path, _ := strings.Cut(c.HTTP, " ")
+		if !strings.HasPrefix(path, "/") {
+			continue // a pre-signed link: the sandbox's storage route, any path
+		}
+		tag, ok := served[routeKey(method, path)]
+		if !ok {
+			t.Errorf("%s (%s) is not served by the sandbox", c.Method, c.HTTP)
+			continue
+		}
+		if tag != string(c.Tag) {
+			t.Errorf("%s (%s): the register says %s, the sandbox's route says %s", c.Method, c.HTTP, c.Tag, tag)
 		}
 	}
 }

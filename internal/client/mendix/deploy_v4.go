@@ -65,8 +65,10 @@ const v4PageSize = 100
 // provider process: every resource of one plan or apply shares it) and read again after this
 // client links a node or creates or deletes an app.
 func (c *Client) AppsV4(ctx context.Context, licenseType string) ([]V4App, error) {
-	if apps, ok := c.lists.get("v4 apps " + licenseType); ok {
-		return slices.Clone(apps.([]V4App)), nil
+	if cached, ok := c.lists.get("v4 apps " + licenseType); ok {
+		if apps, ok := cached.([]V4App); ok {
+			return slices.Clone(apps), nil
+		}
 	}
 	apps, err := c.appsV4(ctx, licenseType)
 	if err != nil {
