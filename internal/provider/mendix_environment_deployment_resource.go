@@ -190,11 +190,14 @@ func (r *mendixDeploymentResource) Create(ctx context.Context, req resource.Crea
 	}
 	plan.ID = types.StringValue(deploymentID(appID, mode, packageID))
 	plan.EnvironmentID, plan.ModelVersion, plan.MendixVersion = types.StringNull(), types.StringNull(), types.StringNull()
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	// The transport is done: from here a Ctrl-C saves the deployment (a warning, not tainted) and
+	// the next refresh reads what the verification would have read.
+	step := mxStep{state: &resp.State, private: resp.Private, diags: &resp.Diagnostics}
+	step.save(ctx, &plan, "verifying the deployment")
 
 	deployed, err := client.DeployedPackage(ctx, appID, mode, false)
 	if err != nil {
-		addMendixError(&resp.Diagnostics, what+": verifying the deployed package", err)
+		step.stopped(ctx, &plan, "verifying the deployment", what+": verifying the deployed package", "The transport (accepted)", err)
 		return
 	}
 	if deployed.PackageID != packageID {
@@ -204,11 +207,11 @@ func (r *mendixDeploymentResource) Create(ctx context.Context, req resource.Crea
 	}
 	env, err := client.Environment(ctx, appID, mode)
 	if err != nil {
-		addMendixError(&resp.Diagnostics, what+": reading the environment", err)
+		step.stopped(ctx, &plan, "verifying the deployment", what+": reading the environment", "The transport (accepted)", err)
 		return
 	}
 	plan.fill(env)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	step.save(ctx, &plan, "")
 }
 
 func (m *mendixDeploymentModel) fill(env *mendix.Environment) {
@@ -251,6 +254,7 @@ func (r *mendixDeploymentResource) Read(ctx context.Context, req resource.ReadRe
 	}
 	state.fill(env)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(setResume(ctx, resp.Private, "")...) // a create cut short after the transport is complete now
 }
 
 func (r *mendixDeploymentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
