@@ -108,6 +108,7 @@ func mxBadInputs() []mxBadInput {
 		{"environment_deployment/package_id_empty", deployment(fmt.Sprintf("app_id = %q\n environment = %q\n package_id = \"\"", v4, mxMode)), `Attribute package_id string length must be at least 1`},
 		{"environment_deployment/unknown_environment", deployment(fmt.Sprintf("app_id = %q\n environment = \"Nope\"\n package_id = \"p\"", v4)), `Mendix environment not found | Check app_id`},
 		{"environment_deployment/unknown_node", deployment(fmt.Sprintf("app_id = \"no-such-node\"\n environment = %q\n package_id = \"p\"", mxMode)), `Mendix environment not found | Check app_id`},
+		{"environment_deployment/unknown_package", deployment(fmt.Sprintf("app_id = %q\n environment = %q\n package_id = \"00000000-0000-4000-8000-0000000000aa\"", v4, mxMode)), `Mendix package not found | The app calc-v4 has no package 00000000-0000-4000-8000-0000000000aa`},
 		// appmigrate_mendix_environment_settings
 		{"environment_settings/unknown_constant", settings(`constant_overrides = { "MyFirstModule.Nope" = "x" }`), `Unknown constant | constant_overrides names MyFirstModule.Nope`},
 		{"environment_settings/integer_constant_not_a_number", settings(`constant_overrides = { "MyFirstModule.MaxRetries" = "seven" }`), `Value does not fit the constant's type | MyFirstModule.MaxRetries is a Integer constant | "seven" is not a whole number`},
@@ -229,5 +230,23 @@ resource "appmigrate_mendix_environment_start" "s" {
 			},
 		},
 		CheckDestroy: checkNothingStarted(env),
+	})
+}
+
+func TestAccMendixNodeLink_UnknownNodeRefusedAtApplyNothingLinked(t *testing.T) {
+	env := startMendixSandbox(t)
+	before := fmt.Sprint(env.sb.MendixNodes())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      mendixProviderBlock(env) + nodeLink(fmt.Sprintf("project_id = %q\n node_id = \"no-such-node\"", mxSpareProject)),
+			ExpectError: phrase(`Linking Mendix app ` + mxSpareProject + ` to node no-such-node | HTTP 404`),
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			if after := fmt.Sprint(env.sb.MendixNodes()); after != before {
+				return fmt.Errorf("a node changed:\nbefore %s\nafter  %s", before, after)
+			}
+			return nil
+		},
 	})
 }

@@ -159,6 +159,19 @@ func (r *mendixDeploymentResource) ModifyPlan(ctx context.Context, req resource.
 			return
 		}
 		addMendixError(&resp.Diagnostics, "Checking environment "+plan.AppID.ValueString()+"/"+plan.Environment.ValueString(), err)
+		return
+	}
+	if !plan.PackageID.IsUnknown() {
+		// A package id known at plan (not from this apply's package transfer) must exist.
+		_, err := client.Package(ctx, plan.AppID.ValueString(), plan.PackageID.ValueString(), false)
+		switch {
+		case mendix.IsNotFound(err) || mendix.StatusOf(err) == 400:
+			resp.Diagnostics.AddAttributeError(path.Root("package_id"), "Mendix package not found",
+				fmt.Sprintf("%v.\n\nThe app %s has no package %s. Use appmigrate_mendix_package_transfer.<name>.package_id, or an id data.appmigrate_mendix_packages lists.",
+					err, plan.AppID.ValueString(), plan.PackageID.ValueString()))
+		case err != nil:
+			addMendixError(&resp.Diagnostics, "Checking package "+plan.PackageID.ValueString(), err)
+		}
 	}
 }
 
