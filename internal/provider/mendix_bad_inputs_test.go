@@ -116,6 +116,8 @@ func mxBadInputs() []mxBadInput {
 		{"environment_settings/integer_constant_overflow", settings(`constant_overrides = { "MyFirstModule.MaxRetries" = "9999999999" }`), `fits 32 bits`},
 		{"environment_settings/write_only_integer_not_a_number", settings(`constant_overrides_wo = { "MyFirstModule.MaxRetries" = "seven" }`), `Value does not fit the constant's type | the value given is not a whole number`},
 		{"environment_settings/constant_overridden_twice", settings("constant_overrides = { \"MyFirstModule.ApiUrl\" = \"a\" }\n constant_overrides_wo = { \"MyFirstModule.ApiUrl\" = \"b\" }"), `Constant overridden twice`},
+		{"environment_settings/constant_public_and_sensitive", settings("public_constants = [\"MyFirstModule.MaxRetries\"]\n sensitive_constants = [\"MyFirstModule.MaxRetries\"]"), `Constant both public and sensitive | Keep it in one of them`},
+		{"environment_settings/write_only_constant_listed_public", settings("public_constants = [\"MyFirstModule.ApiUrl\"]\n constant_overrides_wo = { \"MyFirstModule.ApiUrl\" = \"x\" }"), `A write-only value cannot be public | Remove it from public_constants`},
 		{"environment_settings/unknown_scheduled_event", settings(`scheduled_event_overrides = { "MyFirstModule.Nope" = "Enabled" }`), `Unknown scheduled event | scheduled_event_overrides names MyFirstModule.Nope`},
 		{"environment_settings/scheduled_event_value_on", settings(`scheduled_event_overrides = { "MyFirstModule.HourlySync" = "On" }`), `scheduled_event_overrides["MyFirstModule.HourlySync"] value must be one of`},
 		{"environment_settings/unknown_v3_environment", strings.Replace(settings(""), `source_environment = "Production"`, `source_environment = "Staging"`, 1), `Cloud v3 environment not found | Check source_app_id`},
