@@ -70,13 +70,24 @@ run_example() {
   step "[$name] terraform apply"
   terraform apply -auto-approve -input=false -no-color -compact-warnings | awk '/^Outputs:$/ { skip = 1 } !skip'
 
+  local vars=()
+  if [ "$name" = mendix-cloud-v3-to-v4 ]; then
+    # Runbook §3.3 → §3.4: the first apply ends with the offboarding request. Mendix Support
+    # offboards the v3 node (played here through the sandbox), then a second apply links the
+    # real app to the v4 node and deletes the temporary app.
+    step "[$name] Mendix Support offboards the v3 node; second apply (-var v3_node_offboarded=true)"
+    curl -fsS -X POST "${APPMIGRATE_MENDIX_DEPLOY_URL%/mendix/deploy}/_sandbox/mendix/nodes/node-v3-calc/offboard"
+    vars=(-var v3_node_offboarded=true)
+    terraform apply -auto-approve -input=false -no-color -compact-warnings "${vars[@]}" | awk '/^Outputs:$/ { skip = 1 } !skip'
+  fi
+
   step "[$name] proof (terraform output -raw proof)"
   terraform output -no-color -raw proof
   echo
 
   step "[$name] a second plan must be empty"
   set +e
-  terraform plan -detailed-exitcode -input=false -no-color -compact-warnings >"$work/$name.plan.txt" 2>&1
+  terraform plan -detailed-exitcode -input=false -no-color -compact-warnings "${vars[@]}" >"$work/$name.plan.txt" 2>&1
   code=$?
   set -e
   cat "$work/$name.plan.txt"
@@ -86,7 +97,7 @@ run_example() {
   fi
 
   step "[$name] terraform destroy"
-  terraform destroy -auto-approve -input=false -no-color -compact-warnings
+  terraform destroy -auto-approve -input=false -no-color -compact-warnings "${vars[@]}"
   cd "$root"
 }
 

@@ -6,9 +6,10 @@
 #                      └─> package transfer (§3.2.2) ─> deployment: transport, left stopped (§3.2.4)
 #                                                         ├─> settings (§3.2.3) ─────┐
 #                                                         └─> backup restore (§3.2.1) ┴─> start (§3.2.4)
-#   start ─> link the real app to the v4 node, deleting the temporary app (§3.4)
 #   data.appmigrate_mendix_offboarding_request: the support request of §3.3 and the settings
 #   no API copies (HTTP headers, access restrictions, certificates, custom domains, …).
+#   Second apply, once Mendix Support has offboarded the v3 node (-var v3_node_offboarded=true):
+#   start ─> link the real app to the v4 node, deleting the temporary app (§3.4)
 #
 # The defaults match the sandbox's default fixture (v3 app "calc", v4 node "node-v4-calc"), so
 # `make demo` rehearses the migration locally. Against Mendix, set the variables.
@@ -65,6 +66,8 @@ resource "appmigrate_mendix_environment_settings" "app" {
   environment        = appmigrate_mendix_environment_deployment.app.environment
   deployment_id      = appmigrate_mendix_environment_deployment.app.id
   constant_overrides = var.constant_overrides
+  # Every String constant is a secret (shown as an argon2id digest) unless listed here.
+  public_constants = var.public_constants
 }
 
 # §3.2.1 "Download a backup from your app hosted in Mendix Cloud v3 … Upload the downloaded backup
@@ -91,8 +94,9 @@ resource "appmigrate_mendix_environment_start" "app" {
   restore_id    = appmigrate_mendix_backup_restore.data.id
 }
 
-# §3.3 "submit a request at Mendix Support to offboard the v3 node": no API, so the request text
-# and the checklist of settings to compare by hand are rendered for you.
+# §3.3 "If everything works correctly, submit a request at Mendix Support to offboard the v3 node":
+# no API, so the request text and the checklist of settings to compare by hand are rendered for
+# you (`terraform output offboarding_request`). The first apply ends here.
 data "appmigrate_mendix_offboarding_request" "v3" {
   source_app_id = var.source_app_id
   project_id    = var.app_project_id
@@ -100,13 +104,21 @@ data "appmigrate_mendix_offboarding_request" "v3" {
   target_app_id = appmigrate_mendix_node_link.temporary.subdomain
 }
 
-# §3.4 "link the app to the v4 Node … The currently linked (temporary) app will be unlinked
-# automatically. The temporary app can be deleted." It waits for the start, and deletes the
-# temporary app once the link is verified.
+# §3.4 "After the v3 node has been offboarded, … link the app to the v4 Node … The currently linked
+# (temporary) app will be unlinked automatically. The temporary app can be deleted."
+#
+# A second apply, after Mendix Support has offboarded the v3 node (§3.3):
+#   terraform apply -var v3_node_offboarded=true
+# The link still checks that the node is offboarded (Deploy API v1 no longer shows the v3 app)
+# before it takes the v4 node from the temporary app, and then deletes the temporary app.
 resource "appmigrate_mendix_node_link" "app" {
-  project_id             = var.app_project_id
-  node_id                = var.v4_node_id
-  mode                   = var.link_mode
-  after                  = [appmigrate_mendix_environment_start.app.id]
-  delete_replaced_app_id = appmigrate_mendix_temporary_app.temp.project_id
+  count = var.v3_node_offboarded ? 1 : 0
+
+  project_id               = var.app_project_id
+  node_id                  = var.v4_node_id
+  mode                     = var.link_mode
+  subdomain                = appmigrate_mendix_node_link.temporary.subdomain
+  after                    = [appmigrate_mendix_environment_start.app.id]
+  offboarded_source_app_id = var.source_app_id
+  delete_replaced_app_id   = appmigrate_mendix_temporary_app.temp.project_id
 }

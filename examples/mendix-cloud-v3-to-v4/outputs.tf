@@ -25,7 +25,7 @@ output "proof" {
       format("  %-${local.proof_width}s  %s", "scheduled events on v4", join(", ", [for name, value in local.v4_events : "${name} ${value}"])),
       format("  %-${local.proof_width}s  %s", "custom settings on v4", join(", ", [for name, value in local.v4_custom : "${name}=${value}"])),
       format("  %-${local.proof_width}s  %s", "v4 environment running", appmigrate_mendix_environment_start.app.status == "Running" ? "yes" : "NO (${coalesce(appmigrate_mendix_environment_start.app.status, "not recorded")})"),
-      format("  %-${local.proof_width}s  %s", "temporary app deleted", appmigrate_mendix_node_link.app.deleted_app_id == appmigrate_mendix_temporary_app.temp.project_id ? "yes" : "NO"),
+      format("  %-${local.proof_width}s  %s", "temporary app deleted", local.temporary_app_deleted ? "yes" : (var.v3_node_offboarded ? "NO" : "not yet (second apply, after the v3 node's offboarding)")),
     ],
   ))
 }
@@ -34,10 +34,14 @@ locals {
   v3_model_version = appmigrate_mendix_package_transfer.package.source_model_version
   v4_model_version = appmigrate_mendix_environment_deployment.app.model_version
   backup           = appmigrate_mendix_backup_restore.data
-  v3_constants     = appmigrate_mendix_environment_settings.app.source_constants
-  v4_constants     = appmigrate_mendix_environment_settings.app.constants
-  v4_events        = appmigrate_mendix_environment_settings.app.scheduled_events == null ? {} : appmigrate_mendix_environment_settings.app.scheduled_events
-  v4_custom        = appmigrate_mendix_environment_settings.app.custom_settings == null ? {} : appmigrate_mendix_environment_settings.app.custom_settings
+  # Null after an import that adopted only some steps: empty maps, so nothing iterates over null.
+  v3_constants          = appmigrate_mendix_environment_settings.app.source_constants == null ? {} : appmigrate_mendix_environment_settings.app.source_constants
+  v4_constants          = appmigrate_mendix_environment_settings.app.constants == null ? {} : appmigrate_mendix_environment_settings.app.constants
+  constants_known       = appmigrate_mendix_environment_settings.app.source_constants != null && appmigrate_mendix_environment_settings.app.constants != null
+  final_link            = one(appmigrate_mendix_node_link.app[*])
+  temporary_app_deleted = local.final_link == null ? false : local.final_link.deleted_app_id == appmigrate_mendix_temporary_app.temp.project_id
+  v4_events             = appmigrate_mendix_environment_settings.app.scheduled_events == null ? {} : appmigrate_mendix_environment_settings.app.scheduled_events
+  v4_custom             = appmigrate_mendix_environment_settings.app.custom_settings == null ? {} : appmigrate_mendix_environment_settings.app.custom_settings
 
   proof_values = concat(
     [{
@@ -47,11 +51,11 @@ locals {
       equal  = local.v3_model_version == null || local.v4_model_version == null ? null : local.v3_model_version == local.v4_model_version
     }],
     # Equal means the v4 value is v3's, or its override in var.constant_overrides.
-    [for name, value in(local.v3_constants == null ? {} : local.v3_constants) : {
+    [for name, value in local.v3_constants : {
       what   = "constant ${name}"
       source = value
-      target = local.v4_constants == null ? null : lookup(local.v4_constants, name, null)
-      equal  = local.v4_constants == null ? null : lookup(local.v4_constants, name, null) == lookup(var.constant_overrides, name, value)
+      target = lookup(local.v4_constants, name, null)
+      equal  = local.constants_known ? lookup(local.v4_constants, name, null) == lookup(var.constant_overrides, name, value) : null
     }],
     [{
       what   = "bytes of the backup archive"
@@ -114,12 +118,12 @@ output "backup_archive" {
 output "constants" {
   description = "Every constant on v3 and on v4; equal means each v4 value is v3's (or its override)."
   value = {
-    v3 = local.v3_constants
-    v4 = local.v4_constants
-    equal = local.v3_constants == null || local.v4_constants == null ? null : alltrue([
+    v3 = local.constants_known ? local.v3_constants : null
+    v4 = local.constants_known ? local.v4_constants : null
+    equal = local.constants_known ? alltrue([
       for name, value in local.v3_constants :
       lookup(local.v4_constants, name, null) == lookup(var.constant_overrides, name, value)
-    ])
+    ]) : null
   }
 }
 
@@ -129,8 +133,8 @@ output "environment_running" {
 }
 
 output "temporary_app_deleted" {
-  description = "True once the final link replaced the temporary app on the node and deleted it."
-  value       = appmigrate_mendix_node_link.app.deleted_app_id == appmigrate_mendix_temporary_app.temp.project_id
+  description = "True once the final link (second apply, after the v3 node's offboarding) replaced the temporary app on the node and deleted it."
+  value       = local.temporary_app_deleted
 }
 
 output "offboarding_request" {

@@ -45,3 +45,15 @@ variable "constant_overrides" {
   description = "Constants whose v4 value differs from v3 (e.g. an endpoint that moves with the app)."
   default     = {}
 }
+
+variable "public_constants" {
+  type        = list(string)
+  description = "String constants that are not secrets (shown in clear in plan, state and outputs). Every other String constant is treated as a secret."
+  default     = ["MyFirstModule.ApiUrl"]
+}
+
+variable "v3_node_offboarded" {
+  type        = bool
+  description = "Set to true for the second apply, once Mendix Support has offboarded the v3 node (runbook §3.3): only then is the real app linked to the v4 node and the temporary app deleted (§3.4)."
+  default     = false
+}

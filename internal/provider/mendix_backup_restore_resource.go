@@ -377,10 +377,25 @@ func (r *mendixBackupRestoreResource) run(ctx context.Context, client *mendix.Cl
 	}
 	step.save(ctx, m, "waiting for the uploaded backup")
 
+	var verified *transport.Digest
 	if m.RestoreID.IsNull() {
 		if err := r.waitSnapshot(ctx, client, projectID, envID, uploaded); err != nil {
 			step.stopped(ctx, m, "waiting for the uploaded backup", what+": extracting the uploaded backup", "The extraction of backup "+uploaded, err)
 			return
+		}
+		if !api {
+			// Verify before harm: a person's upload is exported from v4 and hashed before
+			// anything is restored over v4's data. A wrong archive stops here, v4 untouched.
+			held, err := r.archiveDigest(ctx, client, projectID, envID, uploaded)
+			if err != nil {
+				step.stopped(ctx, m, "verifying the uploaded backup", what+": downloading the uploaded backup from v4 to verify it before the restore", "The uploaded backup "+uploaded, err)
+				return
+			}
+			if held.Bytes != m.Bytes.ValueInt64() || held.SHA256 != m.SHA256.ValueString() {
+				r.rejectUpload(ctx, client, m, uploaded, held, step)
+				return
+			}
+			verified = &held
 		}
 		restoreID, err := r.startRestore(ctx, client, m, api)
 		if err != nil {
@@ -403,7 +418,12 @@ func (r *mendixBackupRestoreResource) run(ctx context.Context, client *mendix.Cl
 		return
 	}
 
-	held, err := r.archiveDigest(ctx, client, projectID, envID, uploaded)
+	held, err := transport.Digest{}, error(nil)
+	if verified != nil {
+		held = *verified // the same backup, exported and hashed right before the restore
+	} else {
+		held, err = r.archiveDigest(ctx, client, projectID, envID, uploaded)
+	}
 	if err != nil {
 		step.stopped(ctx, m, "verifying the restored backup", what+": downloading the uploaded backup back from v4 to verify it", "The restore "+restoreID+" (completed)", err)
 		return
@@ -416,6 +436,25 @@ func (r *mendixBackupRestoreResource) run(ctx context.Context, client *mendix.Cl
 				"The restore ran with different data; upload the right archive and replace this resource.",
 				snapID, m.Bytes.ValueInt64(), m.SHA256.ValueString(), uploaded, held.Bytes, held.SHA256))
 	}
+}
+
+// rejectUpload handles a person's upload that is not the v3 backup: its journal comment is
+// replaced (so no later run adopts it), the step forgets it, and apply fails before any restore.
+// The next apply waits for a new upload.
+func (r *mendixBackupRestoreResource) rejectUpload(ctx context.Context, client *mendix.Client, m *mendixBackupRestoreModel, uploaded string, held transport.Digest, step mxStep) {
+	projectID, envID := m.ProjectID.ValueString(), m.EnvironmentID.ValueString()
+	note := fmt.Sprintf("Rejected by terraform-provider-appmigrate: not the v3 backup %s (sha256 %s)", m.SourceSnapshotID.ValueString(), held.SHA256)
+	cerr := client.SetSnapshotComment(ctx, projectID, envID, uploaded, note)
+	m.UploadedSnapshotID = types.StringNull()
+	step.save(ctx, m, "waiting for the manual upload")
+	detail := fmt.Sprintf("The backup uploaded to v4 environment %s (%s) is %d bytes with SHA-256 %s, but the v3 backup %s of %s/%s is %d bytes with SHA-256 %s. "+
+		"Nothing was restored: v4's data is untouched. Upload the Full Snapshot .tar.gz of backup %s (Backups → Upload Archive) and run apply again.",
+		envID, uploaded, held.Bytes, held.SHA256, m.SourceSnapshotID.ValueString(), m.SourceAppID.ValueString(), m.SourceEnvironment.ValueString(),
+		m.Bytes.ValueInt64(), m.SHA256.ValueString(), m.SourceSnapshotID.ValueString())
+	if cerr != nil {
+		detail += fmt.Sprintf(" (Marking backup %s as rejected failed: %v; delete it in the portal.)", uploaded, cerr)
+	}
+	step.diags.AddError("The uploaded backup is not the v3 backup", detail)
 }
 
 // v3Download is the v3 archive behind a pre-signed link; §5.4: a 500 means "still being made", and

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -267,6 +268,57 @@ func TestAccMendixBackupRestore_ManualModeLostRestoreAnswerIsAskedAgainWithTheSa
 					return nil
 				}),
 			},
+		},
+	})
+}
+
+func TestAccMendixBackupRestore_ManualWrongUploadIsRejectedBeforeAnyRestore(t *testing.T) {
+	env := startMendixSandbox(t)
+	env.linkSpareApp(t)
+	list := "/mendix/deploy/api/v2/apps/" + mxSpareProject + "/environments/" + mxV4ProdEnv + "/snapshots"
+	const older = "5deda9e2-f882-4925-830c-45e73c573601" // not the newest v3 backup the step restores
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					// A person uploads the wrong backup (an older nightly) once apply waits.
+					hashed := env.tap.after(1, func(r mxRequest) bool { return mxOnStorage(r) && strings.Contains(r.Path, "calc-production-") })
+					go func() {
+						<-hashed
+						<-env.tap.after(1, func(r mxRequest) bool { return r.Method == http.MethodGet && r.Path == list })
+						c, ctx := env.client(t), context.Background()
+						links, err := c.SnapshotURLsV1(ctx, mxSourceApp, mxMode, older)
+						if err != nil {
+							t.Errorf("links: %v", err)
+							return
+						}
+						body, _, err := c.NewDownload("test", links.DatabaseAndFiles, func(context.Context) (string, error) { return "", fmt.Errorf("refused") }).Open(ctx)
+						if err != nil {
+							t.Errorf("download: %v", err)
+							return
+						}
+						defer body.Close()
+						if _, err := env.sb.UploadMendixBackup(mxV4ProdEnv, body); err != nil {
+							t.Errorf("portal upload: %v", err)
+						}
+					}()
+				},
+				Config:      restoreConfig(env, "manual", "5m"),
+				ExpectError: regexp.MustCompile(`(?s)The uploaded backup is not the v3 backup.*Nothing was\s+restored:\s+v4's\s+data\s+is\s+untouched`),
+				Check:       func(*terraform.State) error { return nil },
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			inv := env.sb.Inventory().Mendix
+			e := inv.Nodes[mxV4App].Environments[mxMode]
+			if e.Restores.Requested != 0 {
+				return fmt.Errorf("a restore was requested over v4's data: %+v", e.Restores)
+			}
+			if env, err := env.sb.MendixEnvironment(mxV4App, mxMode); err != nil || env.Restored != nil {
+				return fmt.Errorf("v4 was restored: %+v (%v)", env.Restored, err)
+			}
+			return nil
 		},
 	})
 }

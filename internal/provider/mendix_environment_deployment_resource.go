@@ -108,10 +108,16 @@ func (mxNoSlash) ValidateString(_ context.Context, req validator.StringRequest, 
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if strings.Contains(req.ConfigValue.ValueString(), "/") {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid environment name",
-			fmt.Sprintf("%s = %q contains a slash. Give the environment's Mode as Deploy API v1 names it, such as Production or Acceptance.", req.Path, req.ConfigValue.ValueString()))
+	if !strings.Contains(req.ConfigValue.ValueString(), "/") {
+		return
 	}
+	if strings.HasSuffix(req.Path.String(), "app_id") {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid app id",
+			fmt.Sprintf("%s = %q contains a slash. Give the v4 node's Deploy API v1 AppId (its subdomain, e.g. calc-v4): appmigrate_mendix_node_link.<name>.subdomain.", req.Path, req.ConfigValue.ValueString()))
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid environment name",
+		fmt.Sprintf("%s = %q contains a slash. Give the environment's Mode as Deploy API v1 names it, such as Production or Acceptance.", req.Path, req.ConfigValue.ValueString()))
 }
 
 func (r *mendixDeploymentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -153,6 +159,19 @@ func (r *mendixDeploymentResource) ModifyPlan(ctx context.Context, req resource.
 			return
 		}
 		addMendixError(&resp.Diagnostics, "Checking environment "+plan.AppID.ValueString()+"/"+plan.Environment.ValueString(), err)
+		return
+	}
+	if !plan.PackageID.IsUnknown() {
+		// A package id known at plan (not from this apply's package transfer) must exist.
+		_, err := client.Package(ctx, plan.AppID.ValueString(), plan.PackageID.ValueString(), false)
+		switch {
+		case mendix.IsNotFound(err) || mendix.StatusOf(err) == 400:
+			resp.Diagnostics.AddAttributeError(path.Root("package_id"), "Mendix package not found",
+				fmt.Sprintf("%v.\n\nThe app %s has no package %s. Use appmigrate_mendix_package_transfer.<name>.package_id, or an id data.appmigrate_mendix_packages lists.",
+					err, plan.AppID.ValueString(), plan.PackageID.ValueString()))
+		case err != nil:
+			addMendixError(&resp.Diagnostics, "Checking package "+plan.PackageID.ValueString(), err)
+		}
 	}
 }
 
@@ -184,11 +203,14 @@ func (r *mendixDeploymentResource) Create(ctx context.Context, req resource.Crea
 	}
 	plan.ID = types.StringValue(deploymentID(appID, mode, packageID))
 	plan.EnvironmentID, plan.ModelVersion, plan.MendixVersion = types.StringNull(), types.StringNull(), types.StringNull()
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	// The transport is done: from here a Ctrl-C saves the deployment (a warning, not tainted) and
+	// the next refresh reads what the verification would have read.
+	step := mxStep{state: &resp.State, private: resp.Private, diags: &resp.Diagnostics}
+	step.save(ctx, &plan, "verifying the deployment")
 
 	deployed, err := client.DeployedPackage(ctx, appID, mode, false)
 	if err != nil {
-		addMendixError(&resp.Diagnostics, what+": verifying the deployed package", err)
+		step.stopped(ctx, &plan, "verifying the deployment", what+": verifying the deployed package", "The transport (accepted)", err)
 		return
 	}
 	if deployed.PackageID != packageID {
@@ -198,11 +220,11 @@ func (r *mendixDeploymentResource) Create(ctx context.Context, req resource.Crea
 	}
 	env, err := client.Environment(ctx, appID, mode)
 	if err != nil {
-		addMendixError(&resp.Diagnostics, what+": reading the environment", err)
+		step.stopped(ctx, &plan, "verifying the deployment", what+": reading the environment", "The transport (accepted)", err)
 		return
 	}
 	plan.fill(env)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	step.save(ctx, &plan, "")
 }
 
 func (m *mendixDeploymentModel) fill(env *mendix.Environment) {
@@ -245,6 +267,7 @@ func (r *mendixDeploymentResource) Read(ctx context.Context, req resource.ReadRe
 	}
 	state.fill(env)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(setResume(ctx, resp.Private, "")...) // a create cut short after the transport is complete now
 }
 
 func (r *mendixDeploymentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -6,8 +6,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"golang.org/x/crypto/argon2"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -66,6 +69,7 @@ type mendixSettingsModel struct {
 	ScheduledEventOverrides types.Map      `tfsdk:"scheduled_event_overrides"`
 	CustomSettingOverrides  types.Map      `tfsdk:"custom_setting_overrides"`
 	SensitiveConstants      types.Set      `tfsdk:"sensitive_constants"`
+	PublicConstants         types.Set      `tfsdk:"public_constants"`
 	Constants               types.Map      `tfsdk:"constants"`
 	SourceConstants         types.Map      `tfsdk:"source_constants"`
 	ScheduledEvents         types.Map      `tfsdk:"scheduled_events"`
@@ -122,7 +126,7 @@ func (r *mendixSettingsResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Optional:            true,
 			},
 			"constant_overrides_wo": schema.MapAttribute{
-				MarkdownDescription: "Like `constant_overrides`, for secrets: write-only (Terraform 1.11+), never stored; those constants show as a `sha256:` fingerprint in `constants`.",
+				MarkdownDescription: "Like `constant_overrides`, for secrets: write-only (Terraform 1.11+), never stored; those constants show as an `argon2id:` digest in `constants`.",
 				ElementType:         types.StringType,
 				Optional:            true,
 				Sensitive:           true,
@@ -140,9 +144,16 @@ func (r *mendixSettingsResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Optional:            true,
 			},
 			"sensitive_constants": schema.SetAttribute{
-				MarkdownDescription: "Constants whose values are secrets: they are copied like the others but shown in the plan and state as `sha256:<hex>` of the value, and drift is detected by that fingerprint.",
-				ElementType:         types.StringType,
-				Optional:            true,
+				MarkdownDescription: "Constants whose values are secrets although their type is not `String` (every `String` constant is secret unless listed in `public_constants`). " +
+					"A secret is copied like the others but shown in the plan and state only as `argon2id:<hex>`, a salted, deliberately slow digest (argon2id), and drift is detected by that digest.",
+				ElementType: types.StringType,
+				Optional:    true,
+			},
+			"public_constants": schema.SetAttribute{
+				MarkdownDescription: "`String` constants whose values are not secret (an endpoint URL, a feature name): shown in clear in the plan and state. " +
+					"Safe default: every `String` constant of the deployed model is a secret unless listed here; other types (`Integer`, `Boolean`, `Decimal`, `DateTime`, …) are public unless listed in `sensitive_constants`.",
+				ElementType: types.StringType,
+				Optional:    true,
 			},
 			"constants": schema.MapAttribute{
 				MarkdownDescription: "Every constant of the v4 environment this resource sets: name → value (v3's value after overrides; secrets as `sha256:` fingerprints).",
@@ -203,20 +214,101 @@ func (v settingsView) revision() string {
 	return hex.EncodeToString(h.Sum(nil))[:12]
 }
 
-func settingsID(appID, mode string, v settingsView) string {
-	return appID + "/" + mode + "/" + v.revision()
+// publicRevision fingerprints what anyone with the API key can read back from the environment and
+// that holds no secret: the constants' names, the scheduled events and the custom settings. The
+// start checks it against the environment (verifySettingsID), so a made-up settings_id is refused.
+func (v settingsView) publicRevision() string {
+	h := sha256.New()
+	for _, n := range sortedNames(v.Constants) {
+		fmt.Fprintf(h, "c\x00%s\x00", n)
+	}
+	for _, part := range []struct {
+		kind string
+		m    map[string]string
+	}{{"e", v.ScheduledEvents}, {"s", v.CustomSettings}} {
+		for _, k := range sortedNames(part.m) {
+			fmt.Fprintf(h, "%s\x00%s\x00%s\x00", part.kind, k, part.m[k])
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
 }
 
-// fingerprint is how a secret value is shown.
-func fingerprint(v string) string {
-	sum := sha256.Sum256([]byte(v))
-	return "sha256:" + hex.EncodeToString(sum[:])
+// settingsID is <app>/<mode>/<revision>.<public revision>: the revision changes with every value
+// (so a change restarts the app), the public one can be checked against the environment.
+func settingsID(appID, mode string, v settingsView) string {
+	return appID + "/" + mode + "/" + v.revision() + "." + v.publicRevision()
+}
+
+// settingsViewOf is the part of a settings document publicRevision covers.
+func settingsViewOf(s *mendix.Settings) settingsView {
+	v := settingsView{Constants: map[string]string{}, ScheduledEvents: map[string]string{}, CustomSettings: map[string]string{}}
+	for _, c := range s.Constants {
+		v.Constants[c.Name] = ""
+	}
+	for _, e := range s.ScheduledEvents {
+		v.ScheduledEvents[e.Name] = e.Value
+	}
+	for _, c := range s.CustomSettings {
+		v.CustomSettings[c.Name] = c.Value
+	}
+	return v
+}
+
+// secretPrefix starts how a secret value is shown; legacyPrefix is what earlier versions stored
+// (an unsalted SHA-256, replaced on the next apply).
+const (
+	secretPrefix = "argon2id:"
+	legacyPrefix = "sha256:"
+)
+
+// argon2id parameters: OWASP's first recommendation (46 MiB, one pass, one lane).
+const (
+	argonTime    = 1
+	argonMemory  = 46 * 1024
+	argonThreads = 1
+	argonKeyLen  = 32
+)
+
+// digests keeps, for this process only, the digests already computed (a refresh and a plan ask
+// for the same ones); it is keyed by a hash of salt and value and never persisted.
+var digests sync.Map
+
+// fingerprint is how a secret value is shown in plan and state: argon2id of the value, salted
+// with the step's source (v3 app, environment) and the constant's name. Slow on purpose: whoever
+// holds the state cannot test guesses cheaply, and no table precomputed for one salt serves
+// another. The same value of the same constant gives the same digest, so drift and the v3 → v4
+// comparison still work.
+func fingerprint(salt, name, v string) string {
+	key := sha256.Sum256([]byte(salt + "\x00" + name + "\x00" + v))
+	if d, ok := digests.Load(key); ok {
+		if shown, ok := d.(string); ok {
+			return shown
+		}
+	}
+	s := sha256.Sum256([]byte("terraform-provider-appmigrate/mendix-constant/v1\x00" + strings.ToLower(salt) + "\x00" + name))
+	d := secretPrefix + hex.EncodeToString(argon2.IDKey([]byte(v), s[:], argonTime, argonMemory, argonThreads, argonKeyLen))
+	digests.Store(key, d)
+	return d
+}
+
+// isSecretShown reports a value shown as a digest.
+func isSecretShown(v string) bool {
+	return strings.HasPrefix(v, secretPrefix) || strings.HasPrefix(v, legacyPrefix)
 }
 
 // overrides are the user's replacements of v3 values.
 type settingsOverrides struct {
 	constants, constantsWO, events, custom map[string]string
-	sensitive                              map[string]bool
+	sensitive, public                      map[string]bool
+	// byType makes every String constant of the model secret unless public (the safe default).
+	byType bool
+	// salt is the step's source, <v3 app>/<environment>, for fingerprint.
+	salt string
+}
+
+// stringType reports the Mendix constant types that hold free text, where secrets live.
+func stringType(dataType string) bool {
+	return strings.EqualFold(dataType, "string")
 }
 
 func (r *mendixSettingsResource) overrides(ctx context.Context, m *mendixSettingsModel, config tfsdk.Config, diags *diag.Diagnostics) settingsOverrides {
@@ -225,6 +317,16 @@ func (r *mendixSettingsResource) overrides(ctx context.Context, m *mendixSetting
 		events:    mxMapStrings(m.ScheduledEventOverrides),
 		custom:    mxMapStrings(m.CustomSettingOverrides),
 		sensitive: map[string]bool{},
+		public:    map[string]bool{},
+		byType:    true,
+		salt:      m.SourceAppID.ValueString() + "/" + m.SourceEnvironment.ValueString(),
+	}
+	if !m.PublicConstants.IsNull() && !m.PublicConstants.IsUnknown() {
+		for _, el := range m.PublicConstants.Elements() {
+			if s, ok := el.(types.String); ok {
+				o.public[s.ValueString()] = true
+			}
+		}
 	}
 	var wo types.Map
 	diags.Append(config.GetAttribute(ctx, path.Root("constant_overrides_wo"), &wo)...)
@@ -236,10 +338,26 @@ func (r *mendixSettingsResource) overrides(ctx context.Context, m *mendixSetting
 		for _, el := range m.SensitiveConstants.Elements() {
 			if s, ok := el.(types.String); ok {
 				o.sensitive[s.ValueString()] = true
+				if o.public[s.ValueString()] {
+					diags.AddAttributeError(path.Root("public_constants"), "Constant both public and sensitive",
+						fmt.Sprintf("%s is in both public_constants and sensitive_constants. Keep it in one of them.", s.ValueString()))
+				}
 			}
 		}
 	}
+	for name := range o.constantsWO {
+		if o.public[name] {
+			diags.AddAttributeError(path.Root("public_constants"), "A write-only value cannot be public",
+				fmt.Sprintf("%s is set through constant_overrides_wo, which is for secrets, and listed in public_constants. Remove it from public_constants (or set it through constant_overrides).", name))
+		}
+	}
 	return o
+}
+
+// inherit is o for a second view of the same step (the v3 values before overrides): the same
+// sensitivity rules and salt, no overrides.
+func (o settingsOverrides) inherit() settingsOverrides {
+	return settingsOverrides{sensitive: o.sensitive, public: o.public, byType: o.byType, salt: o.salt}
 }
 
 // desired applies the overrides to the v3 settings: raw is what is written to v4, view what
@@ -279,6 +397,12 @@ func desiredSettings(src *mendix.Settings, o settingsOverrides, diags *diag.Diag
 				fmt.Sprintf("%s is in both constant_overrides and constant_overrides_wo. Keep it in one of them.", n))
 		}
 	}
+	dataTypes := map[string]string{}
+	for _, c := range src.Constants {
+		dataTypes[c.Name] = c.DataType
+	}
+	checkConstantTypes(diags, "constant_overrides", o.constants, dataTypes, false)
+	checkConstantTypes(diags, "constant_overrides_wo", o.constantsWO, dataTypes, true)
 	for n, v := range o.constants {
 		raw.Constants[n] = v
 	}
@@ -291,16 +415,110 @@ func desiredSettings(src *mendix.Settings, o settingsOverrides, diags *diag.Diag
 	for n, v := range o.custom {
 		raw.CustomSettings[n] = v
 	}
-	view = showSettings(raw, o.sensitive)
+	sensitive := map[string]bool{}
+	for n := range o.sensitive {
+		sensitive[n] = true
+	}
+	if o.byType {
+		for _, c := range src.Constants {
+			if stringType(c.DataType) && !o.public[c.Name] {
+				sensitive[c.Name] = true
+			}
+		}
+	}
+	view = showSettings(raw, sensitive, o.salt)
 	return raw, view
 }
 
+// maskSecrets registers with the client's redactor every secret value the step knows: the
+// constants shown as digests, in the values written and in v3's own (before overrides).
+func (r *mendixSettingsResource) maskSecrets(client *mendix.Client, raw, view settingsView, src *mendix.Settings) {
+	for _, v := range secretValues(raw, view) {
+		client.AddSecret(v)
+	}
+	for _, c := range src.Constants {
+		if isSecretShown(view.Constants[c.Name]) {
+			client.AddSecret(c.Value)
+		}
+	}
+}
+
+// shownSecret is the set of constants a view shows as digests.
+func shownSecret(view settingsView) map[string]bool {
+	out := map[string]bool{}
+	for n, v := range view.Constants {
+		if isSecretShown(v) {
+			out[n] = true
+		}
+	}
+	return out
+}
+
+// secretValues lists the raw values that view shows as digests: what the redactor must mask.
+func secretValues(raw, view settingsView) []string {
+	var out []string
+	for n, v := range view.Constants {
+		if isSecretShown(v) && raw.Constants[n] != "" {
+			out = append(out, raw.Constants[n])
+		}
+	}
+	return out
+}
+
+// checkConstantTypes rejects override values that the constant's type in the deployed model
+// (Deploy API v1 settings, DataType; §5.6: every value is a string) cannot hold. A secret value is
+// never quoted back.
+func checkConstantTypes(diags *diag.Diagnostics, attr string, values, dataTypes map[string]string, secret bool) {
+	names := sortedNames(values)
+	for _, n := range names {
+		v, dt := values[n], dataTypes[n]
+		if want := constantTypeProblem(dt, v); want != "" {
+			shown := fmt.Sprintf("%q", v)
+			if secret {
+				shown = "the value given"
+			}
+			diags.AddAttributeError(path.Root(attr).AtMapKey(n), "Value does not fit the constant's type",
+				fmt.Sprintf("%s is a %s constant in the deployed model, and %s is not %s. Correct %s[%q]; Deploy API v1 would store it as is and the app would fail at start.",
+					n, dt, shown, want, attr, n))
+		}
+	}
+}
+
+// constantTypeProblem says what a value of a Mendix constant type must look like, "" when v fits
+// (an unknown or String type takes anything).
+func constantTypeProblem(dataType, v string) string {
+	switch strings.ToLower(dataType) {
+	case "integer", "long":
+		if _, err := strconv.ParseInt(v, 10, 64); err != nil {
+			return "a whole number (e.g. \"7\")"
+		}
+		if strings.EqualFold(dataType, "integer") {
+			if _, err := strconv.ParseInt(v, 10, 32); err != nil {
+				return "a whole number that fits 32 bits"
+			}
+		}
+	case "decimal", "float":
+		if _, err := strconv.ParseFloat(v, 64); err != nil || strings.ContainsAny(v, "eEnN") {
+			return "a decimal number (e.g. \"2.5\")"
+		}
+	case "boolean":
+		if v != "true" && v != "false" {
+			return "\"true\" or \"false\""
+		}
+	case "datetime":
+		if _, err := time.Parse("2006-01-02T15:04:05", v); err != nil {
+			return "a date and time as YYYY-MM-DDThh:mm:ss"
+		}
+	}
+	return ""
+}
+
 // showSettings fingerprints the sensitive constants of raw.
-func showSettings(raw settingsView, sensitive map[string]bool) settingsView {
+func showSettings(raw settingsView, sensitive map[string]bool, salt string) settingsView {
 	view := settingsView{Constants: map[string]string{}, ScheduledEvents: raw.ScheduledEvents, CustomSettings: raw.CustomSettings}
 	for n, v := range raw.Constants {
 		if sensitive[n] {
-			v = fingerprint(v)
+			v = fingerprint(salt, n, v)
 		}
 		view.Constants[n] = v
 	}
@@ -339,13 +557,18 @@ func (r *mendixSettingsResource) ModifyPlan(ctx context.Context, req resource.Mo
 	var view, srcView settingsView
 	if fromPrivate != nil {
 		srcView = *fromPrivate
-		_, view = desiredSettings(src, settingsOverrides{constants: o.constants, events: o.events, custom: o.custom, sensitive: map[string]bool{}}, &resp.Diagnostics)
+		_, view = desiredSettings(src, settingsOverrides{constants: o.constants, events: o.events, custom: o.custom, sensitive: map[string]bool{}, salt: o.salt}, &resp.Diagnostics)
 		for n, v := range o.constantsWO {
-			view.Constants[n] = fingerprint(v)
+			view.Constants[n] = fingerprint(o.salt, n, v)
 		}
 	} else {
-		_, view = desiredSettings(src, o, &resp.Diagnostics)
-		_, srcView = desiredSettings(src, settingsOverrides{sensitive: o.sensitive}, &resp.Diagnostics)
+		var raw settingsView
+		raw, view = desiredSettings(src, o, &resp.Diagnostics)
+		_, srcView = desiredSettings(src, o.inherit(), &resp.Diagnostics)
+		r.maskSecrets(client, raw, view, src)
+	}
+	for _, v := range o.constantsWO {
+		client.AddSecret(v)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -454,7 +677,7 @@ func (r *mendixSettingsResource) write(ctx context.Context, plan *mendixSettings
 		// v3 is gone: v3's own values survive only as shown. A secret that is not overridden
 		// cannot be written again from a fingerprint.
 		for n, v := range raw.Constants {
-			if strings.HasPrefix(v, "sha256:") && o.constantsWO[n] == "" {
+			if isSecretShown(v) && o.constantsWO[n] == "" {
 				diags.AddAttributeError(path.Root("constant_overrides_wo"), "Secret constant cannot be copied again",
 					fmt.Sprintf("The v3 environment no longer answers and constant %s is a secret whose value was never stored. Give it in constant_overrides_wo.", n))
 				return
@@ -472,7 +695,11 @@ func (r *mendixSettingsResource) write(ctx context.Context, plan *mendixSettings
 	if fromPrivate != nil {
 		saved = *fromPrivate
 	} else {
-		_, saved = desiredSettings(src, settingsOverrides{sensitive: o.sensitive}, diags)
+		_, saved = desiredSettings(src, o.inherit(), diags)
+		r.maskSecrets(client, raw, view, src)
+	}
+	for _, v := range o.constantsWO {
+		client.AddSecret(v)
 	}
 	if !plan.SourceConstants.IsUnknown() && !plan.SourceConstants.IsNull() && !mapsEqual(mxMapStrings(plan.SourceConstants), saved.Constants) {
 		diags.AddError(what+": the v3 settings changed since the plan", "The constants read from v3 now differ from the planned ones. Run plan again and review the new values.")
@@ -500,7 +727,7 @@ func (r *mendixSettingsResource) write(ctx context.Context, plan *mendixSettings
 		addMendixError(diags, what+": reading the v4 settings back", err)
 		return
 	}
-	got := showSettings(pick(back, raw), o.sensitive)
+	got := showSettings(pick(back, raw), shownSecret(view), o.salt)
 	if !mapsEqual(got.Constants, view.Constants) || !mapsEqual(got.ScheduledEvents, view.ScheduledEvents) || !mapsEqual(got.CustomSettings, view.CustomSettings) {
 		diags.AddError(what+": verification failed", "Deploy API v1 accepted the settings but reads back other values: "+describeDiff(view, got))
 		return
@@ -639,10 +866,19 @@ func (r *mendixSettingsResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	like := settingsView{Constants: mxMapStrings(state.Constants), ScheduledEvents: mxMapStrings(state.ScheduledEvents), CustomSettings: mxMapStrings(state.CustomSettings)}
-	sensitive := map[string]bool{}
-	for n, v := range like.Constants {
-		if strings.HasPrefix(v, "sha256:") {
-			sensitive[n] = true
+	sensitive := shownSecret(like)
+	public := map[string]bool{}
+	if !state.PublicConstants.IsNull() {
+		for _, el := range state.PublicConstants.Elements() {
+			if str, ok := el.(types.String); ok {
+				public[str.ValueString()] = true
+			}
+		}
+	}
+	for _, c := range s.Constants {
+		// A constant state does not show yet (after an import): the safe default by type.
+		if _, shown := like.Constants[c.Name]; !shown && stringType(c.DataType) && !public[c.Name] {
+			sensitive[c.Name] = true
 		}
 	}
 	if !state.SensitiveConstants.IsNull() {
@@ -652,7 +888,12 @@ func (r *mendixSettingsResource) Read(ctx context.Context, req resource.ReadRequ
 			}
 		}
 	}
-	got := showSettings(pick(s, like), sensitive)
+	for _, c := range s.Constants {
+		if sensitive[c.Name] {
+			client.AddSecret(c.Value) // masked in any later log line or diagnostic
+		}
+	}
+	got := showSettings(pick(s, like), sensitive, state.SourceAppID.ValueString()+"/"+state.SourceEnvironment.ValueString())
 	state.Constants = mxStringMap(got.Constants)
 	state.ScheduledEvents = mxStringMap(got.ScheduledEvents)
 	state.CustomSettings = mxStringMap(got.CustomSettings)

@@ -34,6 +34,7 @@ resource "appmigrate_mendix_environment_settings" "app" {
 }
 
 const withOverrides = `
+  public_constants = ["MyFirstModule.ApiUrl"]
   constant_overrides = {
     "MyFirstModule.ApiUrl" = "https://calc-v4-api.example.com"
   }
@@ -104,7 +105,7 @@ func TestAccMendixEnvironmentSettings_EveryValueInThePlanAndDriftIsADiff(t *test
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(settingsAddr, tfjsonpath.New("constants"), constants),
 					statecheck.ExpectKnownValue(settingsAddr, tfjsonpath.New("source_constants").AtMapKey("MyFirstModule.ApiUrl"), knownvalue.StringExact("https://calc-api.example.com")),
-					statecheck.ExpectKnownValue(settingsAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^calc-v4/Production/[0-9a-f]{12}$`))),
+					statecheck.ExpectKnownValue(settingsAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^calc-v4/Production/[0-9a-f]{12}\.[0-9a-f]{12}$`))),
 				},
 				Check: resource.ComposeTestCheckFunc(
 					checkV4Setting(env, sandbox.MendixConstant, "MyFirstModule.ApiUrl", "https://calc-v4-api.example.com"),
@@ -120,7 +121,9 @@ func TestAccMendixEnvironmentSettings_EveryValueInThePlanAndDriftIsADiff(t *test
 				ImportStateVerify:                    true,
 				ImportStateVerifyIdentifierAttribute: "app_id",
 				ImportStateVerifyIgnore: []string{"timeouts", "source_app_id", "source_environment", "deployment_id", "constant_overrides",
-					"scheduled_event_overrides", "source_constants"},
+					"scheduled_event_overrides", "source_constants", "public_constants",
+					// Imported without the configuration: a String constant is a secret until public_constants says otherwise.
+					"constants.MyFirstModule.ApiUrl", "id"},
 			},
 			{
 				// Changed in the portal: the plan shows the difference and apply puts it back.
@@ -144,14 +147,14 @@ func TestAccMendixEnvironmentSettings_EveryValueInThePlanAndDriftIsADiff(t *test
 	})
 }
 
-func TestAccMendixEnvironmentSettings_SecretsOnlyAsFingerprints(t *testing.T) {
+func TestAccMendixEnvironmentSettings_SecretsOnlyAsSaltedSlowDigests(t *testing.T) {
 	env := startMendixSandbox(t)
 	env.linkSpareApp(t)
 	const secret = "s3cr3t-v4-api-url-value"
 	sum := sha256.Sum256([]byte(secret))
-	fp := "sha256:" + hex.EncodeToString(sum[:])
+	unsalted := hex.EncodeToString(sum[:])
+	fp := fingerprint(mxSourceApp+"/"+mxMode, "MyFirstModule.ApiUrl", secret)
 	cfg := settingsConfig(env, fmt.Sprintf(`
-  sensitive_constants   = ["MyFirstModule.ApiUrl"]
   constant_overrides_wo = {
     "MyFirstModule.ApiUrl" = %q
   }
@@ -169,8 +172,8 @@ func TestAccMendixEnvironmentSettings_SecretsOnlyAsFingerprints(t *testing.T) {
 					func(s *terraform.State) error {
 						for addr, rs := range s.RootModule().Resources {
 							for k, v := range rs.Primary.Attributes {
-								if strings.Contains(v, secret) {
-									return fmt.Errorf("the secret is in state: %s.%s", addr, k)
+								if strings.Contains(v, secret) || strings.Contains(v, unsalted) {
+									return fmt.Errorf("the secret or its unsalted SHA-256 is in state: %s.%s", addr, k)
 								}
 							}
 						}

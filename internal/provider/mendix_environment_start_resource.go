@@ -88,9 +88,23 @@ func (r *mendixStartResource) Schema(ctx context.Context, _ resource.SchemaReque
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), mxNoSlash{}},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
-			"deployment_id": orderBy("`appmigrate_mendix_environment_deployment.<name>.id` of this environment. A new deployment restarts the app."),
-			"settings_id":   orderBy("`appmigrate_mendix_environment_settings.<name>.id` of this environment. Its id changes with the values, so changed settings restart the app (they take effect at the next start)."),
-			"restore_id":    orderBy("`appmigrate_mendix_backup_restore.<name>.id`: the app starts only on the restored data."),
+			"deployment_id": orderBy("`appmigrate_mendix_environment_deployment.<name>.id` of this environment. A new deployment restarts the app. " +
+				"Checked before the start: the package it names must be the one deployed to this environment."),
+			"settings_id": schema.StringAttribute{
+				MarkdownDescription: "`appmigrate_mendix_environment_settings.<name>.id` of this environment. Its id changes with the values, so changed settings restart the app (they take effect at the next start). " +
+					"Checked before the start: its public part must match the settings written on this environment (constant names, scheduled events, custom settings).",
+				Required:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				// An id of the earlier form (no public part) with the same revision is the same settings:
+				// no restart for a provider upgrade.
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+					old, _, _ := strings.Cut(req.StateValue.ValueString(), ".")
+					now, _, _ := strings.Cut(req.PlanValue.ValueString(), ".")
+					resp.RequiresReplace = old != now
+				}, "A new settings revision restarts the app.", "A new settings revision restarts the app.")},
+			},
+			"restore_id": orderBy("`appmigrate_mendix_backup_restore.<name>.id`: the app starts only on the restored data. " +
+				"Checked before the start: Backups API v2 must show that restore completed into this environment."),
 			"auto_sync_db": schema.BoolAttribute{
 				MarkdownDescription: "`AutoSyncDb` of the start call: synchronise the database with the model on start. Default `true`.",
 				Optional:            true,
@@ -152,12 +166,28 @@ func (r *mendixStartResource) ModifyPlan(ctx context.Context, req resource.Modif
 			}
 		}
 	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var state mendixStartModel
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	if client := r.client(&resp.Diagnostics); client != nil && !plan.AppID.IsUnknown() && !plan.Environment.IsUnknown() {
+		// A restore id known at plan is a finished restore: checked now. The deployment and
+		// settings ids are known at plan even when their steps run in this same apply, so they
+		// are checked at apply, right before the start.
+		onlyRestore := plan
+		onlyRestore.DeploymentID, onlyRestore.SettingsID = types.StringUnknown(), types.StringUnknown()
+		resp.Diagnostics.Append(r.verifyOrder(ctx, client, onlyRestore, state, req.State.Raw.IsNull())...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	if req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), mendix.EnvRunning)...)
 		return
 	}
-	var state mendixStartModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	// Running is the only state this resource accepts: anything else found on refresh is a diff.
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), mendix.EnvRunning)...)
 	if resuming(ctx, req.Private, &resp.Diagnostics, state.Status.ValueString() != mendix.EnvRunning) {
@@ -179,6 +209,12 @@ func (r *mendixStartResource) Create(ctx context.Context, req resource.CreateReq
 	defer cancel()
 	plan.ID = types.StringValue(plan.AppID.ValueString() + "/" + plan.Environment.ValueString())
 	plan.JobID = types.StringNull()
+	if client := r.client(&resp.Diagnostics); client != nil {
+		resp.Diagnostics.Append(r.verifyOrder(ctx, client, plan, mendixStartModel{}, true)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	r.start(ctx, &plan, false, mxStep{state: &resp.State, private: resp.Private, diags: &resp.Diagnostics})
 }
 
@@ -205,7 +241,93 @@ func (r *mendixStartResource) Update(ctx context.Context, req resource.UpdateReq
 	if resumed {
 		plan.JobID = state.JobID // the start that was cut short
 	}
+	if client := r.client(&resp.Diagnostics); client != nil {
+		resp.Diagnostics.Append(r.verifyOrder(ctx, client, plan, state, false)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	r.start(ctx, &plan, resumed, mxStep{state: &resp.State, private: resp.Private, diags: &resp.Diagnostics})
+}
+
+// verifyOrder proves that the ids this start rests on name finished work on this environment:
+// the deployment's package is the one deployed, the settings id's public part matches the settings
+// written there, and the restore completed into this environment (Backups API v2). Only ids that
+// are known and new (creating, or changed since the state) are checked. A made-up id is refused
+// before anything is stopped or started.
+func (r *mendixStartResource) verifyOrder(ctx context.Context, client *mendix.Client, plan, state mendixStartModel, creating bool) diag.Diagnostics {
+	var diags diag.Diagnostics
+	appID, mode := plan.AppID.ValueString(), plan.Environment.ValueString()
+	fresh := func(v, old types.String) bool { return !v.IsUnknown() && !v.IsNull() && (creating || !v.Equal(old)) }
+	if fresh(plan.DeploymentID, state.DeploymentID) {
+		want := plan.DeploymentID.ValueString()
+		if i := strings.LastIndex(want, "/"); i >= 0 {
+			want = want[i+1:]
+		}
+		pkg, err := client.DeployedPackage(ctx, appID, mode, false)
+		switch {
+		case err != nil && !mendix.IsNotFound(err):
+			addMendixError(&diags, "Checking deployment_id against the package deployed to "+appID+"/"+mode, err)
+		case err != nil || !strings.EqualFold(pkg.PackageID, want):
+			got := "nothing"
+			if err == nil {
+				got = "package " + pkg.PackageID
+			}
+			diags.AddAttributeError(path.Root("deployment_id"), "No such deployment on this environment",
+				fmt.Sprintf("deployment_id names package %s, but %s/%s has %s deployed. Reference appmigrate_mendix_environment_deployment.<name>.id of this environment; nothing was started.", want, appID, mode, got))
+		}
+	}
+	if fresh(plan.SettingsID, state.SettingsID) {
+		id := plan.SettingsID.ValueString()
+		_, pub, ok := strings.Cut(id[strings.LastIndex(id, "/")+1:], ".")
+		s, err := client.Settings(ctx, appID, mode)
+		switch {
+		case err != nil:
+			addMendixError(&diags, "Checking settings_id against the settings of "+appID+"/"+mode, err)
+		case !ok || pub != settingsViewOf(s).publicRevision():
+			diags.AddAttributeError(path.Root("settings_id"), "Not the settings written on this environment",
+				fmt.Sprintf("settings_id = %q does not match the constants, scheduled events and custom settings of %s/%s now. "+
+					"Reference appmigrate_mendix_environment_settings.<name>.id of this environment (and apply it first); nothing was started.", id, appID, mode))
+		}
+	}
+	if fresh(plan.RestoreID, state.RestoreID) {
+		diags.Append(r.verifyRestore(ctx, client, appID, mode, plan.RestoreID.ValueString())...)
+	}
+	return diags
+}
+
+// verifyRestore checks restore_id (<project>/<environment id>/<restore id>): a completed Backups v2
+// restore into the environment that app_id/environment names.
+func (r *mendixStartResource) verifyRestore(ctx context.Context, client *mendix.Client, appID, mode, restoreID string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	bad := func(why string) {
+		diags.AddAttributeError(path.Root("restore_id"), "Not a completed restore of this environment",
+			fmt.Sprintf("restore_id = %q: %s. Reference appmigrate_mendix_backup_restore.<name>.id of this environment; the app starts only on restored data, and nothing was started.", restoreID, why))
+	}
+	parts := strings.Split(restoreID, "/")
+	if len(parts) != 3 || !mxUUID.MatchString(parts[0]) || parts[1] == "" || parts[2] == "" {
+		bad("want <project id>/<environment id>/<restore id>")
+		return diags
+	}
+	env, err := client.Environment(ctx, appID, mode)
+	if err != nil {
+		addMendixError(&diags, "Checking restore_id: reading environment "+appID+"/"+mode, err)
+		return diags
+	}
+	if !strings.EqualFold(env.EnvironmentID, parts[1]) {
+		bad(fmt.Sprintf("it restored environment %s, but %s/%s is environment %s", parts[1], appID, mode, env.EnvironmentID))
+		return diags
+	}
+	rs, err := client.Restore(ctx, parts[0], parts[1], parts[2])
+	switch {
+	case mendix.IsNotFound(err) || mendix.StatusOf(err) == 400:
+		bad("Backups API v2 knows no such restore")
+	case err != nil:
+		addMendixError(&diags, "Checking restore_id "+restoreID, err)
+	case rs.State != mendix.StateCompleted:
+		bad(fmt.Sprintf("the restore is %s, not completed", rs.State))
+	}
+	return diags
 }
 
 // start starts the environment and waits until it runs. An environment that already runs is

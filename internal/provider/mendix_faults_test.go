@@ -271,13 +271,15 @@ func TestAccMendixTemporaryApp_RefreshErrorsNeverDropTheApp(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: cfg},
 			{
-				PreConfig:        func() { env.sb.ScriptFault(http.MethodGet, "/mendix/cloud/api/v4/apps/", sandbox.Fault500, 5) },
+				PreConfig:        func() { env.sb.ScriptFault(http.MethodGet, "/mendix/projects/v2/projects/", sandbox.Fault500, 5) },
 				Config:           cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				Check:            checkFaultsMet(env, http.MethodGet, "/mendix/cloud/api/v4/apps/", 5),
+				Check:            checkFaultsMet(env, http.MethodGet, "/mendix/projects/v2/projects/", 5),
 			},
 			{
-				PreConfig:   func() { env.sb.ScriptFault(http.MethodGet, "/mendix/cloud/api/v4/apps/", sandbox.Fault500, mxOutage) },
+				PreConfig: func() {
+					env.sb.ScriptFault(http.MethodGet, "/mendix/projects/v2/projects/", sandbox.Fault500, mxOutage)
+				},
 				Config:      cfg,
 				ExpectError: regexp.MustCompile(`HTTP\s+500`),
 			},

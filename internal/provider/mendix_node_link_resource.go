@@ -58,6 +58,8 @@ type mendixNodeLinkModel struct {
 	Subdomain           types.String   `tfsdk:"subdomain"`
 	After               types.List     `tfsdk:"after"`
 	DeleteReplacedAppID types.String   `tfsdk:"delete_replaced_app_id"`
+	OffboardedSource    types.String   `tfsdk:"offboarded_source_app_id"`
+	DisplaceAppID       types.String   `tfsdk:"displace_app_id"`
 	Environments        types.Map      `tfsdk:"environments"`
 	Status              types.String   `tfsdk:"status"`
 	ReplacedBy          types.String   `tfsdk:"replaced_by_project_id"`
@@ -112,6 +114,21 @@ func (r *mendixNodeLinkResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
+			"displace_app_id": schema.StringAttribute{
+				MarkdownDescription: "Project id of the app that holds the node now and that this link takes the node from (it is unlinked: a node holds one app). " +
+					"Linking a node that runs another app is refused unless that app is named here or in `delete_replaced_app_id`; the plan shows which app is displaced. " +
+					"The check needs `subdomain` (the node's Deploy v1 `AppId`), known at plan or at apply.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.RegexMatches(mxUUID, "must be a project id (UUID)")},
+			},
+			"offboarded_source_app_id": schema.StringAttribute{
+				MarkdownDescription: "Runbook §3.4 *\"After the v3 node has been offboarded\"*: the Deploy API v1 `AppId` (subdomain) of the Cloud v3 node the app ran on. " +
+					"When set, create links nothing until that node is offboarded (§3.3, a Mendix Support request: `data.appmigrate_mendix_offboarding_request`): " +
+					"it waits, within `timeouts.create`, until Deploy API v1 `GET /apps/<AppId>` answers 404 (the node no longer holds the app), and the plan says so. " +
+					"Set it on the final link of the real app. Only read at create.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.RegexMatches(mxAppIDPattern, "must be a Deploy API v1 AppId (the node's subdomain: letters, digits and dashes)")},
+			},
 			"environments": schema.MapAttribute{
 				MarkdownDescription: "The node's environments as Deploy API v4 lists them for the app: environment name (the Deploy v1 `Mode`, e.g. `Production`) → `EnvironmentId`.",
 				ElementType:         types.StringType,
@@ -144,6 +161,34 @@ func (r *mendixNodeLinkResource) Configure(_ context.Context, req resource.Confi
 
 func (r *mendixNodeLinkResource) client(diags *diag.Diagnostics) *mendix.Client {
 	return r.mendixClientFor(mendixNodeLinkType, mendixNeeds{pat: true}, diags)
+}
+
+// offboardingGate is runbook §3.3: a support request, then Mendix detaches the app from the v3 node.
+func offboardingGate(sourceAppID, projectID string) manualGate {
+	return manualGate{
+		Console: "Mendix Support (https://support.mendix.com)",
+		Step:    fmt.Sprintf("offboard the Cloud v3 node of app %s before its app %s is linked to the v4 node", sourceAppID, projectID),
+		Clicks: []string{
+			"Check that the app runs correctly on Cloud v4 and that you have downloaded the latest backup and deployment package.",
+			fmt.Sprintf("Submit the request to offboard the v3 node %s at https://support.mendix.com (`terraform output offboarding_request` has the text).", sourceAppID),
+			"Wait until Mendix Support confirms: \"the app will be detached from the node\" and remains a Free App.",
+		},
+		DoneWhen: fmt.Sprintf("Deploy API v1 GET /apps/%s answers 404 (the v3 node no longer holds the app)", sourceAppID),
+	}
+}
+
+// waitForOffboarding waits, changing nothing, until Deploy v1 no longer shows the v3 node's app.
+func (r *mendixNodeLinkResource) waitForOffboarding(ctx context.Context, client *mendix.Client, sourceAppID, projectID string) error {
+	return offboardingGate(sourceAppID, projectID).wait(ctx, r.data.poll, func(ctx context.Context) (manualProgress, error) {
+		app, err := client.App(ctx, sourceAppID)
+		switch {
+		case mendix.IsNotFound(err):
+			return manualProgress{Done: true}, nil
+		case err != nil:
+			return manualProgress{}, err
+		}
+		return manualProgress{Missing: fmt.Sprintf("Deploy API v1 still shows app %s (%s) on the v3 node", sourceAppID, app.ProjectID)}, nil
+	})
 }
 
 // nodeLinkGate is the portal procedure, in the runbook's words (§3.4).
@@ -189,6 +234,34 @@ func (r *mendixNodeLinkResource) ModifyPlan(ctx context.Context, req resource.Mo
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		creating = !state.ProjectID.Equal(plan.ProjectID) || !state.NodeID.Equal(plan.NodeID)
 	}
+	if creating && !plan.Subdomain.IsNull() && !plan.Subdomain.IsUnknown() && !plan.ProjectID.IsUnknown() &&
+		!plan.DisplaceAppID.IsUnknown() && !plan.DeleteReplacedAppID.IsUnknown() {
+		if client := r.client(&resp.Diagnostics); client != nil {
+			resp.Diagnostics.Append(r.checkDisplacement(ctx, client, plan, true)...)
+			if resp.Diagnostics.HasError() {
+				return
+			}
+		}
+	}
+	if id := plan.DeleteReplacedAppID; creating && !id.IsNull() && !id.IsUnknown() {
+		// Only a temporary app this provider made may be deleted: known now, refused now.
+		if client := r.client(&resp.Diagnostics); client != nil {
+			p, err := client.Project(ctx, id.ValueString())
+			switch {
+			case err == nil && !strings.Contains(p.Description, mxMarkerPrefix):
+				resp.Diagnostics.AddAttributeError(path.Root("delete_replaced_app_id"), "Refusing to delete an app this provider did not create",
+					fmt.Sprintf("App %s (%q) carries no marker of terraform-provider-appmigrate (%q… in its description), so nothing proves it is the temporary app. "+
+						"Set delete_replaced_app_id to appmigrate_mendix_temporary_app.<name>.project_id, or remove it and delete the app in the portal.", id.ValueString(), p.Name, mxMarkerPrefix))
+				return
+			case err != nil && !mendix.IsNotFound(err):
+				addMendixError(&resp.Diagnostics, "Reading delete_replaced_app_id "+id.ValueString()+" (Projects API)", err)
+				return
+			}
+		}
+	}
+	if creating && !plan.OffboardedSource.IsNull() && !plan.OffboardedSource.IsUnknown() && !plan.ProjectID.IsUnknown() {
+		r.planOffboarding(ctx, plan, resp)
+	}
 	if creating && plan.Mode.ValueString() == modeManual && !plan.ProjectID.IsUnknown() && !plan.NodeID.IsUnknown() {
 		timeout, diags := plan.Timeouts.Create(ctx, nodeLinkTimeouts.Create)
 		resp.Diagnostics.Append(diags...)
@@ -198,6 +271,62 @@ func (r *mendixNodeLinkResource) ModifyPlan(ctx context.Context, req resource.Mo
 		}
 		resp.Diagnostics.Append(nodeLinkGate(plan.ProjectID.ValueString(), plan.NodeID.ValueString(), sub).planWarning(timeout))
 	}
+}
+
+// checkDisplacement finds the app that holds the node (the licensed app on subdomain) and refuses
+// to take the node from it unless the configuration names it (displace_app_id or
+// delete_replaced_app_id). At plan time an allowed displacement is shown as a warning.
+func (r *mendixNodeLinkResource) checkDisplacement(ctx context.Context, client *mendix.Client, plan mendixNodeLinkModel, planning bool) diag.Diagnostics {
+	var diags diag.Diagnostics
+	sub, projectID := plan.Subdomain.ValueString(), plan.ProjectID.ValueString()
+	apps, err := client.AppsV4(ctx, mendix.LicenseLicensed)
+	if err != nil {
+		addMendixError(&diags, "Looking up which app holds node "+plan.NodeID.ValueString(), err)
+		return diags
+	}
+	var holder *mendix.V4App
+	for i := range apps {
+		if strings.EqualFold(apps[i].Subdomain, sub) {
+			holder = &apps[i]
+			break
+		}
+	}
+	if holder == nil || strings.EqualFold(holder.ID, projectID) {
+		return diags // vacant, or already ours
+	}
+	named := strings.EqualFold(plan.DisplaceAppID.ValueString(), holder.ID) || strings.EqualFold(plan.DeleteReplacedAppID.ValueString(), holder.ID)
+	if !named {
+		diags.AddAttributeError(path.Root("node_id"), "The node runs another app",
+			fmt.Sprintf("Node %s (subdomain %s) holds app %s (%q). Linking app %s takes the node from it and unlinks it, with no way back. "+
+				"If that is intended (the runbook's final link takes the node from the temporary app), set displace_app_id = %q (or delete_replaced_app_id to delete it afterwards); "+
+				"otherwise correct node_id.", plan.NodeID.ValueString(), sub, holder.ID, holder.Name, projectID, holder.ID))
+		return diags
+	}
+	if planning {
+		diags.AddAttributeWarning(path.Root("node_id"), "This link displaces app "+holder.ID,
+			fmt.Sprintf("Node %s (subdomain %s) holds app %s (%q) now. Linking app %s unlinks it: it becomes a Free App.", plan.NodeID.ValueString(), sub, holder.ID, holder.Name, projectID))
+	}
+	return diags
+}
+
+// planOffboarding reads Deploy v1 at plan time: a v3 node that still holds the app means apply
+// will wait for the offboarding, and the plan says what to do.
+func (r *mendixNodeLinkResource) planOffboarding(ctx context.Context, plan mendixNodeLinkModel, resp *resource.ModifyPlanResponse) {
+	src := plan.OffboardedSource.ValueString()
+	client := r.mendixClientFor(mendixNodeLinkType, mendixNeeds{pat: true, apiKey: true}, &resp.Diagnostics)
+	if client == nil {
+		return
+	}
+	_, err := client.App(ctx, src)
+	if mendix.IsNotFound(err) {
+		return // offboarded already
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, nodeLinkTimeouts.Create)
+	resp.Diagnostics.Append(diags...)
+	g := offboardingGate(src, plan.ProjectID.ValueString())
+	resp.Diagnostics.AddAttributeWarning(path.Root("offboarded_source_app_id"), "Waits for the offboarding of the v3 node "+src,
+		fmt.Sprintf("Runbook §3.4 comes after §3.3: this link is made only once the v3 node is offboarded. In %s:\n\n%s\nApply waits up to %s (timeouts.create) until %s, and changes nothing meanwhile.",
+			g.Console, g.instructions(), timeout, g.DoneWhen))
 }
 
 func (r *mendixNodeLinkResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -223,6 +352,16 @@ func (r *mendixNodeLinkResource) Create(ctx context.Context, req resource.Create
 	plan.ReplacedBy = types.StringNull()
 	plan.DeletedAppID = types.StringNull()
 
+	if src := plan.OffboardedSource.ValueString(); src != "" {
+		v1 := r.mendixClientFor(mendixNodeLinkType, mendixNeeds{pat: true, apiKey: true}, &resp.Diagnostics)
+		if v1 == nil {
+			return
+		}
+		if err := r.waitForOffboarding(ctx, v1, src, projectID); err != nil {
+			addGateError(&resp.Diagnostics, what, err)
+			return
+		}
+	}
 	var (
 		app *mendix.V4App
 		err error
@@ -234,6 +373,13 @@ func (r *mendixNodeLinkResource) Create(ctx context.Context, req resource.Create
 			return
 		}
 	} else {
+		if want != "" {
+			// The guard at plan time could not run when subdomain was unknown then.
+			resp.Diagnostics.Append(r.checkDisplacement(ctx, client, plan, false)...)
+			if resp.Diagnostics.HasError() {
+				return
+			}
+		}
 		link, err := client.LinkNode(ctx, projectID, nodeID)
 		if err != nil {
 			addMendixError(&resp.Diagnostics, what, err)
@@ -276,6 +422,9 @@ func (r *mendixNodeLinkResource) verifyLink(ctx context.Context, client *mendix.
 	_, err := transport.Poll(ctx, r.data.poll.options(fmt.Sprintf("Deploy API v4 to show app %s licensed on subdomain %s", projectID, subdomain)),
 		func(ctx context.Context) (transport.Status, error) {
 			a, err := client.AppV4(ctx, projectID)
+			if mendix.IsNotFound(err) {
+				return transport.Status{State: "not shown by Deploy API v4 yet"}, nil
+			}
 			if err != nil {
 				return transport.Status{}, err
 			}
@@ -298,6 +447,10 @@ func (r *mendixNodeLinkResource) waitForManualLink(ctx context.Context, client *
 	var app *mendix.V4App
 	err := nodeLinkGate(projectID, nodeID, want).wait(ctx, r.data.poll, func(ctx context.Context) (manualProgress, error) {
 		a, err := client.AppV4(ctx, projectID)
+		if mendix.IsNotFound(err) {
+			// Deploy v4 shows no cloud app for an unlinked project.
+			return manualProgress{Missing: "Deploy API v4 does not show the app yet (not linked to any node)"}, nil
+		}
 		if err != nil {
 			return manualProgress{}, err
 		}
@@ -338,11 +491,26 @@ func (r *mendixNodeLinkResource) deleteReplaced(ctx context.Context, client *men
 	if m.DeletedAppID.ValueString() == id {
 		return
 	}
-	app, err := client.AppV4(ctx, id)
+	// Existence from the Projects API (documented, knows unlinked projects); a Deploy v4 404
+	// only means the app has no cloud app, never that it is gone.
+	p, err := client.Project(ctx, id)
 	switch {
 	case mendix.IsNotFound(err):
 		m.DeletedAppID = types.StringValue(id) // already gone
 		return
+	case err != nil:
+		addMendixError(diags, "Reading the replaced app "+id+" before deleting it (Projects API)", err)
+		return
+	case !strings.Contains(p.Description, mxMarkerPrefix):
+		diags.AddAttributeError(path.Root("delete_replaced_app_id"), "Refusing to delete an app this provider did not create",
+			fmt.Sprintf("App %s (%q) carries no marker of terraform-provider-appmigrate (%q… in its description), so nothing proves it is the temporary app; it was not deleted. "+
+				"Set delete_replaced_app_id to appmigrate_mendix_temporary_app.<name>.project_id, or remove it and delete the app in the portal.", id, p.Name, mxMarkerPrefix))
+		return
+	}
+	app, err := client.AppV4(ctx, id)
+	switch {
+	case mendix.IsNotFound(err):
+		// Not shown by Deploy v4: no cloud app, so not licensed on any node.
 	case err != nil:
 		addMendixError(diags, "Reading the replaced app "+id+" before deleting it", err)
 		return
@@ -384,11 +552,15 @@ func (r *mendixNodeLinkResource) Read(ctx context.Context, req resource.ReadRequ
 		state.Subdomain = types.StringValue(app.Subdomain)
 		state.Status = types.StringValue(linkLinked)
 		state.ReplacedBy = types.StringNull()
-		if envs, err := r.environments(ctx, client, projectID); err == nil {
-			state.Environments = envs
-		} else {
-			addMendixError(&resp.Diagnostics, "Reading the environments of Mendix app "+projectID, err)
-			return
+		// A node's environments do not change while it holds the app: listed once (at create,
+		// or here when not recorded), so a refresh is one read.
+		if state.Environments.IsNull() || state.Environments.IsUnknown() || len(state.Environments.Elements()) == 0 {
+			if envs, err := r.environments(ctx, client, projectID); err == nil {
+				state.Environments = envs
+			} else {
+				addMendixError(&resp.Diagnostics, "Reading the environments of Mendix app "+projectID, err)
+				return
+			}
 		}
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 		return
@@ -397,7 +569,19 @@ func (r *mendixNodeLinkResource) Read(ctx context.Context, req resource.ReadRequ
 	// the only way a node changes hands (§5.8) and the runbook's end state for the temporary app:
 	// linking this app back would steal the node, so the record stays as it is.
 	holder := ""
-	if subdomain != "" {
+	if known := state.ReplacedBy.ValueString(); subdomain != "" && known != "" {
+		// The recorded holder, read by id: nothing that grows with the account.
+		a, err := client.AppV4(ctx, known)
+		switch {
+		case err == nil && a.LicenseType == mendix.LicenseLicensed && strings.EqualFold(a.Subdomain, subdomain):
+			holder = a.ID
+		case err != nil && !mendix.IsNotFound(err):
+			addMendixError(&resp.Diagnostics, "Reading app "+known+", which holds node "+nodeID, err)
+			return
+		}
+	}
+	if subdomain != "" && holder == "" {
+		// The account's licensed apps, listed once per provider process (cached in the client).
 		apps, err := client.AppsV4(ctx, mendix.LicenseLicensed)
 		if err != nil {
 			addMendixError(&resp.Diagnostics, "Looking up which app holds node "+nodeID, err)
@@ -443,6 +627,8 @@ func (r *mendixNodeLinkResource) Update(ctx context.Context, req resource.Update
 	// Nothing on the platform depends on mode or after; a newly set delete_replaced_app_id is acted on.
 	state.Mode, state.After, state.Timeouts = plan.Mode, plan.After, plan.Timeouts
 	state.DeleteReplacedAppID = plan.DeleteReplacedAppID
+	state.OffboardedSource = plan.OffboardedSource
+	state.DisplaceAppID = plan.DisplaceAppID
 	r.deleteReplaced(ctx, client, &state, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }

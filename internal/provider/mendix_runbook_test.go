@@ -5,10 +5,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -59,6 +61,21 @@ func withoutBlock(src, header string) string {
 	return src
 }
 
+// mxV3Node is the fixture's Cloud v3 node of calc, which Mendix Support offboards (runbook §3.3).
+const mxV3Node = "node-v3-calc"
+
+// offboarded is the example's second apply: -var v3_node_offboarded=true.
+var offboarded = config.Variables{"v3_node_offboarded": config.BoolVariable(true)}
+
+// offboardV3 plays Mendix Support offboarding the v3 node between the two applies.
+func offboardV3(t *testing.T, env *mxEnv) func() {
+	return func() {
+		if err := env.sb.OffboardMendixNode(mxV3Node); err != nil {
+			t.Fatalf("offboarding: %v", err)
+		}
+	}
+}
+
 func TestAccMendixRunbook_ExampleMigratesTheFixtureAndTheSecondPlanIsEmpty(t *testing.T) {
 	env := startMendixSandbox(t)
 	cfg := runbookExample(t, env)
@@ -70,7 +87,29 @@ func TestAccMendixRunbook_ExampleMigratesTheFixtureAndTheSecondPlanIsEmpty(t *te
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
+				// First apply: everything up to §3.3, the offboarding request. The real app is not
+				// linked yet and the temporary app holds the v4 node.
 				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValueAtPath("model_version", tfjsonpath.New("equal"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownOutputValueAtPath("backup_archive", tfjsonpath.New("equal"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownOutputValue("environment_running", knownvalue.Bool(true)),
+					statecheck.ExpectKnownOutputValue("temporary_app_deleted", knownvalue.Bool(false)),
+					statecheck.ExpectKnownOutputValueAtPath("offboarding_request", tfjsonpath.New("subject"), knownvalue.StringExact(
+						"Offboard the Mendix Cloud v3 node of app calc (migrated to Cloud v4)")),
+				},
+				Check: func(s *terraform.State) error {
+					if a, _ := mxApp(env, mxCalcProject); a.NodeID != mxV3Node {
+						return fmt.Errorf("the real app moved to %q before the offboarding", a.NodeID)
+					}
+					return nil
+				},
+			},
+			{
+				// Second apply, after Mendix Support offboarded the v3 node: §3.4.
+				PreConfig:       offboardV3(t, env),
+				Config:          cfg,
+				ConfigVariables: offboarded,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownOutputValueAtPath("model_version", tfjsonpath.New("equal"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownOutputValueAtPath("model_version", tfjsonpath.New("v4"), knownvalue.StringExact(mxV3ModelVer)),
@@ -84,8 +123,6 @@ func TestAccMendixRunbook_ExampleMigratesTheFixtureAndTheSecondPlanIsEmpty(t *te
 					})),
 					statecheck.ExpectKnownOutputValue("environment_running", knownvalue.Bool(true)),
 					statecheck.ExpectKnownOutputValue("temporary_app_deleted", knownvalue.Bool(true)),
-					statecheck.ExpectKnownOutputValueAtPath("offboarding_request", tfjsonpath.New("subject"), knownvalue.StringExact(
-						"Offboard the Mendix Cloud v3 node of app calc (migrated to Cloud v4)")),
 				},
 				Check: func(s *terraform.State) error {
 					// The sandbox's own view, independent of what the provider reported.
@@ -110,14 +147,47 @@ func TestAccMendixRunbook_ExampleMigratesTheFixtureAndTheSecondPlanIsEmpty(t *te
 					if _, ok := mxApp(env, tempID); ok {
 						return fmt.Errorf("the temporary app %s still exists", tempID)
 					}
-					return nil
+					return projectGone(t, env, tempID)
 				},
 			},
 			{
 				// make demo's check: a second plan of the same configuration changes nothing,
 				// though the v3 node has no app any more and the temporary app is gone.
 				Config:           cfg,
+				ConfigVariables:  offboarded,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
+func TestAccMendixRunbook_FinalLinkWaitsForTheOffboarding(t *testing.T) {
+	env := startMendixSandbox(t)
+	cfg := runbookExample(t, env)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				// -var v3_node_offboarded=true too early: the plan says the link waits, and apply
+				// times out on the gate without taking the node.
+				Config:          strings.Replace(cfg, "offboarded_source_app_id = var.source_app_id", "offboarded_source_app_id = var.source_app_id\n  timeouts = { create = \"1s\" }", 1),
+				ConfigVariables: offboarded,
+				ExpectError:     regexp.MustCompile(`(?s)manual step not done.*offboard\s+the\s+Cloud\s+v3\s+node\s+of\s+app\s+calc.*Still\s+missing:\s+Deploy\s+API\s+v1\s+still\s+shows\s+app\s+calc`),
+			},
+			{
+				// Nothing was taken: the real app is still on v3. Once offboarded, the link goes through.
+				PreConfig: func() {
+					if a, _ := mxApp(env, mxCalcProject); a.NodeID != mxV3Node {
+						t.Fatalf("the real app was moved to %q before its v3 node was offboarded", a.NodeID)
+					}
+					offboardV3(t, env)()
+				},
+				Config:          cfg,
+				ConfigVariables: offboarded,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("temporary_app_deleted", knownvalue.Bool(true)),
+				},
 			},
 		},
 	})
@@ -161,6 +231,14 @@ func TestAccMendixRunbook_ThroughAFaultyNetworkFirstApplySucceedsWithOneOfEach(t
 							statecheck.ExpectKnownOutputValueAtPath("backup_archive", tfjsonpath.New("v3").AtMapKey("sha256"), knownvalue.StringExact(v3.SHA256)),
 							statecheck.ExpectKnownOutputValueAtPath("constants", tfjsonpath.New("equal"), knownvalue.Bool(true)),
 							statecheck.ExpectKnownOutputValue("environment_running", knownvalue.Bool(true)),
+							statecheck.ExpectKnownOutputValue("temporary_app_deleted", knownvalue.Bool(false)),
+						},
+					},
+					{
+						PreConfig:       offboardV3(t, env),
+						Config:          cfg,
+						ConfigVariables: offboarded,
+						ConfigStateChecks: []statecheck.StateCheck{
 							statecheck.ExpectKnownOutputValue("temporary_app_deleted", knownvalue.Bool(true)),
 						},
 						Check: func(*terraform.State) error {
@@ -197,6 +275,7 @@ func TestAccMendixRunbook_ThroughAFaultyNetworkFirstApplySucceedsWithOneOfEach(t
 					},
 					{
 						Config:           cfg,
+						ConfigVariables:  offboarded,
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 					},
 				},

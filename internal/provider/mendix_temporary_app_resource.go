@@ -89,9 +89,14 @@ func (r *mendixTemporaryAppResource) Schema(ctx context.Context, _ resource.Sche
 			"summary": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Optional app summary, at most %d characters, without any of %s (the Projects API's pattern). "+
 					"The provider appends its `marker` to it. Changing it creates a new app.", mxMaxSummary, mxSummaryForbidden),
-				Optional:      true,
-				Validators:    []validator.String{stringvalidator.LengthBetween(1, mxMaxSummary), stringvalidator.RegexMatches(mxSummaryPattern, "must not contain any of "+mxSummaryForbidden+" (Projects API)")},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthBetween(1, mxMaxSummary), stringvalidator.RegexMatches(mxSummaryPattern, "must not contain any of "+mxSummaryForbidden+" (Projects API)")},
+				// After an import whose description did not give the summary back, the configured
+				// one is taken as is: the app was not made with it, but replacing a working
+				// temporary app for a text would be worse.
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+					resp.RequiresReplace = !req.StateValue.IsNull()
+				}, "Changing the summary creates a new app (the Projects API has no update).", "Changing the summary creates a new app (the Projects API has no update).")},
 			},
 			"project_id": schema.StringAttribute{
 				MarkdownDescription: "The app's project id (UUID): Deploy API v4 `appId`, Deploy v1 `ProjectId`. Give it to `appmigrate_mendix_node_link.project_id`.",
@@ -144,6 +149,12 @@ const (
 	// made and could not record (SIGKILL, a lost answer): a crashed apply is re-run within days.
 	mxProjectLookback = 7 * 24 * time.Hour
 )
+
+// mxAppIDPattern is a Deploy API v1 AppId's shape: a node's subdomain.
+var mxAppIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,62}$`)
+
+// mxUUID is a project id's shape.
+var mxUUID = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 var mxSummaryPattern = regexp.MustCompile(`^[^&<>"'/=@:()\[\]{}+!#\$%\^*|~` + "`" + `,;?\\]*$`)
 
@@ -221,6 +232,9 @@ func (r *mendixTemporaryAppResource) Update(ctx context.Context, req resource.Up
 		return
 	}
 	state.Timeouts = plan.Timeouts
+	if state.Summary.IsNull() {
+		state.Summary = plan.Summary // adopted after an import (see the summary's plan modifier)
+	}
 	if !resuming(ctx, req.Private, &resp.Diagnostics, state.unfinished()) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 		return
@@ -466,13 +480,23 @@ func (r *mendixTemporaryAppResource) Read(ctx context.Context, req resource.Read
 		}
 	}
 	projectID := state.ProjectID.ValueString()
-	app, err := client.AppV4(ctx, projectID)
+	imported := state.Marker.IsNull()
+	// Existence is the Projects API's answer (GET /projects/{id}, documented, and it knows a
+	// project that has no cloud app). Deploy v4 may not show an unlinked project at all, so its
+	// 404 proves nothing and is never read as "deleted".
+	p, err := client.Project(ctx, projectID)
 	if mendix.IsNotFound(err) {
+		if imported {
+			resp.Diagnostics.AddError("No such Mendix app to import",
+				fmt.Sprintf("The Projects API knows no app with project id %q. Check the id (the app's General Settings in the portal show it) and import again: terraform import %s.NAME <project-id>.",
+					projectID, mendixTemporaryAppType))
+			return
+		}
 		// Deliberate exception to "404 → remove from state": a temporary app exists to be
 		// replaced on its node and deleted (runbook §3.4). Creating it again would put a new,
 		// unlinked app in the account and restart nothing useful.
 		resp.Diagnostics.AddWarning("Temporary Mendix app no longer exists",
-			fmt.Sprintf("The temporary app %s (%s) was not found: it was deleted, normally by the final appmigrate_mendix_node_link (delete_replaced_app_id). "+
+			fmt.Sprintf("The Projects API no longer knows the temporary app %s (%s): it was deleted, normally by the final appmigrate_mendix_node_link (delete_replaced_app_id). "+
 				"It stays in state with deleted = true and is not created again. To make a new one, run terraform apply -replace=%s.<name>.",
 				state.Name.ValueString(), projectID, mendixTemporaryAppType))
 		state.Deleted = types.BoolValue(true)
@@ -480,23 +504,53 @@ func (r *mendixTemporaryAppResource) Read(ctx context.Context, req resource.Read
 		return
 	}
 	if err != nil {
-		addMendixError(&resp.Diagnostics, "Reading the temporary Mendix app "+projectID, err)
+		addMendixError(&resp.Diagnostics, "Reading the temporary Mendix app "+projectID+" (Projects API)", err)
 		return
 	}
-	if state.Name.IsNull() {
-		state.Name = types.StringValue(app.Name) // after import
+	if imported {
+		// Only an app this provider made can be adopted: its description carries the marker.
+		if state.Name.IsNull() {
+			state.Name = types.StringValue(p.Name)
+		}
+		mk := markerIn(p.Description, state.Name.ValueString())
+		if mk == "" {
+			resp.Diagnostics.AddError("Not a temporary app made by this provider",
+				fmt.Sprintf("App %s (%q) carries no marker of terraform-provider-appmigrate (%q… in its description), so nothing proves it is a temporary app: "+
+					"importing it would let terraform destroy delete a real app. Import only the temporary app this provider created, or create one with this resource.",
+					projectID, p.Name, mxMarkerPrefix))
+			return
+		}
+		state.Marker = types.StringValue(mk)
+		state.Summary = summaryIn(p.Description, mk)
 	}
-	if state.Marker.IsNull() {
-		// After import: the marker, if this provider made the app (Projects API GET /projects/{id}).
-		if p, err := client.Project(ctx, projectID); err == nil {
-			if mk := markerIn(p.Description, state.Name.ValueString()); mk != "" {
-				state.Marker = types.StringValue(mk)
-			}
+	if imported || state.LicenseType.IsNull() {
+		// license_type: Deploy v4 shows a linked app as licensed; an app it does not show has no
+		// cloud app, so is not licensed.
+		state.LicenseType = types.StringValue(mendix.LicenseFree)
+		app, err := client.AppV4(ctx, projectID)
+		switch {
+		case err == nil:
+			state.LicenseType = types.StringValue(app.LicenseType)
+		case !mendix.IsNotFound(err):
+			addMendixError(&resp.Diagnostics, "Reading the temporary Mendix app "+projectID+" (Deploy API v4)", err)
+			return
 		}
 	}
-	state.LicenseType = types.StringValue(app.LicenseType)
 	state.Deleted = types.BoolValue(false)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// summaryIn recovers the configured summary from an app's description (markedSummary's inverse):
+// null when the description is only the provider's tail.
+func summaryIn(description, marker string) types.String {
+	tail := markedSummary("", marker)
+	if description == tail {
+		return types.StringNull()
+	}
+	if head, ok := strings.CutSuffix(description, "\n\n"+tail); ok && head != "" {
+		return types.StringValue(head)
+	}
+	return types.StringNull()
 }
 
 // readPending refreshes a resource recorded before its app was known. A running create job, or a
@@ -584,6 +638,9 @@ func (r *mendixTemporaryAppResource) Delete(ctx context.Context, req resource.De
 	if projectID == "" {
 		return
 	}
+	if ok := r.provablyOurs(ctx, client, &state, projectID, &resp.Diagnostics); !ok {
+		return
+	}
 	err := client.DeleteProject(ctx, projectID)
 	switch {
 	case err == nil, mendix.IsNotFound(err):
@@ -596,6 +653,30 @@ func (r *mendixTemporaryAppResource) Delete(ctx context.Context, req resource.De
 	default:
 		addMendixError(&resp.Diagnostics, "Deleting the temporary Mendix app "+projectID, err)
 	}
+}
+
+// provablyOurs checks, before a delete, that projectID is this step's temporary app: the Projects
+// API knows it and its description carries the marker recorded in state (or this name's marker
+// key). An app already gone is reported as not to delete, without error. Anything else is refused
+// with the reason.
+func (r *mendixTemporaryAppResource) provablyOurs(ctx context.Context, client *mendix.Client, state *mendixTemporaryAppModel, projectID string, diags *diag.Diagnostics) bool {
+	p, err := client.Project(ctx, projectID)
+	switch {
+	case mendix.IsNotFound(err):
+		return false // already deleted: nothing to do
+	case err != nil:
+		addMendixError(diags, "Reading the temporary Mendix app "+projectID+" before deleting it (Projects API)", err)
+		return false
+	}
+	want := state.Marker.ValueString()
+	mk := markerIn(p.Description, state.Name.ValueString())
+	if mk == "" || (want != "" && !strings.Contains(p.Description, want)) {
+		diags.AddError("Refusing to delete an app this provider cannot prove is its temporary app",
+			fmt.Sprintf("App %s (%q) does not carry this resource's marker %q in its description, so it may be a real app. Nothing was deleted. "+
+				"If it is not the temporary app, remove it from state (terraform state rm) instead of destroying it.", projectID, p.Name, want))
+		return false
+	}
+	return true
 }
 
 // pendingProject resolves a state recorded before the job reported the app: the job's project,
@@ -616,8 +697,9 @@ func (r *mendixTemporaryAppResource) pendingProject(ctx context.Context, client 
 // ImportState takes the project id (UUID).
 func (r *mendixTemporaryAppResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id := strings.TrimSpace(req.ID)
-	if id == "" || strings.Contains(id, "/") {
-		resp.Diagnostics.AddError("Invalid import id", "Import a temporary Mendix app by its project id (UUID): terraform import "+mendixTemporaryAppType+".NAME <project-id>")
+	if !mxUUID.MatchString(id) {
+		resp.Diagnostics.AddError("Invalid import id",
+			fmt.Sprintf("%q is not a project id. Import a temporary Mendix app by its project id, a UUID such as 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d: terraform import %s.NAME <project-id>", id, mendixTemporaryAppType))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
 )
@@ -39,6 +41,50 @@ type Client struct {
 	http *transport.Client
 	// accounts caches where the caller's company lists its apps (Projects API, FindProjects).
 	accounts accountListing
+	// lists caches listings that grow with the account (listCache).
+	lists listCache
+}
+
+// listCacheTTL is how long a cached listing is reused: long enough for one plan or apply of a
+// fleet, short enough that a person's portal change shows up in the next run.
+const listCacheTTL = 30 * time.Second
+
+// listCache keeps listings read once per provider process, for listCacheTTL; this client's own
+// writes clear it (invalidate).
+type listCache struct {
+	mu      sync.Mutex
+	entries map[string]listEntry
+}
+
+type listEntry struct {
+	at  time.Time
+	val any
+}
+
+func (l *listCache) get(key string) (any, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e, ok := l.entries[key]
+	if !ok || time.Since(e.at) > listCacheTTL {
+		return nil, false
+	}
+	return e.val, true
+}
+
+func (l *listCache) put(key string, val any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.entries == nil {
+		l.entries = map[string]listEntry{}
+	}
+	l.entries[key] = listEntry{at: time.Now(), val: val}
+}
+
+// invalidate forgets every cached listing: called after a write that changes one.
+func (l *listCache) invalidate() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.entries = nil
 }
 
 // New checks the configuration and returns a client. It makes no request.
@@ -64,3 +110,7 @@ func (c *Client) HasAPIKey() bool { return c.cfg.Username != "" && c.cfg.APIKey 
 
 // HasPAT reports whether Deploy v4 and Projects API calls can be made.
 func (c *Client) HasPAT() bool { return c.cfg.PAT != "" }
+
+// AddSecret registers a secret value the caller knows (a secret constant, a write-only value) with
+// the transport's redactor, so no log line, error or warning shows it. It sends nothing.
+func (c *Client) AddSecret(s string) { c.http.AddSecret(s) }

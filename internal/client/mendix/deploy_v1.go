@@ -350,7 +350,7 @@ const (
 // Settings reads an environment's constants, scheduled events and custom settings (GET .../settings, DOCUMENTED).
 func (c *Client) Settings(ctx context.Context, appID, mode string) (*Settings, error) {
 	var out Settings
-	if _, _, err := c.do(ctx, call{api: apiDeployV1, op: "mendix: read settings of " + appID + "/" + mode, method: http.MethodGet,
+	if _, _, err := c.do(ctx, call{api: apiDeployV1, op: "mendix: read settings of " + appID + "/" + mode, method: http.MethodGet, opaque: true,
 		path: seg("apps", appID, "environments", mode, "settings"), out: &out}); err != nil {
 		return nil, err
 	}
@@ -370,7 +370,7 @@ func (c *Client) SetSettings(ctx context.Context, appID, mode string, s *Setting
 		doc.ScheduledEvents = append(doc.ScheduledEvents, ScheduledEvent{Name: e.Name, Value: e.Value})
 	}
 	doc.CustomSettings = append(doc.CustomSettings, s.CustomSettings...)
-	_, _, err := c.do(ctx, call{api: apiDeployV1, op: "mendix: write settings of " + appID + "/" + mode, method: http.MethodPost,
+	_, _, err := c.do(ctx, call{api: apiDeployV1, op: "mendix: write settings of " + appID + "/" + mode, method: http.MethodPost, opaque: true,
 		path: seg("apps", appID, "environments", mode, "settings"), in: doc, idempotent: true})
 	return err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -59,7 +60,25 @@ func (a v4App) app() V4App {
 const v4PageSize = 100
 
 // AppsV4 lists apps, every page (GET /apps?offset=&limit=&licenseType=, DOCUMENTED). licenseType "" lists all.
+//
+// The listing grows with the account, so it is read at most once per listCacheTTL per client (one
+// provider process: every resource of one plan or apply shares it) and read again after this
+// client links a node or creates or deletes an app.
 func (c *Client) AppsV4(ctx context.Context, licenseType string) ([]V4App, error) {
+	if cached, ok := c.lists.get("v4 apps " + licenseType); ok {
+		if apps, ok := cached.([]V4App); ok {
+			return slices.Clone(apps), nil
+		}
+	}
+	apps, err := c.appsV4(ctx, licenseType)
+	if err != nil {
+		return nil, err
+	}
+	c.lists.put("v4 apps "+licenseType, slices.Clone(apps))
+	return apps, nil
+}
+
+func (c *Client) appsV4(ctx context.Context, licenseType string) ([]V4App, error) {
 	var out []V4App
 	for offset, pages := 0, 0; pages < 1000; pages++ {
 		var page struct {

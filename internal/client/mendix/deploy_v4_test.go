@@ -60,3 +60,39 @@ func TestAppV4_ErrorShape(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestAppsV4_ListedOncePerClientUntilOwnWrite(t *testing.T) {
+	lists := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodGet && r.URL.Path == "/cloud/api/v4/apps":
+			if r.URL.Query().Get("offset") == "0" {
+				lists++
+				writeJSON(w, 200, map[string]any{"apps": []map[string]any{{"id": "a", "licenseType": "licensed", "subdomain": "s"}}})
+				return
+			}
+			writeJSON(w, 200, map[string]any{"apps": []map[string]any{}})
+		case r.Method == http.MethodDelete:
+			w.WriteHeader(http.StatusAccepted)
+		default:
+			t.Errorf("unexpected %s %s", r.Method, r.URL.Path)
+		}
+	}))
+	defer srv.Close()
+	c := newTestClient(t, srv)
+	ctx := context.Background()
+	for i := 0; i < 5; i++ {
+		if apps, err := c.AppsV4(ctx, LicenseLicensed); err != nil || len(apps) != 1 {
+			t.Fatalf("got %+v, %v", apps, err)
+		}
+	}
+	if lists != 1 {
+		t.Fatalf("five reads listed %d times, want once", lists)
+	}
+	if err := c.DeleteProject(ctx, "p"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AppsV4(ctx, LicenseLicensed); err != nil || lists != 2 {
+		t.Fatalf("after our own delete the listing must be read again: %d lists, %v", lists, err)
+	}
+}

@@ -29,6 +29,7 @@ func (c *Client) LinkNode(ctx context.Context, projectID, nodeID string) (*NodeL
 		LinkedAt  isoTime `json:"linkedAt"`
 	}
 	op := "mendix: link app " + projectID + " to node " + nodeID + " (modeled)"
+	defer c.lists.invalidate()
 	if _, _, err := c.do(ctx, call{api: apiCloudV4, op: op, method: http.MethodPost, path: seg("apps", projectID, "node"),
 		in: struct {
 			NodeID string `json:"nodeId"`

@@ -64,6 +64,7 @@ func (c *Client) CreateProject(ctx context.Context, spec ProjectSpec) (*ProjectC
 	}
 	var adopted []Project
 	op := "mendix: create app " + spec.Name
+	defer c.lists.invalidate()
 	_, _, err := c.do(ctx, call{api: apiProjects, op: op, method: http.MethodPost, path: "/projects", in: in, out: &out,
 		notDone: func(ctx context.Context) (bool, error) {
 			found, err := c.awaitMarkedProjects(ctx, spec)
@@ -270,6 +271,7 @@ func (c *Client) accountProjectsPath(ctx context.Context) (string, error) {
 // DeleteProject deletes an app (DELETE /projects/{project-id} → 202, DOCUMENTED beta). §5.8: 409 while
 // the app is attached to a licensed node — IsLinked reports it. A 404 is returned as is.
 func (c *Client) DeleteProject(ctx context.Context, projectID string) error {
+	defer c.lists.invalidate()
 	_, _, err := c.do(ctx, call{api: apiProjects, op: "mendix: delete app " + projectID, method: http.MethodDelete, path: seg("projects", projectID)})
 	return err
 }

@@ -106,6 +106,8 @@ type call struct {
 	// true proves it did not take effect, so it is sent again; false makes do return a
 	// *transport.TookEffectError and the caller adopts what the lookup found.
 	notDone func(ctx context.Context) (bool, error)
+	// opaque keeps both bodies out of the trace log (settings: constant values, some secret).
+	opaque bool
 }
 
 // do sends c, decodes a 2xx JSON answer into c.out and turns any other answer into an *Error.
@@ -119,7 +121,7 @@ func (c *Client) do(ctx context.Context, cl call) (int, []byte, error) {
 	if len(cl.query) > 0 {
 		u += "?" + cl.query.Encode()
 	}
-	req := &transport.Request{Name: cl.op, Method: cl.method, URL: u, Header: h, Idempotent: cl.idempotent, NotDone: cl.notDone, Final: finalAnswer}
+	req := &transport.Request{Name: cl.op, Method: cl.method, URL: u, Header: h, Idempotent: cl.idempotent, NotDone: cl.notDone, Final: finalAnswer, OpaqueBody: cl.opaque}
 	if cl.in != nil {
 		body, err := transport.JSONBody(cl.in)
 		if err != nil {

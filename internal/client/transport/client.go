@@ -224,6 +224,9 @@ type Request struct {
 	// It sees the first 64 KiB of the body.
 	Final func(status int, body []byte) bool
 	Name  string // short operation name for logs and errors, e.g. "backendless: create app"
+	// OpaqueBody keeps both bodies out of the trace log: they carry secrets the caller cannot
+	// name before the answer arrives (Mendix constant values).
+	OpaqueBody bool
 }
 
 // idempotent reports whether a method may be repeated by definition (RFC 9110 §9.2.2).
@@ -247,7 +250,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*http.Response, error) {
 	x := c.newExchange(ctx, call{
 		name: req.Name, method: req.Method, url: req.URL, header: req.Header,
 		open: req.Body, idempotent: idempotent(methodOr(req.Method), req.Idempotent), notDone: req.NotDone,
-		stream: req.Stream, crossHost: req.CrossHostRedirects, final: req.Final,
+		stream: req.Stream, crossHost: req.CrossHostRedirects, final: req.Final, opaque: req.OpaqueBody,
 	})
 	return x.run()
 }
@@ -297,6 +300,7 @@ type call struct {
 	stream     bool
 	crossHost  bool
 	final      func(status int, body []byte) bool
+	opaque     bool
 }
 
 // exchange is the state of one logical call across its attempts. The hooks retryablehttp calls
@@ -589,7 +593,7 @@ func (x *exchange) beforeAttempt(_ retryablehttp.Logger, r *http.Request, i int)
 	}
 	fields := x.fields()
 	fields["headers"] = x.c.red.header(r.Header)
-	if b != nil && b.replay != nil && len(b.replay) <= maxLoggedBody {
+	if b != nil && b.replay != nil && len(b.replay) <= maxLoggedBody && !x.call.opaque {
 		if s, ok := x.c.red.jsonDoc(b.replay); ok {
 			fields["body"] = s
 		}
@@ -931,7 +935,9 @@ func (x *exchange) logAttempt(resp *http.Response, err error, b *attemptBody) {
 	trace := x.fields()
 	trace["status"] = resp.StatusCode
 	trace["headers"] = x.c.red.header(resp.Header)
-	if body := peekJSON(resp); body != nil {
+	if x.call.opaque {
+		trace["body"] = "(not logged: it carries secrets)"
+	} else if body := peekJSON(resp); body != nil {
 		if s, ok := x.c.red.jsonDoc(body); ok {
 			trace["body"] = s
 		}

@@ -96,6 +96,11 @@ func (st *state) mxV4AppView(a *mxApp) mxV4App {
 	return v
 }
 
+// mxV4Hidden reports an app Deploy v4 does not show: with V4HidesFreeApps, one no node links.
+func (st *state) mxV4Hidden(a *mxApp) bool {
+	return st.Mendix.V4HidesFreeApps && st.Mendix.linkedNode(a.ProjectID) == nil
+}
+
 // mxV4ListApps is GET /apps?offset&limit&licenseType → {apps, pagination}, oldest first.
 func (s *Mendix) mxV4ListApps(w http.ResponseWriter, r *http.Request) {
 	offset, limit, merr := mxV4Page(r)
@@ -117,7 +122,7 @@ func (s *Mendix) mxV4ListApps(w http.ResponseWriter, r *http.Request) {
 		i := 0
 		for _, a := range apps {
 			v := st.mxV4AppView(a)
-			if lt != "" && v.LicenseType != lt {
+			if (lt != "" && v.LicenseType != lt) || st.mxV4Hidden(a) {
 				continue
 			}
 			if i >= offset && len(page) < limit {
@@ -138,7 +143,7 @@ func (s *Mendix) mxV4GetApp(w http.ResponseWriter, r *http.Request) {
 	var merr *mxErr
 	s.store.read(func(st *state) {
 		a := st.Mendix.app(r.PathValue("appId"))
-		if a == nil {
+		if a == nil || st.mxV4Hidden(a) {
 			merr = mxV4AppNotFound(r.PathValue("appId"))
 			return
 		}

@@ -162,12 +162,14 @@
 // What a Portal user does by hand, as Go helpers and /_sandbox/ routes:
 //
 //	LinkMendixNode(nodeID, projectID)                    POST /_sandbox/mendix/nodes/{nodeId}/link {"projectId"}
+//	OffboardMendixNode(nodeID)                           POST /_sandbox/mendix/nodes/{nodeId}/offboard (support detaches the app)
 //	UploadMendixBackup(environmentID, r) (snapshotID)    POST /_sandbox/mendix/environments/{environmentId}/upload-backup (multipart file or raw body)
 //	SetMendixEnvironmentSetting(appID, mode, kind, name, value)
 //	                                                     POST /_sandbox/mendix/apps/{appId}/environments/{mode}/settings {"kind","name","value"}
 //	ScriptMendixStartFailure(appID, mode, code)          POST /_sandbox/mendix/apps/{appId}/environments/{mode}/start-failure {"code"}
 //	ExpireMendixDownloadURLs()                           POST /_sandbox/mendix/storage/expire
 //	SetMendixArchiveURLTTL(ttl)                          PUT  /_sandbox/mendix/archive-url-ttl {"seconds"}
+//	SetMendixV4HidesFreeApps(on)                         PUT  /_sandbox/mendix/v4-hides-free-apps {"on"} (v4 404 for unlinked apps)
 //	MendixEnvironment(appID, mode), MendixEnvironmentByID(id)
 //	                                                     GET  /_sandbox/mendix/apps/{appId}/environments/{mode}, /_sandbox/mendix/environments/{id}
 //	MendixSnapshotDigest(appID, mode, snapshotID)        GET  /_sandbox/mendix/apps/{appId}/environments/{mode}/snapshots/{id|latest}/digest

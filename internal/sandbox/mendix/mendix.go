@@ -157,6 +157,7 @@ const (
 	collRestores      = "restores"
 	collURLs          = "urls"
 	collArchiveURLTTL = "archive_url_ttl_seconds"
+	collV4HidesFree   = "v4_hides_free_apps"
 )
 
 // collections keeps every field of m in the store.
@@ -171,6 +172,7 @@ func (m *mendixState) collections() []core.Collection {
 		core.Slice(collRestores, &m.Restores, func(r *mxRestore) string { return r.ID }),
 		core.Slice(collURLs, &m.URLs, func(u *mxURL) string { return u.Token }),
 		core.Value(collArchiveURLTTL, &m.ArchiveURLTTLSeconds),
+		core.Value(collV4HidesFree, &m.V4HidesFreeApps),
 	}
 }
 

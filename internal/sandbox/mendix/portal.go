@@ -346,6 +346,21 @@ func (s *Mendix) LinkMendixNode(nodeID, projectID string) error {
 	return err
 }
 
+// OffboardMendixNode is Mendix Support offboarding a node (runbook §3.3: "the app will be
+// detached from the node … the app will still remain in the Developer Portal as a Free App"):
+// the node no longer holds an app, so Deploy v1 answers 404 APP_NOT_FOUND for its AppId.
+func (s *Mendix) OffboardMendixNode(nodeID string) error {
+	return s.store.update(func(st *state) error {
+		n := st.Mendix.node(nodeID)
+		if n == nil {
+			return fmt.Errorf("sandbox: node %q: %w", nodeID, core.ErrNotFound)
+		}
+		st.touch(collNodes, n.ID)
+		n.LinkedProjectID, n.LinkedAt = "", time.Time{}
+		return nil
+	})
+}
+
 // UploadMendixBackup uploads a backup archive to a v4 environment as "Backups → Upload Archive"
 // in the Portal does, and returns the new snapshot's id. The snapshot completes (or fails, for
 // a broken archive) when its job has read the archive, as with the modeled upload endpoint.
@@ -444,6 +459,17 @@ func (s *Mendix) SetMendixArchiveURLTTL(ttl time.Duration) error {
 	})
 }
 
+// SetMendixV4HidesFreeApps makes Deploy API v4 answer 404 (and list nothing) for every app no
+// node links, as a platform would where a project created with the Projects API has no cloud app
+// until it is linked: the Projects API still knows the app (mendix-cloud-api.md §5.8).
+func (s *Mendix) SetMendixV4HidesFreeApps(on bool) error {
+	return s.store.update(func(st *state) error {
+		st.Mendix.V4HidesFreeApps = on
+		st.touch(collV4HidesFree, core.ValueID)
+		return nil
+	})
+}
+
 // ScriptMendixStartFailure makes the next start of the environment (node subdomain appID,
 // mode) fail with vendor code code, e.g. MISSING_CONSTANT or START_FAILED: the start job's
 // status then answers HTTP 500 with that code (mendix-cloud-api.md §5.3).
@@ -483,6 +509,13 @@ func (s *Mendix) routeMendixControl() {
 			return
 		}
 		core.WriteJSON(w, http.StatusOK, res)
+	})
+	s.HandleControl("POST "+p+"/nodes/{nodeId}/offboard", func(w http.ResponseWriter, r *http.Request) {
+		if err := s.OffboardMendixNode(r.PathValue("nodeId")); err != nil {
+			core.WriteSentinelError(w, err)
+			return
+		}
+		core.WriteEmpty(w, http.StatusNoContent)
 	})
 	s.HandleControl("POST "+p+"/environments/{environmentId}/upload-backup", s.ctlMendixUploadBackup)
 	s.HandleControl("GET "+p+"/environments/{environmentId}", func(w http.ResponseWriter, r *http.Request) {
@@ -567,6 +600,20 @@ func (s *Mendix) routeMendixControl() {
 			return
 		}
 		if err := s.SetMendixArchiveURLTTL(time.Duration(in.Seconds) * time.Second); err != nil {
+			core.WriteSentinelError(w, err)
+			return
+		}
+		core.WriteEmpty(w, http.StatusNoContent)
+	})
+	s.HandleControl("PUT "+p+"/v4-hides-free-apps", func(w http.ResponseWriter, r *http.Request) {
+		var in struct {
+			On bool `json:"on"`
+		}
+		if err := core.DecodeJSON(w, r, &in); err != nil {
+			core.WriteControlError(w, http.StatusBadRequest, `want {"on": true}: `+err.Error())
+			return
+		}
+		if err := s.SetMendixV4HidesFreeApps(in.On); err != nil {
 			core.WriteSentinelError(w, err)
 			return
 		}

@@ -24,6 +24,10 @@ type mendixState struct {
 	// ArchiveURLTTLSeconds is how long a backup download URL stays valid (mendix-cloud-api.md
 	// §5.5: 8 hours today, 10 minutes in the 2020 revision; the sandbox defaults to the short one).
 	ArchiveURLTTLSeconds int `json:"archive_url_ttl_seconds"`
+	// V4HidesFreeApps makes Deploy API v4 answer 404 for an app no node links (a project with
+	// no cloud app): the reference does not say v4 sees such a project, so a client must not
+	// read "deleted" from that 404 (SetMendixV4HidesFreeApps).
+	V4HidesFreeApps bool `json:"v4_hides_free_apps,omitempty"`
 }
 
 // mxUser is a Mendix platform account: the API key for deploy.mendix.com and a personal access
