@@ -12,7 +12,9 @@ import (
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/provider"
 )
 
-// Generate the registry docs from the schema, templates/ and examples/.
+// Generate the registry docs from the schema, templates/ and examples/; first the vendor calls
+// guide and the provider page's table of INFERRED and MODELED calls, from the clients' registers.
+//go:generate go run ./internal/tools/vendorcalls
 //go:generate go tool tfplugindocs generate --provider-name appmigrate --rendered-provider-name appmigrate
 
 // version is set by goreleaser through -ldflags "-X main.version=…".

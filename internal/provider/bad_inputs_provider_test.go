@@ -1,6 +1,9 @@
 package provider
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -77,5 +80,54 @@ func TestAccProvider_BadInputsAreRejectedAtPlanNamingTheAttribute(t *testing.T) 
 				}},
 			})
 		})
+	}
+}
+
+// TestBadInputsGuide_SummaryMatchesTheTestedCases keeps the guide's summary table and provider
+// table equal to what the tests try: every provider case is a row, and each runbook's count of
+// cases refused at plan and at apply is its page's.
+func TestBadInputsGuide_SummaryMatchesTheTestedCases(t *testing.T) {
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join("..", "..", "templates", "guides", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	guide := read("bad-inputs.md.tmpl")
+	for _, c := range badProviderInputs {
+		if !strings.Contains(guide, "| "+c.name+" |") {
+			t.Errorf("the guide has no row for the provider case %q", c.name)
+		}
+	}
+	count := func(page string) (all, plan int) {
+		for _, line := range strings.Split(page, "\n") {
+			cells := strings.Split(strings.ReplaceAll(line, `\|`, "¦"), "|")
+			if len(cells) < 5 || !strings.HasPrefix(line, "| `") {
+				continue
+			}
+			all++
+			if strings.TrimSpace(cells[3]) == "plan" {
+				plan++
+			}
+		}
+		return all, plan
+	}
+	var sumAll, sumPlan int
+	for _, v := range []struct{ label, page string }{{"Backendless runbook", "bad-inputs-backendless.md.tmpl"}, {"Mendix runbook", "bad-inputs-mendix.md.tmpl"}} {
+		all, plan := count(read(v.page))
+		sumAll, sumPlan = sumAll+all, sumPlan+plan
+		want := fmt.Sprintf("| %s | %d | %d | %d |", v.label, all, plan, all-plan)
+		if !strings.Contains(guide, want) {
+			t.Errorf("the summary should say %q (counted in %s)", want, v.page)
+		}
+	}
+	provider := len(badProviderInputs) + 3 // the timeouts row covers three values
+	sumAll, sumPlan = sumAll+provider, sumPlan+provider
+	if want := fmt.Sprintf("| provider settings | %d | %d | 0 |", provider, provider); !strings.Contains(guide, want) {
+		t.Errorf("the summary should say %q", want)
+	}
+	if want := fmt.Sprintf("| all | %d | %d (%d %%) | %d |", sumAll, sumPlan, sumPlan*100/sumAll, sumAll-sumPlan); !strings.Contains(guide, want) {
+		t.Errorf("the summary should say %q", want)
 	}
 }

@@ -20,8 +20,8 @@ import (
 // backup listings.
 var mxListing = regexp.MustCompile(`^/mendix/(cloud/api/v4/apps|projects/v2/projects|projects/v2/accounts/[^/]+/projects|deploy/api/1/apps/[^/]+/packages|deploy/api/v2/apps/[^/]+/environments/[^/]+/snapshots)$`)
 
-// refreshRequests counts, by call, the requests made since mark.
-func refreshRequests(env *mxEnv, mark int) (map[string]int, int) {
+// mxRefreshRequests counts, by call, the requests made since mark.
+func mxRefreshRequests(env *mxEnv, mark int) (map[string]int, int) {
 	all := env.tap.requests(func(mxRequest) bool { return true })[mark:]
 	n := map[string]int{}
 	for _, r := range all {
@@ -54,7 +54,7 @@ func TestAccMendixRefresh_ReadsEachObjectByIDAndDoesNotGrowWithTheAccount(t *tes
 			Config:    cfg, ConfigVariables: offboarded,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			Check: func(*terraform.State) error {
-				n, total := refreshRequests(env, mark)
+				n, total := mxRefreshRequests(env, mark)
 				t.Logf("%d requests for the plan, the no-op apply and the plan after it:\n%s", total, describe(n))
 				for call := range n {
 					if method, p, _ := strings.Cut(call, " "); method != http.MethodGet || mxListing.MatchString(p) {

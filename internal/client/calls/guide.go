@@ -32,7 +32,7 @@ page cannot fall behind the code.
 | MODELED | no vendor API exists (a console- or portal-only step); designed here in the vendor's style and served by the sandbox | against the vendor it does not exist: use the step's manual mode |
 
 The documented-only mode of each runbook never makes an INFERRED or MODELED call: see the
-[Backendless](backendless-documented-only) and [Mendix](mendix-documented-only) guides.
+[Backendless](backendless-documented-only.md) and [Mendix](mendix-documented-only.md) guides.
 
 `)
 	for _, r := range regs {
