@@ -33,6 +33,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -262,23 +263,46 @@ func runOne(cfg *config, rb runbook, seed int, dir string) (r result) {
 	tf := func(name string, args ...string) (int, error) {
 		return terraform(cfg, tfDir, env, filepath.Join(dir, name), args...)
 	}
-	for attempt := 0; attempt <= cfg.maxReapplies; attempt++ {
-		name := fmt.Sprintf("apply-%d", attempt+1)
-		code, err := tf(name, tfrun.ApplyArgs...)
-		if err != nil {
-			return fail("%s: %v", name, err)
+	// Each stage is one apply of the runbook (the Mendix example has two: before and after the
+	// v3 node's offboarding), re-applied up to maxReapplies times; every stage's first apply must
+	// succeed for the run's first apply to count as ok.
+	var vars []string
+	r.firstOK = true
+	for i, st := range rb.stages() {
+		if st.before != nil {
+			if err := st.before(sb.base); err != nil {
+				return fail("stage %d: %v", i+1, err)
+			}
 		}
-		if code == 0 {
-			r.converged, r.firstOK, r.reapplies = true, attempt == 0, attempt
+		vars = st.vars
+		converged := false
+		for attempt := 0; attempt <= cfg.maxReapplies; attempt++ {
+			name := fmt.Sprintf("apply-%d", attempt+1)
+			if i > 0 {
+				name = fmt.Sprintf("stage%d-apply-%d", i+1, attempt+1)
+			}
+			code, err := tf(name, append(slices.Clone(tfrun.ApplyArgs), vars...)...)
+			if err != nil {
+				return fail("%s: %v", name, err)
+			}
+			if code == 0 {
+				converged = true
+				r.firstOK = r.firstOK && attempt == 0
+				break
+			}
+			r.reapplies++
+			r.failedLog = filepath.Join(dir, name+".log")
+		}
+		if !converged {
+			r.firstOK = false
 			break
 		}
-		r.reapplies = attempt + 1
-		r.failedLog = filepath.Join(dir, name+".log")
+		r.converged = i == len(rb.stages())-1
 	}
-	r.reapplies = min(r.reapplies, cfg.maxReapplies)
+	r.reapplies = min(r.reapplies, cfg.maxReapplies*len(rb.stages()))
 	var outputs map[string]json.RawMessage
 	if r.converged {
-		code, err := tf("plan", tfrun.PlanArgs...)
+		code, err := tf("plan", append(slices.Clone(tfrun.PlanArgs), vars...)...)
 		switch {
 		case err != nil:
 			return fail("plan: %v", err)
@@ -479,6 +503,21 @@ func getJSON[T any](u string) (T, error) {
 	return v, json.NewDecoder(resp.Body).Decode(&v)
 }
 
+// post plays a person's step through a sandbox control endpoint.
+func post(u string) error {
+	client := &http.Client{Timeout: 30 * time.Second}
+	resp, err := client.Post(u, "application/json", nil)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
+		return fmt.Errorf("POST %s: %d %s", u, resp.StatusCode, body)
+	}
+	return nil
+}
+
 // checkResult is what a runbook's check found on the target.
 type checkResult struct {
 	objects    string
@@ -492,6 +531,23 @@ type runbook struct {
 	name    string
 	example string
 	check   func(base string, inv sandbox.Inventory, outputs map[string]json.RawMessage, converged bool) checkResult
+	// second is the runbook's second apply, if it has one: what happens before it (played
+	// through the sandbox) and its variables.
+	second *stage
+}
+
+// stage is one apply of a runbook.
+type stage struct {
+	before func(base string) error
+	vars   []string
+}
+
+// stages are the runbook's applies in order.
+func (rb runbook) stages() []stage {
+	if rb.second == nil {
+		return []stage{{}}
+	}
+	return []stage{{}, *rb.second}
 }
 
 // The examples' defaults (examples/*/variables.tf) name what the checks look for.
@@ -509,7 +565,11 @@ const (
 
 var runbooks = map[string]runbook{
 	"backendless": {name: "backendless", example: "backendless-v3-to-v5", check: checkBackendless},
-	"mendix":      {name: "mendix", example: "mendix-cloud-v3-to-v4", check: checkMendix},
+	"mendix": {name: "mendix", example: "mendix-cloud-v3-to-v4", check: checkMendix, second: &stage{
+		// Runbook §3.3 → §3.4: Mendix Support offboards the v3 node, then the final link.
+		before: func(base string) error { return post(base + "/_sandbox/mendix/nodes/node-v3-calc/offboard") },
+		vars:   []string{"-var", "v3_node_offboarded=true"},
+	}},
 }
 
 // counted is one kind of object with how many a single migration creates at most.
