@@ -183,7 +183,7 @@ func (p *AppMigrateProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 			},
 			"poll_interval": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Shortest wait between two status checks of an asynchronous job, as a Go duration. The wait grows with the job's age: "+
-					"a tenth of the time since the job started, never shorter than `poll_interval` nor longer than `poll_max_interval` (±10%% jitter), "+
+					"a tenth of the time since the job started, at least `poll_interval` and at most `poll_max_interval`, shortened by up to 10%% at random so a fleet's checks spread out, "+
 					"so a finished job is noticed within `poll_interval` while it is young and within a tenth of its duration when it runs longer. Default `%s`.", defaultPollInterval),
 				Optional:   true,
 				Validators: []validator.String{durationValidator{min: 10 * time.Millisecond}},

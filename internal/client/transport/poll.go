@@ -37,7 +37,7 @@ type Status struct {
 // PollOptions configures Poll.
 //
 // The wait before each look grows with the job's age: Fraction of the time since Since (default
-// 10%), never shorter than Initial nor longer than Max, with ±10% jitter so many resources do not
+// 10%), never shorter than Initial nor longer than Max, shortened by up to 10% at random so many resources do not
 // poll in step. A job is thus seen finished within about Initial while it is young, and within
 // Fraction of its duration when it runs longer, at a cost of about ln 10 / ln(1+Fraction) looks
 // (24 at a tenth) per tenfold of its duration, then one per Max.
@@ -168,11 +168,13 @@ func Poll(ctx context.Context, opts PollOptions, check func(ctx context.Context)
 	}
 }
 
-// jitter spreads d by ±10% so many resources polling the same vendor do not synchronise; never
-// outside [lo, hi].
+// jitter shortens d by up to 10% so many resources polling the same vendor do not synchronise.
+// It never lengthens a wait, so the lag between a job's end and the look that sees it stays within
+// the schedule's promise (Initial while the job is young, a tenth of its age later); the floor is
+// 90% of lo, the ceiling hi.
 func jitter(d, lo, hi time.Duration) time.Duration {
-	f := 0.9 + 0.2*rand.Float64()
-	return min(max(time.Duration(float64(d)*f), lo), hi)
+	f := 0.9 + 0.1*rand.Float64()
+	return min(max(time.Duration(float64(d)*f), time.Duration(float64(lo)*0.9)), hi)
 }
 
 // JobFailedError reports a job that reached a failed terminal state.
