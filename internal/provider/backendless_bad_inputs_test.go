@@ -378,7 +378,13 @@ resource being created, so a refresh costs nothing more):
 * the 3.x version of a new migration archive (outside ` + "`documented_only`" + `: the version's listing).
 
 Where the facts are not known at plan (an archive path that another resource creates in the same
-apply), the same checks run at apply before anything is sent.
+apply), the same checks run at apply before anything is sent, with the same message: in the plan
+Terraform makes of the resource once the path is known, and again in the upload's and the import's
+create, before the upload or the import call (tests
+` + "`TestAccBackendlessFileUpload_EscapingEntryUnknownAtPlanRefusedAtApplyNothingUploaded`" + `,
+` + "`TestAccBackendlessDataImport_EscapingEntryUnknownAtPlanRefusedAtApplyNoImport`" + `,
+` + "`TestBackendlessFileUpload_CreateRefusesEscapingArchiveBeforeUploading`" + `,
+` + "`TestBackendlessDataImport_CreateRefusesEscapingArchiveBeforeImporting`" + `).
 
 **App names.** The reference notes give no rule for Backendless app names. Because a name becomes
 part of the archive names and of console URLs, this provider allows letters, digits, spaces and
