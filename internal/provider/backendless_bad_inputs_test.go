@@ -144,6 +144,8 @@ data "appmigrate_backendless_app" "any" {
 		{"ArchiveAppIDUnknownWithKey", "backendless_migration_archive.app_id", "a key for an app 3.x does not know", strings.Replace(bl(""), `"{CRM}" = "{SECRET}"`, `"{CRM}" = "{SECRET}", "00000000-0000-4000-8000-000000000998" = "NOPE"`, 1),
 			fill(set(archive, "app_id", `"00000000-0000-4000-8000-000000000998"`)), []string{"Backendless 3.x refused this application id and version", "2002"}},
 		{"ArchiveWrongSecretKey", "provider.backendless.legacy_secret_keys", "a wrong secret key", strings.Replace(bl(""), `"{CRM}" = "{SECRET}"`, `"{CRM}" = "WRONG-KEY"`, 1), fill(archive), []string{"Backendless 3.x refused this application id and version", "secret key"}},
+		{"ArchiveLegacyURLNothingAnswers", "provider.backendless.legacy_url", "the console URL (a bare 404, no Backendless error)", strings.Replace(bl(""), `legacy_url  = "{LEGACY}"`, `legacy_url = "{CONSOLE}"`, 1),
+			fill(archive), []string{"Nothing answers at backendless.legacy_url", "without a Backendless error", "check backendless.legacy_url"}},
 		{"ArchiveVersionUnknown", "backendless_migration_archive.version", `"v9"`, "", fill(set(archive, "version", `"v9"`)), []string{"Backendless 3.x refused this application id and version", "v9"}},
 		{"ArchiveVersionSpace", "backendless_migration_archive.version", `"v 1"`, "", fill(set(archive, "version", `"v 1"`)), []string{"version", "without slashes or spaces"}},
 		{"ArchiveVersionSlash", "backendless_migration_archive.version", `"v1/x"`, "", fill(set(archive, "version", `"v1/x"`)), []string{"version", "without slashes or spaces"}},
