@@ -185,15 +185,7 @@ resource "appmigrate_backendless_data_import" "data" {
 func directCreate(t *testing.T, sb *sandbox.Sandbox, crm legacyApp, r fwresource.ResourceWithConfigure, model any) diag.Diagnostics {
 	t.Helper()
 	ctx := context.Background()
-	e := sb.Endpoints()
-	client, err := backendless.New(backendless.Config{
-		ConsoleURL: e.BackendlessConsoleURL, APIURL: e.BackendlessAPIURL, LegacyURL: e.BackendlessLegacyURL,
-		Login: sandboxLogin, Password: sandboxPassword, LegacySecretKeys: map[string]string{crm.id: crm.secret},
-		HTTP: transport.New(transport.Options{MaxRetries: 1}),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	client := sandboxClient(t, sb, crm)
 	var cr fwresource.ConfigureResponse
 	r.Configure(ctx, fwresource.ConfigureRequest{ProviderData: &providerData{backendless: client,
 		poll: pollSettings{interval: 10 * time.Millisecond, maxInterval: 50 * time.Millisecond, clock: transport.SystemClock}}}, &cr)
@@ -212,6 +204,21 @@ func directCreate(t *testing.T, sb *sandbox.Sandbox, crm legacyApp, r fwresource
 		t.Errorf("a refused create recorded state: %v", resp.State.Raw)
 	}
 	return resp.Diagnostics
+}
+
+// sandboxClient is a Backendless client of the sandbox with crm's 3.x secret key.
+func sandboxClient(t *testing.T, sb *sandbox.Sandbox, crm legacyApp) *backendless.Client {
+	t.Helper()
+	e := sb.Endpoints()
+	client, err := backendless.New(backendless.Config{
+		ConsoleURL: e.BackendlessConsoleURL, APIURL: e.BackendlessAPIURL, LegacyURL: e.BackendlessLegacyURL,
+		Login: sandboxLogin, Password: sandboxPassword, LegacySecretKeys: map[string]string{crm.id: crm.secret},
+		HTTP: transport.New(transport.Options{MaxRetries: 1}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client
 }
 
 // nullTimeouts is the timeouts block left out.

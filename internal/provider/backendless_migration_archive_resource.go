@@ -730,7 +730,11 @@ func planCheckLegacyVersion(ctx context.Context, client *backendless.Client, pla
 		}
 		return
 	}
-	for _, n := range []types.String{plan.DataArchiveName, plan.FilesArchiveName} {
+	for _, typed := range []struct {
+		attr string
+		name types.String
+	}{{"data_archive_name", plan.DataArchiveName}, {"files_archive_name", plan.FilesArchiveName}} {
+		n := typed.name
 		if !known(n) {
 			continue
 		}
@@ -738,7 +742,7 @@ func planCheckLegacyVersion(ctx context.Context, client *backendless.Client, pla
 		switch {
 		case err == nil:
 		case backendless.IsFileNotFound(err):
-			diags.AddAttributeWarning(path.Root("data_archive_name"), "Typed archive not there yet",
+			diags.AddAttributeWarning(path.Root(typed.attr), "Typed archive not there yet",
 				fmt.Sprintf("%s is not in %s of 3.x app %s version %s yet. Apply waits for it (within timeouts.create); check the name against the e-mail or the 3.x console if it never comes.",
 					n.ValueString(), backendless.MigrationDir, app, ver))
 		case backendless.IsLegacyRefusal(err):
