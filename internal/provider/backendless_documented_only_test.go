@@ -8,8 +8,10 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -201,5 +203,52 @@ func TestAccBackendlessRunbook_DocumentedOnlyCompletesWithNoRefusedCall(t *testi
 	}
 	if !legacyFileExists(sb, crm, done.DataArchive) || !legacyFileExists(sb, crm, done.FilesArchive) {
 		t.Fatal("destroy in documented-only mode must not delete the 3.x archives (the DELETE is INFERRED)")
+	}
+}
+
+// TestAccBackendlessDocumentedOnly_GuideExamplePlans plans the configuration the guide "Backendless
+// on documented APIs only" shows (examples/guides/backendless-documented-only.tf), with the
+// archive names the sandbox's e-mail would give, against the documented-only sandbox: it plans
+// without error and without a refused call.
+func TestAccBackendlessDocumentedOnly_GuideExamplePlans(t *testing.T) {
+	sb := startDocumentedOnlySandbox(t)
+	crm := fixtureCRM(t, sb)
+	var job struct {
+		JobID string `json:"jobId"`
+	}
+	if err := json.Unmarshal(controlPOST(t, sb.URL()+"/_sandbox/backendless3/apps/"+crm.id+"/versions/v1/migration-archive", "application/json", nil), &job); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.WaitIdle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	done, ok := sb.MigrationArchiveJob(job.JobID)
+	if !ok || done.Status != "COMPLETED" {
+		t.Fatalf("archive job: %+v", done)
+	}
+	_, dataName := filepath.Split(done.DataArchive)
+	_, filesName := filepath.Split(done.FilesArchive)
+	src, err := os.ReadFile(filepath.Join("..", "..", "examples", "guides", "backendless-documented-only.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	example := string(src)
+	for typed, real := range map[string]string{"crm_v1_data_20261122100000.zip": dataName, "crm_v1_files_20261122100000.zip": filesName} {
+		if !strings.Contains(example, `"`+typed+`"`) {
+			t.Fatalf("the example no longer types %s", typed)
+		}
+		example = strings.Replace(example, `"`+typed+`"`, `"`+real+`"`, 1)
+	}
+	example = strings.Replace(example, `type        = string`, fmt.Sprintf("type        = string\n  default     = %q", crm.id), 1)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:             legacyProviderBlock(sb, crm) + example,
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		}},
+	})
+	if n, first := refusedCalls(t, sb); n != 0 {
+		t.Fatalf("documented-only mode refused %d calls planning the guide's example: %s", n, first)
 	}
 }
