@@ -252,3 +252,96 @@ func TestAccBackendlessDocumentedOnly_GuideExamplePlans(t *testing.T) {
 		t.Fatalf("documented-only mode refused %d calls planning the guide's example: %s", n, first)
 	}
 }
+
+// TestAccBackendlessRunbook_ExampleDocumentedOnlyProofSaysNotReadable applies
+// examples/backendless-v3-to-v5 with documented_only on the archive and the import (manual mode,
+// the person's steps played through the sandbox): the proof shows the data archive's target side
+// as not readable in documented-only mode, never NO, and data_archive_match is null, not false.
+func TestAccBackendlessRunbook_ExampleDocumentedOnlyProofSaysNotReadable(t *testing.T) {
+	sb := startDocumentedOnlySandbox(t)
+	crm := fixtureCRM(t, sb)
+	ctl := sb.URL() + "/_sandbox"
+	var job struct {
+		JobID string `json:"jobId"`
+	}
+	if err := json.Unmarshal(controlPOST(t, ctl+"/backendless3/apps/"+crm.id+"/versions/v1/migration-archive", "application/json", nil), &job); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.WaitIdle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	done, ok := sb.MigrationArchiveJob(job.JobID)
+	if !ok || done.Status != "COMPLETED" {
+		t.Fatalf("archive job: %+v", done)
+	}
+	_, dataName := filepath.Split(done.DataArchive)
+	_, filesName := filepath.Split(done.FilesArchive)
+	base := exampleConfig(t, "backendless-v3-to-v5", legacyProviderBlock(sb, crm))
+	config := func(confirmed bool) string {
+		cfg := base
+		for old, repl := range map[string]string{
+			"  mode    = var.archive_mode\n": fmt.Sprintf("  mode               = \"manual\"\n  documented_only    = true\n  data_archive_name  = %q\n  files_archive_name = %q\n", dataName, filesName),
+			"  mode           = var.import_mode\n": fmt.Sprintf("  mode             = \"manual\"\n  documented_only  = true\n  import_confirmed = %t\n", confirmed),
+			"deletion_protection = var.target_deletion_protection": "deletion_protection = false",
+		} {
+			if !strings.Contains(cfg, old) {
+				t.Fatalf("the example no longer has %q", old)
+			}
+			cfg = strings.Replace(cfg, old, repl, 1)
+		}
+		return cfg
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      config(false),
+				ExpectError: expectText("Manual step not confirmed"),
+			},
+			{
+				PreConfig: func() {
+					appID := ""
+					for _, a := range sb.BackendlessApps() {
+						if a.Name == "crm-v5" {
+							appID = a.ID
+						}
+					}
+					if appID == "" {
+						t.Fatal("the target app was not created by the first apply")
+					}
+					archive := legacyBytes(t, sb, crm, done.DataArchive)
+					var body bytes.Buffer
+					mw := multipart.NewWriter(&body)
+					fw, _ := mw.CreateFormFile("file", dataName)
+					_, _ = fw.Write(archive)
+					_ = mw.Close()
+					controlPOST(t, ctl+"/backendless/apps/"+appID+"/import", mw.FormDataContentType(), &body)
+					if err := sb.WaitIdle(context.Background()); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config(true),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("tables_match", knownvalue.Bool(true)),
+					statecheck.ExpectKnownOutputValue("files_archive_match", knownvalue.Bool(true)),
+					statecheck.ExpectKnownOutputValue("proof", knownvalue.StringRegexp(regexp.MustCompile(
+						`(?s)bytes of the data archive +\d+ +- +\(not readable in documented-only mode\)\n.*SHA-256 of the data archive +source +[0-9a-f]{64}\n +target +\(not readable in documented-only mode\)`))),
+				},
+				Check: func(s *terraform.State) error {
+					// A null output is not written to state: absent (or null) is "not readable", not false.
+					if o, ok := s.RootModule().Outputs["data_archive_match"]; ok && o.Value != nil {
+						return fmt.Errorf("data_archive_match = %v, want null in documented-only mode", o.Value)
+					}
+					proof, ok := s.RootModule().Outputs["proof"]
+					if !ok {
+						return fmt.Errorf("no proof output")
+					}
+					if text := fmt.Sprint(proof.Value); regexp.MustCompile(`\bNO\b`).MatchString(text) {
+						return fmt.Errorf("the proof says NO after a verified documented-only run:\n%s", text)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
