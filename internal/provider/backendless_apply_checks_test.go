@@ -32,11 +32,11 @@ import (
 // prove Create's check, which guards what that plan does not see (a file replaced in between,
 // a client that skips it).
 
-// corruptByControl breaks a 3.x archive through the sandbox's control endpoint, as a test of the
-// contract would: POST /_sandbox/backendless3/apps/{appId}/versions/v1/corrupt/{path}?how=.
-func corruptByControl(t *testing.T, sb *sandbox.Sandbox, app legacyApp, p, how string) {
+// addEscapingEntry adds the entry "../x" to a 3.x archive through the sandbox's control endpoint,
+// as a test of the contract would: POST /_sandbox/backendless3/apps/{appId}/versions/v1/corrupt/{path}?how=escape-entry.
+func addEscapingEntry(t *testing.T, sb *sandbox.Sandbox, app legacyApp, p string) {
 	t.Helper()
-	controlPOST(t, fmt.Sprintf("%s/_sandbox/backendless3/apps/%s/versions/v1/corrupt%s?how=%s", sb.URL(), app.id, p, how), "application/json", nil)
+	controlPOST(t, fmt.Sprintf("%s/_sandbox/backendless3/apps/%s/versions/v1/corrupt%s?how=%s", sb.URL(), app.id, p, sandbox.CorruptEscapeEntry), "application/json", nil)
 }
 
 // sameApplyConfig is the runbook with source paths unknown at plan. The archive resource
@@ -92,7 +92,7 @@ func TestAccBackendlessFileUpload_EscapingEntryUnknownAtPlanRefusedAtApplyNothin
 	sb := startSandbox(t)
 	crm := fixtureCRM(t, sb)
 	data, files := pressArchive(t, sb, crm)
-	corruptByControl(t, sb, crm, files, "escape-entry")
+	addEscapingEntry(t, sb, crm, files)
 	_, dataName := filepath.Split(data)
 	_, filesName := filepath.Split(files)
 	const target = "crm-v5-escape-upload"
@@ -135,7 +135,7 @@ func TestAccBackendlessDataImport_EscapingEntryUnknownAtPlanRefusedAtApplyNoImpo
 	sb := startSandbox(t)
 	crm := fixtureCRM(t, sb)
 	data, files := pressArchive(t, sb, crm)
-	corruptByControl(t, sb, crm, data, "escape-entry")
+	addEscapingEntry(t, sb, crm, data)
 	_, dataName := filepath.Split(data)
 	_, filesName := filepath.Split(files)
 	const target = "crm-v5-escape-import"
@@ -254,7 +254,7 @@ func TestBackendlessFileUpload_CreateRefusesEscapingArchiveBeforeUploading(t *te
 	sb := startSandbox(t)
 	crm := fixtureCRM(t, sb)
 	_, files := pressArchive(t, sb, crm)
-	corruptByControl(t, sb, crm, files, "escape-entry")
+	addEscapingEntry(t, sb, crm, files)
 	app, err := sb.CreateBackendlessAppInZone(sandboxLogin, "crm-v5-create-escape", "US")
 	if err != nil {
 		t.Fatal(err)
@@ -283,7 +283,7 @@ func TestBackendlessDataImport_CreateRefusesEscapingArchiveBeforeImporting(t *te
 	sb := startSandbox(t)
 	crm := fixtureCRM(t, sb)
 	data, _ := pressArchive(t, sb, crm)
-	corruptByControl(t, sb, crm, data, "escape-entry")
+	addEscapingEntry(t, sb, crm, data)
 	app, err := sb.CreateBackendlessAppInZone(sandboxLogin, "crm-v5-create-escape", "US")
 	if err != nil {
 		t.Fatal(err)

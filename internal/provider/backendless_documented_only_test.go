@@ -233,11 +233,11 @@ func TestAccBackendlessDocumentedOnly_GuideExamplePlans(t *testing.T) {
 		t.Fatal(err)
 	}
 	example := string(src)
-	for typed, real := range map[string]string{"crm_v1_data_20261122100000.zip": dataName, "crm_v1_files_20261122100000.zip": filesName} {
+	for typed, pressed := range map[string]string{"crm_v1_data_20261122100000.zip": dataName, "crm_v1_files_20261122100000.zip": filesName} {
 		if !strings.Contains(example, `"`+typed+`"`) {
 			t.Fatalf("the example no longer types %s", typed)
 		}
-		example = strings.Replace(example, `"`+typed+`"`, `"`+real+`"`, 1)
+		example = strings.Replace(example, `"`+typed+`"`, `"`+pressed+`"`, 1)
 	}
 	example = strings.Replace(example, `type        = string`, fmt.Sprintf("type        = string\n  default     = %q", crm.id), 1)
 	resource.ParallelTest(t, resource.TestCase{
@@ -280,8 +280,8 @@ func TestAccBackendlessRunbook_ExampleDocumentedOnlyProofSaysNotReadable(t *test
 	config := func(confirmed bool) string {
 		cfg := base
 		for old, repl := range map[string]string{
-			"  mode    = var.archive_mode\n": fmt.Sprintf("  mode               = \"manual\"\n  documented_only    = true\n  data_archive_name  = %q\n  files_archive_name = %q\n", dataName, filesName),
-			"  mode           = var.import_mode\n": fmt.Sprintf("  mode             = \"manual\"\n  documented_only  = true\n  import_confirmed = %t\n", confirmed),
+			"  mode    = var.archive_mode\n":                       fmt.Sprintf("  mode               = \"manual\"\n  documented_only    = true\n  data_archive_name  = %q\n  files_archive_name = %q\n", dataName, filesName),
+			"  mode           = var.import_mode\n":                 fmt.Sprintf("  mode             = \"manual\"\n  documented_only  = true\n  import_confirmed = %t\n", confirmed),
 			"deletion_protection = var.target_deletion_protection": "deletion_protection = false",
 		} {
 			if !strings.Contains(cfg, old) {
