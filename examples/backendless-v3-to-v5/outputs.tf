@@ -8,6 +8,10 @@ locals {
   target_tables   = appmigrate_backendless_data_import.data.tables != null ? appmigrate_backendless_data_import.data.tables : {}
   imported_tables = try(data.appmigrate_backendless_migration_log.import.tables, null) != null ? data.appmigrate_backendless_migration_log.import.tables : {}
   upload          = appmigrate_backendless_file_upload.files
+  # With documented_only, the importer's own report (the migration log) is not read: what it
+  # received (archive_bytes, archive_sha256) is unknown to the provider, not different.
+  import_unreadable = appmigrate_backendless_data_import.data.documented_only == true
+  unreadable        = "(not readable in documented-only mode)"
 }
 
 # The whole proof as one short table: `terraform output -raw proof`. The outputs below hold the
@@ -24,13 +28,13 @@ output "proof" {
       r.what,
       r.source == null ? "-" : tostring(r.source),
       r.target == null ? "-" : tostring(r.target),
-      r.source != null && r.source == r.target ? "yes" : "NO",
+      r.unreadable ? local.unreadable : (r.source != null && r.source == r.target ? "yes" : "NO"),
     )],
     flatten([for r in local.proof_digests : [
       format("  %-${local.proof_width}s  source  %s", r.what, r.source == null ? "(not recorded)" : r.source),
       # replace(…) drops the trailing blanks of a row without a verdict.
-      replace(format("  %-${local.proof_width}s  target  %s  %s", "", r.target == null ? "(not recorded)" : r.target,
-      r.source == null ? "" : (r.source == r.target ? "equal: yes" : "equal: NO")), "/ +$/", ""),
+      replace(format("  %-${local.proof_width}s  target  %s  %s", "", r.unreadable ? local.unreadable : (r.target == null ? "(not recorded)" : r.target),
+      r.source == null || r.unreadable ? "" : (r.source == r.target ? "equal: yes" : "equal: NO")), "/ +$/", ""),
     ]]),
   ))
 }
@@ -38,35 +42,40 @@ output "proof" {
 locals {
   proof_counts = concat(
     [for table, rows in local.source_tables : {
-      what   = "rows in table ${table}"
-      source = rows
-      target = lookup(local.target_tables, table, null)
+      what       = "rows in table ${table}"
+      source     = rows
+      target     = lookup(local.target_tables, table, null)
+      unreadable = false
     }],
     [
       {
-        what   = "bytes of the files archive"
-        source = appmigrate_backendless_file_upload.files.source_bytes
-        target = appmigrate_backendless_file_upload.files.bytes
+        what       = "bytes of the files archive"
+        source     = appmigrate_backendless_file_upload.files.source_bytes
+        target     = appmigrate_backendless_file_upload.files.bytes
+        unreadable = false
       },
       {
-        what   = "bytes of the data archive"
-        source = appmigrate_backendless_migration_archive.source.data_archive_size
-        target = appmigrate_backendless_data_import.data.archive_bytes
+        what       = "bytes of the data archive"
+        source     = appmigrate_backendless_migration_archive.source.data_archive_size
+        target     = appmigrate_backendless_data_import.data.archive_bytes
+        unreadable = local.import_unreadable
       },
     ],
   )
   proof_digests = [
     {
-      what   = "SHA-256 of the files archive"
-      source = appmigrate_backendless_file_upload.files.source_sha256
-      target = appmigrate_backendless_file_upload.files.sha256
+      what       = "SHA-256 of the files archive"
+      source     = appmigrate_backendless_file_upload.files.source_sha256
+      target     = appmigrate_backendless_file_upload.files.sha256
+      unreadable = false
     },
     {
       what = "SHA-256 of the data archive"
       # source: computed while streaming the archive from the 3.x download URL; target: what the
       # importer received, as its migration log reports it.
-      source = appmigrate_backendless_data_import.data.source_sha256
-      target = appmigrate_backendless_data_import.data.archive_sha256
+      source     = appmigrate_backendless_data_import.data.source_sha256
+      target     = appmigrate_backendless_data_import.data.archive_sha256
+      unreadable = local.import_unreadable
     },
   ]
   proof_width = max(concat([for r in local.proof_counts : length(r.what)], [for r in local.proof_digests : length(r.what)])...)
@@ -123,8 +132,8 @@ output "files_archive_match" {
 }
 
 output "data_archive_match" {
-  description = "True when the data archive streamed from the 3.x side and the archive the importer received have the same size and SHA-256."
-  value = (
+  description = "True when the data archive streamed from the 3.x side and the archive the importer received have the same size and SHA-256; null with documented_only, where what the importer received is not readable (the proof is then tables_match)."
+  value = local.import_unreadable ? null : (
     appmigrate_backendless_data_import.data.source_sha256 != null &&
     appmigrate_backendless_data_import.data.archive_sha256 != null &&
     appmigrate_backendless_data_import.data.source_sha256 == appmigrate_backendless_data_import.data.archive_sha256 &&

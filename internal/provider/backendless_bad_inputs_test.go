@@ -144,6 +144,8 @@ data "appmigrate_backendless_app" "any" {
 		{"ArchiveAppIDUnknownWithKey", "backendless_migration_archive.app_id", "a key for an app 3.x does not know", strings.Replace(bl(""), `"{CRM}" = "{SECRET}"`, `"{CRM}" = "{SECRET}", "00000000-0000-4000-8000-000000000998" = "NOPE"`, 1),
 			fill(set(archive, "app_id", `"00000000-0000-4000-8000-000000000998"`)), []string{"Backendless 3.x refused this application id and version", "2002"}},
 		{"ArchiveWrongSecretKey", "provider.backendless.legacy_secret_keys", "a wrong secret key", strings.Replace(bl(""), `"{CRM}" = "{SECRET}"`, `"{CRM}" = "WRONG-KEY"`, 1), fill(archive), []string{"Backendless 3.x refused this application id and version", "secret key"}},
+		{"ArchiveLegacyURLNothingAnswers", "provider.backendless.legacy_url", "the console URL (a bare 404, no Backendless error)", strings.Replace(bl(""), `legacy_url  = "{LEGACY}"`, `legacy_url = "{CONSOLE}"`, 1),
+			fill(archive), []string{"Nothing answers at backendless.legacy_url", "without a Backendless error", "check backendless.legacy_url"}},
 		{"ArchiveVersionUnknown", "backendless_migration_archive.version", `"v9"`, "", fill(set(archive, "version", `"v9"`)), []string{"Backendless 3.x refused this application id and version", "v9"}},
 		{"ArchiveVersionSpace", "backendless_migration_archive.version", `"v 1"`, "", fill(set(archive, "version", `"v 1"`)), []string{"version", "without slashes or spaces"}},
 		{"ArchiveVersionSlash", "backendless_migration_archive.version", `"v1/x"`, "", fill(set(archive, "version", `"v1/x"`)), []string{"version", "without slashes or spaces"}},
@@ -378,7 +380,13 @@ resource being created, so a refresh costs nothing more):
 * the 3.x version of a new migration archive (outside ` + "`documented_only`" + `: the version's listing).
 
 Where the facts are not known at plan (an archive path that another resource creates in the same
-apply), the same checks run at apply before anything is sent.
+apply), the same checks run at apply before anything is sent, with the same message: in the plan
+Terraform makes of the resource once the path is known, and again in the upload's and the import's
+create, before the upload or the import call (tests
+` + "`TestAccBackendlessFileUpload_EscapingEntryUnknownAtPlanRefusedAtApplyNothingUploaded`" + `,
+` + "`TestAccBackendlessDataImport_EscapingEntryUnknownAtPlanRefusedAtApplyNoImport`" + `,
+` + "`TestBackendlessFileUpload_CreateRefusesEscapingArchiveBeforeUploading`" + `,
+` + "`TestBackendlessDataImport_CreateRefusesEscapingArchiveBeforeImporting`" + `).
 
 **App names.** The reference notes give no rule for Backendless app names. Because a name becomes
 part of the archive names and of console URLs, this provider allows letters, digits, spaces and

@@ -271,11 +271,10 @@ func (r *dataImportResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if req.State.Raw.IsNull() {
 		// Creating: what is readable now is checked now, before anything is imported.
 		planCheckTargetApp(ctx, client, path.Root("app_id"), plan.AppID, &resp.Diagnostics)
-		planCheckLegacySource(ctx, client, legacySourceAttrs{AppID: path.Root("source_app_id"), Version: path.Root("source_version"), Path: path.Root("source_path")},
-			plan.SourceAppID, plan.SourceVersion, plan.SourcePath, func(ctx context.Context, app, ver, file string) error {
-				_, err := client.LegacyArchiveManifest(ctx, app, ver, file)
-				return err
-			}, &resp.Diagnostics)
+		planCheckLegacySource(ctx, client, legacySourceFileAttrs, plan.SourceAppID, plan.SourceVersion, plan.SourcePath, func(ctx context.Context, app, ver, file string) error {
+			_, err := client.LegacyArchiveManifest(ctx, app, ver, file)
+			return err
+		}, &resp.Diagnostics)
 	}
 	if plan.DocumentedOnly.ValueBool() && !plan.Mode.IsUnknown() && plan.Mode.ValueString() != modeManual {
 		resp.Diagnostics.AddAttributeError(path.Root("mode"), "documented_only needs mode = \"manual\"",
@@ -338,6 +337,13 @@ func (r *dataImportResource) Create(ctx context.Context, req resource.CreateRequ
 			fmt.Sprintf("documented_only = true, and Backendless documents no read of an import's progress, so this step waits for your word. Nothing was recorded. In %s:\n\n%s\n"+
 				"When the migration log in the Files section says the migration completed, set import_confirmed = true and run apply again.",
 				gate.Console, gate.instructions()))
+		return
+	}
+	// The plan's check of the archive's entries, again before anything is started: the plan
+	// skips it when source_path is unknown then (the archive resource creates it in the same
+	// apply), and an archive with entries that escape its folder must never be imported.
+	if !applyCheckLegacySource(ctx, client, r.data.poll, legacySourceFileAttrs, plan.SourceAppID, plan.SourceVersion, plan.SourcePath,
+		client.CheckLegacyArchive, &resp.Diagnostics) {
 		return
 	}
 	// What the import must produce, read from the archive before anything is started.

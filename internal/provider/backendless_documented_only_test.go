@@ -8,8 +8,10 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -202,4 +204,144 @@ func TestAccBackendlessRunbook_DocumentedOnlyCompletesWithNoRefusedCall(t *testi
 	if !legacyFileExists(sb, crm, done.DataArchive) || !legacyFileExists(sb, crm, done.FilesArchive) {
 		t.Fatal("destroy in documented-only mode must not delete the 3.x archives (the DELETE is INFERRED)")
 	}
+}
+
+// TestAccBackendlessDocumentedOnly_GuideExamplePlans plans the configuration the guide "Backendless
+// on documented APIs only" shows (examples/guides/backendless-documented-only.tf), with the
+// archive names the sandbox's e-mail would give, against the documented-only sandbox: it plans
+// without error and without a refused call.
+func TestAccBackendlessDocumentedOnly_GuideExamplePlans(t *testing.T) {
+	sb := startDocumentedOnlySandbox(t)
+	crm := fixtureCRM(t, sb)
+	var job struct {
+		JobID string `json:"jobId"`
+	}
+	if err := json.Unmarshal(controlPOST(t, sb.URL()+"/_sandbox/backendless3/apps/"+crm.id+"/versions/v1/migration-archive", "application/json", nil), &job); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.WaitIdle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	done, ok := sb.MigrationArchiveJob(job.JobID)
+	if !ok || done.Status != "COMPLETED" {
+		t.Fatalf("archive job: %+v", done)
+	}
+	_, dataName := filepath.Split(done.DataArchive)
+	_, filesName := filepath.Split(done.FilesArchive)
+	src, err := os.ReadFile(filepath.Join("..", "..", "examples", "guides", "backendless-documented-only.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	example := string(src)
+	for typed, pressed := range map[string]string{"crm_v1_data_20261122100000.zip": dataName, "crm_v1_files_20261122100000.zip": filesName} {
+		if !strings.Contains(example, `"`+typed+`"`) {
+			t.Fatalf("the example no longer types %s", typed)
+		}
+		example = strings.Replace(example, `"`+typed+`"`, `"`+pressed+`"`, 1)
+	}
+	example = strings.Replace(example, `type        = string`, fmt.Sprintf("type        = string\n  default     = %q", crm.id), 1)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:             legacyProviderBlock(sb, crm) + example,
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		}},
+	})
+	if n, first := refusedCalls(t, sb); n != 0 {
+		t.Fatalf("documented-only mode refused %d calls planning the guide's example: %s", n, first)
+	}
+}
+
+// TestAccBackendlessRunbook_ExampleDocumentedOnlyProofSaysNotReadable applies
+// examples/backendless-v3-to-v5 with documented_only on the archive and the import (manual mode,
+// the person's steps played through the sandbox): the proof shows the data archive's target side
+// as not readable in documented-only mode, never NO, and data_archive_match is null, not false.
+func TestAccBackendlessRunbook_ExampleDocumentedOnlyProofSaysNotReadable(t *testing.T) {
+	sb := startDocumentedOnlySandbox(t)
+	crm := fixtureCRM(t, sb)
+	ctl := sb.URL() + "/_sandbox"
+	var job struct {
+		JobID string `json:"jobId"`
+	}
+	if err := json.Unmarshal(controlPOST(t, ctl+"/backendless3/apps/"+crm.id+"/versions/v1/migration-archive", "application/json", nil), &job); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.WaitIdle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	done, ok := sb.MigrationArchiveJob(job.JobID)
+	if !ok || done.Status != "COMPLETED" {
+		t.Fatalf("archive job: %+v", done)
+	}
+	_, dataName := filepath.Split(done.DataArchive)
+	_, filesName := filepath.Split(done.FilesArchive)
+	base := exampleConfig(t, "backendless-v3-to-v5", legacyProviderBlock(sb, crm))
+	config := func(confirmed bool) string {
+		cfg := base
+		for old, repl := range map[string]string{
+			"  mode    = var.archive_mode\n":                       fmt.Sprintf("  mode               = \"manual\"\n  documented_only    = true\n  data_archive_name  = %q\n  files_archive_name = %q\n", dataName, filesName),
+			"  mode           = var.import_mode\n":                 fmt.Sprintf("  mode             = \"manual\"\n  documented_only  = true\n  import_confirmed = %t\n", confirmed),
+			"deletion_protection = var.target_deletion_protection": "deletion_protection = false",
+		} {
+			if !strings.Contains(cfg, old) {
+				t.Fatalf("the example no longer has %q", old)
+			}
+			cfg = strings.Replace(cfg, old, repl, 1)
+		}
+		return cfg
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      config(false),
+				ExpectError: expectText("Manual step not confirmed"),
+			},
+			{
+				PreConfig: func() {
+					appID := ""
+					for _, a := range sb.BackendlessApps() {
+						if a.Name == "crm-v5" {
+							appID = a.ID
+						}
+					}
+					if appID == "" {
+						t.Fatal("the target app was not created by the first apply")
+					}
+					archive := legacyBytes(t, sb, crm, done.DataArchive)
+					var body bytes.Buffer
+					mw := multipart.NewWriter(&body)
+					fw, _ := mw.CreateFormFile("file", dataName)
+					_, _ = fw.Write(archive)
+					_ = mw.Close()
+					controlPOST(t, ctl+"/backendless/apps/"+appID+"/import", mw.FormDataContentType(), &body)
+					if err := sb.WaitIdle(context.Background()); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config(true),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("tables_match", knownvalue.Bool(true)),
+					statecheck.ExpectKnownOutputValue("files_archive_match", knownvalue.Bool(true)),
+					statecheck.ExpectKnownOutputValue("proof", knownvalue.StringRegexp(regexp.MustCompile(
+						`(?s)bytes of the data archive +\d+ +- +\(not readable in documented-only mode\)\n.*SHA-256 of the data archive +source +[0-9a-f]{64}\n +target +\(not readable in documented-only mode\)`))),
+				},
+				Check: func(s *terraform.State) error {
+					// A null output is not written to state: absent (or null) is "not readable", not false.
+					if o, ok := s.RootModule().Outputs["data_archive_match"]; ok && o.Value != nil {
+						return fmt.Errorf("data_archive_match = %v, want null in documented-only mode", o.Value)
+					}
+					proof, ok := s.RootModule().Outputs["proof"]
+					if !ok {
+						return fmt.Errorf("no proof output")
+					}
+					if text := fmt.Sprint(proof.Value); regexp.MustCompile(`\bNO\b`).MatchString(text) {
+						return fmt.Errorf("the proof says NO after a verified documented-only run:\n%s", text)
+					}
+					return nil
+				},
+			},
+		},
+	})
 }

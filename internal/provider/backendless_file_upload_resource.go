@@ -201,8 +201,7 @@ func (r *fileUploadResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if req.State.Raw.IsNull() {
 		// Creating: what is readable now is checked now, before anything is sent.
 		planCheckTargetApp(ctx, client, path.Root("app_id"), plan.AppID, &resp.Diagnostics)
-		planCheckLegacySource(ctx, client, legacySourceAttrs{AppID: path.Root("source_app_id"), Version: path.Root("source_version"), Path: path.Root("source_path")},
-			plan.SourceAppID, plan.SourceVersion, plan.SourcePath, client.CheckLegacyArchive, &resp.Diagnostics)
+		planCheckLegacySource(ctx, client, legacySourceFileAttrs, plan.SourceAppID, plan.SourceVersion, plan.SourcePath, client.CheckLegacyArchive, &resp.Diagnostics)
 	}
 	if !config.TargetPath.IsNull() {
 		return
@@ -235,6 +234,13 @@ func (r *fileUploadResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	defer cancel()
 
+	// The plan's checks of the source, again before anything is sent: the plan skips them when
+	// source_path is unknown then (the archive resource creates it in the same apply), and an
+	// archive with entries that escape its folder must never reach the 5.0 app.
+	if !applyCheckLegacySource(ctx, client, r.data.poll, legacySourceFileAttrs, plan.SourceAppID, plan.SourceVersion, plan.SourcePath,
+		client.CheckLegacyArchive, &resp.Diagnostics) {
+		return
+	}
 	appID, target := plan.AppID.ValueString(), plan.TargetPath.ValueString()
 	plan.ID = types.StringValue(appID + ":" + target)
 	u := r.upload(&plan, &resp.Diagnostics, &resp.State, resp.Private)

@@ -99,21 +99,49 @@ type legacySourceAttrs struct {
 	AppID, Version, Path path.Path
 }
 
+// legacySourceFileAttrs are the attributes that locate a 3.x source archive in the upload and the import.
+var legacySourceFileAttrs = legacySourceAttrs{AppID: path.Root("source_app_id"), Version: path.Root("source_version"), Path: path.Root("source_path")}
+
 // planCheckLegacySource fails the plan when a known 3.x source file cannot be read: the app id,
 // key or version refused (code 2002), or the file missing (404 code 6007), through the DOCUMENTED
-// download URL with `Range: bytes=0-0`. With archive set it also reads the zip's central directory
-// (Range GETs) and refuses an archive that is not a zip or has entries escaping its folder.
-// archive, when not nil, is the further check of the file as an archive (its entries, its manifest).
+// download URL with `Range: bytes=0-0`. archive, when not nil, is the further check of the file
+// as an archive (CheckLegacyArchive: the zip's central directory, read with Range GETs, refusing
+// an archive that is not a zip or has entries escaping its folder; or its manifest).
 func planCheckLegacySource(ctx context.Context, client *backendless.Client, attrs legacySourceAttrs, appID, version, p types.String,
 	archive func(ctx context.Context, app, ver, file string) error, diags *diag.Diagnostics) {
 	if !known(appID, version, p) || !client.HasLegacySecretKey(appID.ValueString()) {
 		return
 	}
 	app, ver, file := appID.ValueString(), version.ValueString(), p.ValueString()
+	reportLegacySource(attrs, app, ver, file, checkLegacySource(ctx, client, app, ver, file, archive), diags)
+}
+
+// applyCheckLegacySource runs planCheckLegacySource's checks at apply, before anything is sent:
+// the plan could not run them when a value was unknown then (a path another resource creates in
+// the same apply), and the file may have changed since. A failure that lasts only a while (5xx,
+// connections) is ridden out like any read. It reports false, with the same diagnostic as at
+// plan, when the source is refused.
+func applyCheckLegacySource(ctx context.Context, client *backendless.Client, poll pollSettings, attrs legacySourceAttrs, appID, version, p types.String,
+	archive func(ctx context.Context, app, ver, file string) error, diags *diag.Diagnostics) bool {
+	app, ver, file := appID.ValueString(), version.ValueString(), p.ValueString()
+	_, err := rideOut(ctx, poll, "checking the 3.x source "+file, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, checkLegacySource(ctx, client, app, ver, file, archive)
+	})
+	reportLegacySource(attrs, app, ver, file, err, diags)
+	return err == nil
+}
+
+// checkLegacySource reads a 3.x source file's first byte and, with archive, checks it as an archive.
+func checkLegacySource(ctx context.Context, client *backendless.Client, app, ver, file string, archive func(ctx context.Context, app, ver, file string) error) error {
 	_, err := client.StatLegacyDownload(ctx, app, ver, file)
 	if err == nil && archive != nil {
 		err = archive(ctx, app, ver, file)
 	}
+	return err
+}
+
+// reportLegacySource turns checkLegacySource's error into the diagnostic on the attribute to fix.
+func reportLegacySource(attrs legacySourceAttrs, app, ver, file string, err error, diags *diag.Diagnostics) {
 	var broken *backendless.ArchiveError
 	switch {
 	case err == nil:

@@ -709,10 +709,20 @@ func planCheckLegacyVersion(ctx context.Context, client *backendless.Client, pla
 			fmt.Sprintf("app_id = %q, version = %q: %v.\n\nCheck that the version exists and is enabled in the 3.x console (its name as the console shows it, such as v1), "+
 				"that app_id is the 3.x application id, and that backendless.legacy_secret_keys holds that app's secret key (3.x console: Manage → App Settings).", app, ver, err))
 	}
+	// A 404 without a Backendless error body is not a refusal of the app or version: nothing
+	// Backendless answered, so the provider's legacy_url is the likely fault (a provider
+	// attribute, which a resource's diagnostic cannot point at: the message names it).
+	nothingAnswers := func(err error) {
+		diags.AddError("Nothing answers at backendless.legacy_url",
+			fmt.Sprintf("app_id = %q, version = %q: %v.\n\nThe 3.x API answered 404 without a Backendless error, so the request did not reach Backendless 3.x: "+
+				"check backendless.legacy_url in the provider block (the 3.x REST API base URL, without the application id or version), or the %s environment variable.", app, ver, err, envBackendlessLegacyURL))
+	}
 	if !plan.DocumentedOnly.ValueBool() {
 		ok, err := client.LegacyVersionExists(ctx, app, ver)
 		switch {
 		case ok:
+		case backendless.IsBareNotFound(err):
+			nothingAnswers(err)
 		case err != nil && (backendless.IsLegacyRefusal(err) || backendless.IsNotFound(err)):
 			refused(err)
 		case err != nil:
@@ -720,7 +730,11 @@ func planCheckLegacyVersion(ctx context.Context, client *backendless.Client, pla
 		}
 		return
 	}
-	for _, n := range []types.String{plan.DataArchiveName, plan.FilesArchiveName} {
+	for _, typed := range []struct {
+		attr string
+		name types.String
+	}{{"data_archive_name", plan.DataArchiveName}, {"files_archive_name", plan.FilesArchiveName}} {
+		n := typed.name
 		if !known(n) {
 			continue
 		}
@@ -728,11 +742,14 @@ func planCheckLegacyVersion(ctx context.Context, client *backendless.Client, pla
 		switch {
 		case err == nil:
 		case backendless.IsFileNotFound(err):
-			diags.AddAttributeWarning(path.Root("data_archive_name"), "Typed archive not there yet",
+			diags.AddAttributeWarning(path.Root(typed.attr), "Typed archive not there yet",
 				fmt.Sprintf("%s is not in %s of 3.x app %s version %s yet. Apply waits for it (within timeouts.create); check the name against the e-mail or the 3.x console if it never comes.",
 					n.ValueString(), backendless.MigrationDir, app, ver))
 		case backendless.IsLegacyRefusal(err):
 			refused(err)
+			return
+		case backendless.IsBareNotFound(err):
+			nothingAnswers(err)
 			return
 		default:
 			addLegacyError(diags, path.Root("app_id"), "Checking "+n.ValueString()+" of 3.x app "+app, err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -472,5 +473,33 @@ func TestBackendlessLegacy_SecretKeyNeverReachesTerraformLog(t *testing.T) {
 	}
 	if strings.Contains(logged, crm.secret) {
 		t.Fatalf("the 3.x secret key appears in the Terraform log")
+	}
+}
+
+// TestBackendlessMigrationArchive_TypedArchiveNotThereWarnsOnItsOwnAttribute: in documented_only
+// mode, a typed archive name not in /migration-to-4 yet is warned about on the attribute that
+// names it: files_archive_name for the files archive, data_archive_name for the data archive.
+func TestBackendlessMigrationArchive_TypedArchiveNotThereWarnsOnItsOwnAttribute(t *testing.T) {
+	sb := startSandbox(t)
+	crm := fixtureCRM(t, sb)
+	data, files := pressArchive(t, sb, crm)
+	_, dataName := filepath.Split(data)
+	_, filesName := filepath.Split(files)
+	client := sandboxClient(t, sb, crm)
+	for _, tc := range []struct{ data, files, want string }{
+		{dataName, "crm_v1_files_29990101000000.zip", "files_archive_name"},
+		{"crm_v1_data_29990101000000.zip", filesName, "data_archive_name"},
+	} {
+		plan := migrationArchiveModel{AppID: types.StringValue(crm.id), Version: types.StringValue("v1"), DocumentedOnly: types.BoolValue(true),
+			DataArchiveName: types.StringValue(tc.data), FilesArchiveName: types.StringValue(tc.files)}
+		var diags diag.Diagnostics
+		planCheckLegacyVersion(context.Background(), client, &plan, &diags)
+		if diags.HasError() || len(diags) != 1 {
+			t.Fatalf("%s missing: want one warning, got %v", tc.want, diags)
+		}
+		w, ok := diags[0].(diag.DiagnosticWithPath)
+		if !ok || diags[0].Summary() != "Typed archive not there yet" || !w.Path().Equal(path.Root(tc.want)) {
+			t.Errorf("%s missing: want the warning on %s, got %v", tc.want, tc.want, diags)
+		}
 	}
 }

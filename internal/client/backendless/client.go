@@ -157,6 +157,13 @@ func IsNotFound(err error) bool {
 	return errors.As(err, &e) && e.Status == http.StatusNotFound
 }
 
+// IsBareNotFound reports a 404 without a Backendless error code: nothing Backendless answers at
+// that URL (a wrong base URL), which proves nothing about the app, version or file asked for.
+func IsBareNotFound(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Status == http.StatusNotFound && e.Code == 0
+}
+
 // Codes of the Backendless {code, message} error body this client acts on.
 const (
 	// CodeFileNotFound is the Files API's "The specified resource was not found" (sandbox

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -303,5 +304,24 @@ func TestError_ExplainsCode2002AndABare404(t *testing.T) {
 	}
 	if IsFileNotFound(bare) {
 		t.Error("a bare 404 proves no file missing")
+	}
+}
+
+func TestIsBareNotFound_OnlyA404WithoutBackendlessCode(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{&Error{Op: "read", Status: 404}, true},
+		{fmt.Errorf("wrapped: %w", &Error{Op: "read", Status: 404, Message: "404 page not found"}), true},
+		{&Error{Op: "read", Status: 404, Code: CodeFileNotFound}, false},
+		{&Error{Op: "read", Status: 404, Code: 2002}, false},
+		{&Error{Op: "read", Status: 401, Code: 2002}, false},
+		{&Error{Op: "read", Status: 500}, false},
+		{errors.New("connection refused"), false},
+	} {
+		if got := IsBareNotFound(tc.err); got != tc.want {
+			t.Errorf("IsBareNotFound(%v) = %v, want %v", tc.err, got, tc.want)
+		}
 	}
 }
