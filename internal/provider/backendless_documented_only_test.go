@@ -27,19 +27,7 @@ import (
 // startDocumentedOnlySandbox is a sandbox that refuses (403) every call not tagged DOCUMENTED or SDK.
 func startDocumentedOnlySandbox(t *testing.T) *sandbox.Sandbox {
 	t.Helper()
-	sb, err := sandbox.New(sandbox.Options{DataDir: t.TempDir(), JobDuration: -1, DocumentedOnly: true})
-	if err != nil {
-		t.Fatalf("sandbox: %v", err)
-	}
-	if err := sb.Start("127.0.0.1:0"); err != nil {
-		t.Fatalf("sandbox start: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := sb.Close(); err != nil {
-			t.Errorf("sandbox close: %v", err)
-		}
-	})
-	return sb
+	return startSandboxWith(t, sandbox.Options{DocumentedOnly: true})
 }
 
 // refusedCalls reads GET /_sandbox/refused: how many calls documented-only mode refused, and the first.

@@ -25,7 +25,14 @@ const (
 // startSandbox runs a fresh sandbox for one test, with instant jobs and no random faults.
 func startSandbox(t *testing.T) *sandbox.Sandbox {
 	t.Helper()
-	sb, err := sandbox.New(sandbox.Options{DataDir: t.TempDir(), JobDuration: -1})
+	return startSandboxWith(t, sandbox.Options{})
+}
+
+// startSandboxWith is startSandbox with more options (DataDir and JobDuration are set here).
+func startSandboxWith(t *testing.T, opts sandbox.Options) *sandbox.Sandbox {
+	t.Helper()
+	opts.DataDir, opts.JobDuration = t.TempDir(), -1
+	sb, err := sandbox.New(opts)
 	if err != nil {
 		t.Fatalf("sandbox: %v", err)
 	}
