@@ -111,7 +111,7 @@ func mxBadInputs() []mxBadInput {
 		{"environment_deployment/unknown_package", deployment(fmt.Sprintf("app_id = %q\n environment = %q\n package_id = \"00000000-0000-4000-8000-0000000000aa\"", v4, mxMode)), `Mendix package not found | The app calc-v4 has no package 00000000-0000-4000-8000-0000000000aa`},
 		// appmigrate_mendix_environment_settings
 		{"environment_settings/unknown_constant", settings(`constant_overrides = { "MyFirstModule.Nope" = "x" }`), `Unknown constant | constant_overrides names MyFirstModule.Nope`},
-		{"environment_settings/integer_constant_not_a_number", settings(`constant_overrides = { "MyFirstModule.MaxRetries" = "seven" }`), `Value does not fit the constant's type | MyFirstModule.MaxRetries is a Integer constant | "seven" is not a whole number`},
+		{"environment_settings/integer_constant_not_a_number", settings(`constant_overrides = { "MyFirstModule.MaxRetries" = "seven" }`), `Value does not fit the constant's type | MyFirstModule.MaxRetries is an Integer constant | "seven" is not a whole number`},
 		{"environment_settings/boolean_constant_maybe", settings(`constant_overrides = { "MyFirstModule.FeatureEnabled" = "maybe" }`), `Value does not fit the constant's type | "maybe" is not "true" or "false"`},
 		{"environment_settings/integer_constant_overflow", settings(`constant_overrides = { "MyFirstModule.MaxRetries" = "9999999999" }`), `fits 32 bits`},
 		{"environment_settings/write_only_integer_not_a_number", settings(`constant_overrides_wo = { "MyFirstModule.MaxRetries" = "seven" }`), `Value does not fit the constant's type | the value given is not a whole number`},

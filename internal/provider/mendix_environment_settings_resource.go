@@ -478,10 +478,19 @@ func checkConstantTypes(diags *diag.Diagnostics, attr string, values, dataTypes 
 				shown = "the value given"
 			}
 			diags.AddAttributeError(path.Root(attr).AtMapKey(n), "Value does not fit the constant's type",
-				fmt.Sprintf("%s is a %s constant in the deployed model, and %s is not %s. Correct %s[%q]; Deploy API v1 would store it as is and the app would fail at start.",
-					n, dt, shown, want, attr, n))
+				fmt.Sprintf("%s is %s constant in the deployed model, and %s is not %s. Correct %s[%q]; Deploy API v1 would store it as is and the app would fail at start.",
+					n, withArticle(dt), shown, want, attr, n))
 		}
 	}
+}
+
+// withArticle puts "a" or "an" before a Mendix type name, by its first letter: an Integer, an
+// Enumeration, a Boolean, a DateTime. (No Mendix type name starts with a silent or a "you" vowel.)
+func withArticle(typeName string) string {
+	if typeName != "" && strings.ContainsRune("aeiouAEIOU", rune(typeName[0])) {
+		return "an " + typeName
+	}
+	return "a " + typeName
 }
 
 // constantTypeProblem says what a value of a Mendix constant type must look like, "" when v fits

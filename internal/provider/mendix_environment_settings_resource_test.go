@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -215,4 +216,20 @@ func TestAccMendixEnvironmentSettings_UnknownOverrideNamedAtPlan(t *testing.T) {
 			},
 		},
 	})
+}
+
+func TestConstantTypeMessage_UsesTheArticleOfTheTypeName(t *testing.T) {
+	for typeName, want := range map[string]string{
+		"Integer": "an Integer", "Enumeration": "an Enumeration", "Boolean": "a Boolean", "Decimal": "a Decimal",
+		"DateTime": "a DateTime", "String": "a String", "Long": "a Long", "Float": "a Float",
+	} {
+		if got := withArticle(typeName); got != want {
+			t.Errorf("withArticle(%q) = %q, want %q", typeName, got, want)
+		}
+	}
+	var diags diag.Diagnostics
+	checkConstantTypes(&diags, "constant_overrides", map[string]string{"M.Retries": "seven"}, map[string]string{"M.Retries": "Integer"}, false)
+	if len(diags) != 1 || !strings.Contains(diags[0].Detail(), "M.Retries is an Integer constant in the deployed model") {
+		t.Fatalf("want one diagnostic saying \"is an Integer constant\", got %v", diags)
+	}
 }
