@@ -145,12 +145,14 @@ func (r *mendixSettingsResource) Schema(ctx context.Context, _ resource.SchemaRe
 			},
 			"sensitive_constants": schema.SetAttribute{
 				MarkdownDescription: "Constants whose values are secrets although their type is not `String` (every `String` constant is secret unless listed in `public_constants`). " +
+					"Each name must be a constant of the v3 environment (checked at plan while v3 answers). " +
 					"A secret is copied like the others but shown in the plan and state only as `argon2id:<hex>`, a salted, deliberately slow digest (argon2id), and drift is detected by that digest.",
 				ElementType: types.StringType,
 				Optional:    true,
 			},
 			"public_constants": schema.SetAttribute{
 				MarkdownDescription: "`String` constants whose values are not secret (an endpoint URL, a feature name): shown in clear in the plan and state. " +
+					"Each name must be a constant of the v3 environment (checked at plan while v3 answers). " +
 					"Safe default: every `String` constant of the deployed model is a secret unless listed here; other types (`Integer`, `Boolean`, `Decimal`, `DateTime`, …) are public unless listed in `sensitive_constants`.",
 				ElementType: types.StringType,
 				Optional:    true,
@@ -300,6 +302,8 @@ func isSecretShown(v string) bool {
 type settingsOverrides struct {
 	constants, constantsWO, events, custom map[string]string
 	sensitive, public                      map[string]bool
+	// listedSensitive is sensitive_constants as given (sensitive also holds constant_overrides_wo's names).
+	listedSensitive map[string]bool
 	// byType makes every String constant of the model secret unless public (the safe default).
 	byType bool
 	// salt is the step's source, <v3 app>/<environment>, for fingerprint.
@@ -321,6 +325,7 @@ func (r *mendixSettingsResource) overrides(ctx context.Context, m *mendixSetting
 		byType:    true,
 		salt:      m.SourceAppID.ValueString() + "/" + m.SourceEnvironment.ValueString(),
 	}
+	o.listedSensitive = map[string]bool{}
 	if !m.PublicConstants.IsNull() && !m.PublicConstants.IsUnknown() {
 		for _, el := range m.PublicConstants.Elements() {
 			if s, ok := el.(types.String); ok {
@@ -338,6 +343,7 @@ func (r *mendixSettingsResource) overrides(ctx context.Context, m *mendixSetting
 		for _, el := range m.SensitiveConstants.Elements() {
 			if s, ok := el.(types.String); ok {
 				o.sensitive[s.ValueString()] = true
+				o.listedSensitive[s.ValueString()] = true
 				if o.public[s.ValueString()] {
 					diags.AddAttributeError(path.Root("public_constants"), "Constant both public and sensitive",
 						fmt.Sprintf("%s is in both public_constants and sensitive_constants. Keep it in one of them.", s.ValueString()))
@@ -386,7 +392,7 @@ func desiredSettings(src *mendix.Settings, o settingsOverrides, diags *diag.Diag
 		sort.Strings(bad)
 		diags.AddAttributeError(path.Root(attr), "Unknown "+what,
 			fmt.Sprintf("%s names %s that the v3 environment does not have. Its %ss are: %s. Correct the names (they are case-sensitive, e.g. MyFirstModule.ApiUrl).",
-				attr, strings.Join(bad, ", "), what, strings.Join(sortedNames(known), ", ")))
+				attr, namesWithSuggestions(bad, known), what, strings.Join(sortedNames(known), ", ")))
 	}
 	unknown("constant_overrides", o.constants, raw.Constants, "constant")
 	unknown("constant_overrides_wo", o.constantsWO, raw.Constants, "constant")
@@ -428,6 +434,87 @@ func desiredSettings(src *mendix.Settings, o settingsOverrides, diags *diag.Diag
 	}
 	view = showSettings(raw, sensitive, o.salt)
 	return raw, view
+}
+
+// checkListedConstants refuses names in public_constants or sensitive_constants (attr) that are not
+// constants of the v3 environment: a typo would otherwise be ignored, and a constant meant to be
+// secret would be shown in clear (or one meant to be public hidden).
+func checkListedConstants(diags *diag.Diagnostics, attr string, listed map[string]bool, src *mendix.Settings) {
+	known := map[string]string{}
+	for _, c := range src.Constants {
+		known[c.Name] = c.DataType
+	}
+	var bad []string
+	for n := range listed {
+		if _, ok := known[n]; !ok {
+			bad = append(bad, n)
+		}
+	}
+	if len(bad) == 0 {
+		return
+	}
+	sort.Strings(bad)
+	their := "Its constants are: " + strings.Join(sortedNames(known), ", ") + "."
+	if len(known) == 0 {
+		their = "It has no constants."
+	}
+	diags.AddAttributeError(path.Root(attr), "Unknown constant",
+		fmt.Sprintf("%s names %s that the v3 environment does not have. %s Correct the names (they are case-sensitive) or remove them from %s. "+
+			"If the list comes from a variable (the example's var.%s names a constant of the sandbox's app), set that variable for this app, e.g. -var '%s=[]'.",
+			attr, namesWithSuggestions(bad, known), their, attr, attr, attr))
+}
+
+// namesWithSuggestions lists unknown names, each followed by "(did you mean X?)" when one known
+// name is close: the same but for case, the same constant without its module, or a few letters off.
+func namesWithSuggestions(bad []string, known map[string]string) string {
+	out := make([]string, len(bad))
+	for i, n := range bad {
+		out[i] = n
+		if s := closestName(n, known); s != "" {
+			out[i] += " (did you mean " + s + "?)"
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// closestName is the known name nearest to n, "" when none is near enough to be a typo.
+func closestName(n string, known map[string]string) string {
+	best, bestD := "", -1
+	ln := strings.ToLower(n)
+	for _, k := range sortedNames(known) {
+		lk := strings.ToLower(k)
+		if lk == ln || strings.HasSuffix(lk, "."+ln) {
+			return k
+		}
+		if d := editDistance(ln, lk); bestD < 0 || d < bestD {
+			best, bestD = k, d
+		}
+	}
+	if bestD >= 0 && bestD <= max(2, len(n)/5) {
+		return best
+	}
+	return ""
+}
+
+// editDistance is the Levenshtein distance between a and b, by byte.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 // maskSecrets registers with the client's redactor every secret value the step knows: the
@@ -562,6 +649,11 @@ func (r *mendixSettingsResource) ModifyPlan(ctx context.Context, req resource.Mo
 	src, fromPrivate := r.source(ctx, client, &plan, req.State.Raw.IsNull(), true, func(key string) ([]byte, diag.Diagnostics) { return req.Private.GetKey(ctx, key) }, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || src == nil {
 		return
+	}
+	if fromPrivate == nil {
+		// v3 answers: every name public_constants and sensitive_constants list must be one of its constants.
+		checkListedConstants(&resp.Diagnostics, "public_constants", o.public, src)
+		checkListedConstants(&resp.Diagnostics, "sensitive_constants", o.listedSensitive, src)
 	}
 	var view, srcView settingsView
 	if fromPrivate != nil {

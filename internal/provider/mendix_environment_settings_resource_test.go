@@ -233,3 +233,19 @@ func TestConstantTypeMessage_UsesTheArticleOfTheTypeName(t *testing.T) {
 		t.Fatalf("want one diagnostic saying \"is an Integer constant\", got %v", diags)
 	}
 }
+
+func TestClosestName_SuggestsOnlyNearNames(t *testing.T) {
+	known := map[string]string{"MyFirstModule.ApiUrl": "String", "MyFirstModule.MaxRetries": "Integer", "MyFirstModule.FeatureEnabled": "Boolean"}
+	for n, want := range map[string]string{
+		"MyFirstModule.ApiURL":       "MyFirstModule.ApiUrl", // case
+		"ApiUrl":                     "MyFirstModule.ApiUrl", // without its module
+		"MyFirstModule.MaxRetry":     "MyFirstModule.MaxRetries",
+		"MyFirstModul.FeatureEnabld": "MyFirstModule.FeatureEnabled",
+		"OtherModule.Password":       "",
+		"MyFirstModule.Timeout":      "",
+	} {
+		if got := closestName(n, known); got != want {
+			t.Errorf("closestName(%q) = %q, want %q", n, got, want)
+		}
+	}
+}
