@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -49,6 +50,10 @@ const mendixSettingsType = "appmigrate_mendix_environment_settings"
 // plans made after the v3 node is gone.
 const privateSourceKey = "mendix_source_settings"
 
+// privateWrittenKey holds the constants (as shown) the last apply wrote and read back: what a
+// refresh compares v4's values with for constants_verified.
+const privateWrittenKey = "mendix_written_constants"
+
 // NewMendixEnvironmentSettingsResource returns the appmigrate_mendix_environment_settings resource.
 // settingsTimeouts are the step's timeouts and their defaults.
 var settingsTimeouts = stepTimeouts{Create: 30 * time.Minute, Read: 5 * time.Minute, Update: 30 * time.Minute}
@@ -71,6 +76,7 @@ type mendixSettingsModel struct {
 	SensitiveConstants      types.Set      `tfsdk:"sensitive_constants"`
 	PublicConstants         types.Set      `tfsdk:"public_constants"`
 	Constants               types.Map      `tfsdk:"constants"`
+	ConstantsVerified       types.Map      `tfsdk:"constants_verified"`
 	SourceConstants         types.Map      `tfsdk:"source_constants"`
 	ScheduledEvents         types.Map      `tfsdk:"scheduled_events"`
 	CustomSettings          types.Map      `tfsdk:"custom_settings"`
@@ -161,6 +167,15 @@ func (r *mendixSettingsResource) Schema(ctx context.Context, _ resource.SchemaRe
 				MarkdownDescription: "Every constant of the v4 environment this resource sets: name → value (v3's value after overrides; secrets as `sha256:` fingerprints).",
 				ElementType:         types.StringType,
 				Computed:            true,
+			},
+			"constants_verified": schema.MapAttribute{
+				MarkdownDescription: "Constant name → `true` when v4 holds the value this resource expects there: v3's value after `constant_overrides` / `constant_overrides_wo`. " +
+					"Compared by the provider on the values as shown, so a secret (or a write-only override) is compared by its digest and never needs to be known by your configuration: " +
+					"at apply on the values read back from v4 (apply fails if one differs), at refresh against the values the last apply wrote (`false` once a value was changed on v4 outside Terraform), " +
+					"and in a plan that writes no constant. Unknown in a plan that writes constants. Null after `terraform import` until the next apply. " +
+					"Use it for a proof: comparing `constants` with `source_constants` or with the overrides in HCL fails for an overridden secret, whose digest is of the new value.",
+				ElementType: types.BoolType,
+				Computed:    true,
 			},
 			"source_constants": schema.MapAttribute{
 				MarkdownDescription: "The v3 environment's constants as read at plan time, before overrides (secrets as fingerprints): with no overrides, equal to `constants` once applied.",
@@ -358,6 +373,17 @@ func (r *mendixSettingsResource) overrides(ctx context.Context, m *mendixSetting
 		}
 	}
 	return o
+}
+
+// hideSavedSecrets shows as digests, once v3 is gone, the constant_overrides values of constants the
+// last apply showed as digests: the saved values carry no type, so the safe default by type
+// (every String constant is a secret) is applied through them.
+func (o settingsOverrides) hideSavedSecrets(view settingsView, saved *settingsView) {
+	for n, v := range o.constants {
+		if o.sensitive[n] || isSecretShown(saved.Constants[n]) && !o.public[n] {
+			view.Constants[n] = fingerprint(o.salt, n, v)
+		}
+	}
 }
 
 // inherit is o for a second view of the same step (the v3 values before overrides): the same
@@ -662,6 +688,7 @@ func (r *mendixSettingsResource) ModifyPlan(ctx context.Context, req resource.Mo
 		for n, v := range o.constantsWO {
 			view.Constants[n] = fingerprint(o.salt, n, v)
 		}
+		o.hideSavedSecrets(view, fromPrivate)
 	} else {
 		var raw settingsView
 		raw, view = desiredSettings(src, o, &resp.Diagnostics)
@@ -681,6 +708,7 @@ func (r *mendixSettingsResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if !plan.AppID.IsUnknown() && !plan.Environment.IsUnknown() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), settingsID(plan.AppID.ValueString(), plan.Environment.ValueString(), view))...)
 	}
+	planVerified(ctx, req.State, &resp.Plan, view.Constants, &resp.Diagnostics)
 }
 
 // source reads the v3 settings. Once the resource exists and v3 no longer answers (the node is
@@ -775,6 +803,7 @@ func (r *mendixSettingsResource) write(ctx context.Context, plan *mendixSettings
 		return
 	}
 	if fromPrivate != nil {
+		o.hideSavedSecrets(view, fromPrivate)
 		// v3 is gone: v3's own values survive only as shown. A secret that is not overridden
 		// cannot be written again from a fingerprint.
 		for n, v := range raw.Constants {
@@ -834,6 +863,7 @@ func (r *mendixSettingsResource) write(ctx context.Context, plan *mendixSettings
 		return
 	}
 	plan.Constants = mxStringMap(got.Constants)
+	plan.ConstantsVerified = verifiedMap(got.Constants, view.Constants)
 	plan.SourceConstants = mxStringMap(saved.Constants)
 	plan.ScheduledEvents = mxStringMap(got.ScheduledEvents)
 	plan.CustomSettings = mxStringMap(got.CustomSettings)
@@ -842,6 +872,41 @@ func (r *mendixSettingsResource) write(ctx context.Context, plan *mendixSettings
 	diags.Append(state.Set(ctx, plan)...)
 	if b, err := json.Marshal(saved); err == nil {
 		diags.Append(priv.SetKey(ctx, privateSourceKey, b)...)
+	}
+	if b, err := json.Marshal(view.Constants); err == nil {
+		diags.Append(priv.SetKey(ctx, privateWrittenKey, b)...)
+	}
+}
+
+// verifiedMap is constants_verified: for every constant v4 holds (got, as shown), whether it is
+// the expected value (want, as shown).
+func verifiedMap(got, want map[string]string) types.Map {
+	vals := make(map[string]attr.Value, len(got))
+	for n, v := range got {
+		w, ok := want[n]
+		vals[n] = types.BoolValue(ok && w == v)
+	}
+	return types.MapValueMust(types.BoolType, vals)
+}
+
+// planVerified sets constants_verified in the plan. A plan that changes anything leaves it to
+// apply (unknown). A plan that changes nothing has the refreshed v4 values equal to the planned ones
+// (v3's after the overrides, as expected now): each is verified. A state without it (written by an
+// earlier version) keeps it null rather than planning an update for it alone.
+func planVerified(ctx context.Context, state tfsdk.State, plan *tfsdk.Plan, planned map[string]string, diags *diag.Diagnostics) {
+	if state.Raw.IsNull() {
+		diags.Append(plan.SetAttribute(ctx, path.Root("constants_verified"), types.MapUnknown(types.BoolType))...)
+		return
+	}
+	var prior types.Map
+	diags.Append(state.GetAttribute(ctx, path.Root("constants_verified"), &prior)...)
+	diags.Append(plan.SetAttribute(ctx, path.Root("constants_verified"), prior)...)
+	switch {
+	case diags.HasError():
+	case !plan.Raw.Equal(state.Raw):
+		diags.Append(plan.SetAttribute(ctx, path.Root("constants_verified"), types.MapUnknown(types.BoolType))...)
+	case !prior.IsNull():
+		diags.Append(plan.SetAttribute(ctx, path.Root("constants_verified"), verifiedMap(planned, planned))...)
 	}
 }
 
@@ -995,6 +1060,19 @@ func (r *mendixSettingsResource) Read(ctx context.Context, req resource.ReadRequ
 		}
 	}
 	got := showSettings(pick(s, like), sensitive, state.SourceAppID.ValueString()+"/"+state.SourceEnvironment.ValueString())
+	// constants_verified: against what the last apply wrote; a state from an earlier version (no
+	// record of it) against the values it shows, which that apply read back; null after an import.
+	var written map[string]string
+	raw, ds := req.Private.GetKey(ctx, privateWrittenKey)
+	resp.Diagnostics.Append(ds...)
+	if len(raw) == 0 || json.Unmarshal(raw, &written) != nil {
+		written = like.Constants
+	}
+	if written == nil {
+		state.ConstantsVerified = types.MapNull(types.BoolType)
+	} else {
+		state.ConstantsVerified = verifiedMap(got.Constants, written)
+	}
 	state.Constants = mxStringMap(got.Constants)
 	state.ScheduledEvents = mxStringMap(got.ScheduledEvents)
 	state.CustomSettings = mxStringMap(got.CustomSettings)

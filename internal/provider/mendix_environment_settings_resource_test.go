@@ -124,7 +124,9 @@ func TestAccMendixEnvironmentSettings_EveryValueInThePlanAndDriftIsADiff(t *test
 				ImportStateVerifyIgnore: []string{"timeouts", "source_app_id", "source_environment", "deployment_id", "constant_overrides",
 					"scheduled_event_overrides", "source_constants", "public_constants",
 					// Imported without the configuration: a String constant is a secret until public_constants says otherwise.
-					"constants.MyFirstModule.ApiUrl", "id"},
+					"constants.MyFirstModule.ApiUrl", "id",
+					// Null after an import: nothing this resource wrote to compare with.
+					"constants_verified"},
 			},
 			{
 				// Changed in the portal: the plan shows the difference and apply puts it back.
@@ -248,4 +250,76 @@ func TestClosestName_SuggestsOnlyNearNames(t *testing.T) {
 			t.Errorf("closestName(%q) = %q, want %q", n, got, want)
 		}
 	}
+}
+
+func TestAccMendixEnvironmentSettings_ConstantsVerifiedForAnOverriddenSecretAndFalseAfterDrift(t *testing.T) {
+	env := startMendixSandbox(t)
+	env.linkSpareApp(t)
+	const override = "https://x.example"
+	cfg := settingsConfig(env, fmt.Sprintf(`
+  public_constants = []
+  constant_overrides = {
+    "MyFirstModule.ApiUrl" = %q
+  }
+`, override))
+	allVerified := knownvalue.MapExact(map[string]knownvalue.Check{
+		"MyFirstModule.ApiUrl":         knownvalue.Bool(true),
+		"MyFirstModule.MaxRetries":     knownvalue.Bool(true),
+		"MyFirstModule.FeatureEnabled": knownvalue.Bool(true),
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// The overridden String constant is a secret: v4's value shows as the digest of the
+				// override, which no configuration can compare with the clear text. The provider does.
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectUnknownValue(settingsAddr, tfjsonpath.New("constants_verified")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(settingsAddr, tfjsonpath.New("constants").AtMapKey("MyFirstModule.ApiUrl"),
+						knownvalue.StringExact(fingerprint(mxSourceApp+"/"+mxMode, "MyFirstModule.ApiUrl", override))),
+					statecheck.ExpectKnownValue(settingsAddr, tfjsonpath.New("constants_verified"), allVerified),
+				},
+				Check: checkV4Setting(env, sandbox.MendixConstant, "MyFirstModule.ApiUrl", override),
+			},
+			{
+				// Changed on v4 outside Terraform: a refresh says which constant v4 no longer holds.
+				PreConfig: func() {
+					if err := env.sb.SetMendixEnvironmentSetting(mxV4App, mxMode, sandbox.MendixConstant, "MyFirstModule.ApiUrl", "https://someone-else.example.com"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(settingsAddr, "constants_verified.MyFirstModule.ApiUrl", "false"),
+					resource.TestCheckResourceAttr(settingsAddr, "constants_verified.MyFirstModule.MaxRetries", "true"),
+				),
+			},
+			{
+				// A second refresh still compares with what the apply wrote, not with the last read.
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				Check:              resource.TestCheckResourceAttr(settingsAddr, "constants_verified.MyFirstModule.ApiUrl", "false"),
+			},
+			{
+				// Apply puts the override back and verifies it again.
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(settingsAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(settingsAddr, tfjsonpath.New("constants_verified")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(settingsAddr, tfjsonpath.New("constants_verified"), allVerified),
+				},
+				Check: checkV4Setting(env, sandbox.MendixConstant, "MyFirstModule.ApiUrl", override),
+			},
+			{
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
 }
