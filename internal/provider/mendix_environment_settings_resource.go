@@ -172,7 +172,7 @@ func (r *mendixSettingsResource) Schema(ctx context.Context, _ resource.SchemaRe
 				MarkdownDescription: "Constant name → `true` when v4 holds the value this resource expects there: v3's value after `constant_overrides` / `constant_overrides_wo`. " +
 					"Compared by the provider on the values as shown, so a secret (or a write-only override) is compared by its digest and never needs to be known by your configuration: " +
 					"at apply on the values read back from v4 (apply fails if one differs), at refresh against the values the last apply wrote (`false` once a value was changed on v4 outside Terraform), " +
-					"and in a plan that writes no constant. Unknown in a plan that writes constants. Null after `terraform import` until the next apply. " +
+					"and in a plan that writes no constant. Unknown in a plan that writes constants. Null after `terraform import` (or in a state written by an earlier version) until the next apply that writes the settings. " +
 					"Use it for a proof: comparing `constants` with `source_constants` or with the overrides in HCL fails for an overridden secret, whose digest is of the new value.",
 				ElementType: types.BoolType,
 				Computed:    true,
@@ -1060,15 +1060,12 @@ func (r *mendixSettingsResource) Read(ctx context.Context, req resource.ReadRequ
 		}
 	}
 	got := showSettings(pick(s, like), sensitive, state.SourceAppID.ValueString()+"/"+state.SourceEnvironment.ValueString())
-	// constants_verified: against what the last apply wrote; a state from an earlier version (no
-	// record of it) against the values it shows, which that apply read back; null after an import.
+	// constants_verified: against what the last apply wrote. Without that record (after an import,
+	// or a state written by an earlier version) it is null: nothing says what v4 should hold.
 	var written map[string]string
 	raw, ds := req.Private.GetKey(ctx, privateWrittenKey)
 	resp.Diagnostics.Append(ds...)
-	if len(raw) == 0 || json.Unmarshal(raw, &written) != nil {
-		written = like.Constants
-	}
-	if written == nil {
+	if len(raw) == 0 || json.Unmarshal(raw, &written) != nil || written == nil {
 		state.ConstantsVerified = types.MapNull(types.BoolType)
 	} else {
 		state.ConstantsVerified = verifiedMap(got.Constants, written)
