@@ -127,6 +127,14 @@ func TestAccMendixEnvironmentSettings_EveryValueInThePlanAndDriftIsADiff(t *test
 					"constants.MyFirstModule.ApiUrl", "id",
 					// Null after an import: nothing this resource wrote to compare with.
 					"constants_verified"},
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					for k, v := range states[0].Attributes {
+						if strings.HasPrefix(k, "constants_verified.") && k != "constants_verified.%" {
+							return fmt.Errorf("imported state has %s = %s: nothing says what v4 should hold", k, v)
+						}
+					}
+					return nil
+				},
 			},
 			{
 				// Changed in the portal: the plan shows the difference and apply puts it back.
