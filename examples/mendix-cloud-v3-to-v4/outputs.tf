@@ -35,9 +35,13 @@ locals {
   v4_model_version = appmigrate_mendix_environment_deployment.app.model_version
   backup           = appmigrate_mendix_backup_restore.data
   # Null after an import that adopted only some steps: empty maps, so nothing iterates over null.
+  # v4_verified: per constant, whether v4 holds v3's value after the overrides, compared by the
+  # provider at apply (read back) and at refresh, secrets by their digest (the digest of an
+  # overridden secret is of the override, so no comparison here could find it equal).
   v3_constants          = appmigrate_mendix_environment_settings.app.source_constants == null ? {} : appmigrate_mendix_environment_settings.app.source_constants
   v4_constants          = appmigrate_mendix_environment_settings.app.constants == null ? {} : appmigrate_mendix_environment_settings.app.constants
-  constants_known       = appmigrate_mendix_environment_settings.app.source_constants != null && appmigrate_mendix_environment_settings.app.constants != null
+  v4_verified           = appmigrate_mendix_environment_settings.app.constants_verified == null ? {} : appmigrate_mendix_environment_settings.app.constants_verified
+  constants_known       = appmigrate_mendix_environment_settings.app.source_constants != null && appmigrate_mendix_environment_settings.app.constants != null && appmigrate_mendix_environment_settings.app.constants_verified != null
   final_link            = one(appmigrate_mendix_node_link.app[*])
   temporary_app_deleted = local.final_link == null ? false : local.final_link.deleted_app_id == appmigrate_mendix_temporary_app.temp.project_id
   v4_events             = appmigrate_mendix_environment_settings.app.scheduled_events == null ? {} : appmigrate_mendix_environment_settings.app.scheduled_events
@@ -50,12 +54,13 @@ locals {
       target = local.v4_model_version
       equal  = local.v3_model_version == null || local.v4_model_version == null ? null : local.v3_model_version == local.v4_model_version
     }],
-    # Equal means the v4 value is v3's, or its override in var.constant_overrides.
+    # Equal means v4 holds v3's value, or its override in var.constant_overrides (the provider's
+    # constants_verified). An overridden secret shows two different digests: the override's on v4.
     [for name, value in local.v3_constants : {
-      what   = "constant ${name}"
+      what   = "constant ${name}${contains(keys(var.constant_overrides), name) ? " (overridden)" : ""}"
       source = value
       target = lookup(local.v4_constants, name, null)
-      equal  = local.constants_known ? lookup(local.v4_constants, name, null) == lookup(var.constant_overrides, name, value) : null
+      equal  = local.constants_known ? lookup(local.v4_verified, name, false) : null
     }],
     [{
       what   = "bytes of the backup archive"
@@ -116,14 +121,13 @@ output "backup_archive" {
 }
 
 output "constants" {
-  description = "Every constant on v3 and on v4; equal means each v4 value is v3's (or its override)."
+  description = "Every constant on v3 and on v4 (secrets as digests); verified: per constant, whether v4 holds v3's value or its override (checked by the provider); equal: all of them."
   value = {
-    v3 = local.constants_known ? local.v3_constants : null
-    v4 = local.constants_known ? local.v4_constants : null
-    equal = local.constants_known ? alltrue([
-      for name, value in local.v3_constants :
-      lookup(local.v4_constants, name, null) == lookup(var.constant_overrides, name, value)
-    ]) : null
+    v3         = local.constants_known ? local.v3_constants : null
+    v4         = local.constants_known ? local.v4_constants : null
+    overridden = sort(keys(var.constant_overrides))
+    verified   = local.constants_known ? local.v4_verified : null
+    equal      = local.constants_known ? alltrue([for name, value in local.v3_constants : lookup(local.v4_verified, name, false)]) : null
   }
 }
 

@@ -48,7 +48,7 @@ variable "constant_overrides" {
 
 variable "public_constants" {
   type        = list(string)
-  description = "String constants that are not secrets (shown in clear in plan, state and outputs). Every other String constant is treated as a secret."
+  description = "String constants that are not secrets (shown in clear in plan, state and outputs). Every other String constant is treated as a secret. The default names a constant of the sandbox's app: set this for your app (every name must be a constant of its v3 environment, or plan refuses it)."
   default     = ["MyFirstModule.ApiUrl"]
 }
 

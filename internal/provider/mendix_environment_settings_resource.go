@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -49,6 +50,10 @@ const mendixSettingsType = "appmigrate_mendix_environment_settings"
 // plans made after the v3 node is gone.
 const privateSourceKey = "mendix_source_settings"
 
+// privateWrittenKey holds the constants (as shown) the last apply wrote and read back: what a
+// refresh compares v4's values with for constants_verified.
+const privateWrittenKey = "mendix_written_constants"
+
 // NewMendixEnvironmentSettingsResource returns the appmigrate_mendix_environment_settings resource.
 // settingsTimeouts are the step's timeouts and their defaults.
 var settingsTimeouts = stepTimeouts{Create: 30 * time.Minute, Read: 5 * time.Minute, Update: 30 * time.Minute}
@@ -71,6 +76,7 @@ type mendixSettingsModel struct {
 	SensitiveConstants      types.Set      `tfsdk:"sensitive_constants"`
 	PublicConstants         types.Set      `tfsdk:"public_constants"`
 	Constants               types.Map      `tfsdk:"constants"`
+	ConstantsVerified       types.Map      `tfsdk:"constants_verified"`
 	SourceConstants         types.Map      `tfsdk:"source_constants"`
 	ScheduledEvents         types.Map      `tfsdk:"scheduled_events"`
 	CustomSettings          types.Map      `tfsdk:"custom_settings"`
@@ -145,12 +151,14 @@ func (r *mendixSettingsResource) Schema(ctx context.Context, _ resource.SchemaRe
 			},
 			"sensitive_constants": schema.SetAttribute{
 				MarkdownDescription: "Constants whose values are secrets although their type is not `String` (every `String` constant is secret unless listed in `public_constants`). " +
+					"Each name must be a constant of the v3 environment (checked at plan while v3 answers). " +
 					"A secret is copied like the others but shown in the plan and state only as `argon2id:<hex>`, a salted, deliberately slow digest (argon2id), and drift is detected by that digest.",
 				ElementType: types.StringType,
 				Optional:    true,
 			},
 			"public_constants": schema.SetAttribute{
 				MarkdownDescription: "`String` constants whose values are not secret (an endpoint URL, a feature name): shown in clear in the plan and state. " +
+					"Each name must be a constant of the v3 environment (checked at plan while v3 answers). " +
 					"Safe default: every `String` constant of the deployed model is a secret unless listed here; other types (`Integer`, `Boolean`, `Decimal`, `DateTime`, …) are public unless listed in `sensitive_constants`.",
 				ElementType: types.StringType,
 				Optional:    true,
@@ -159,6 +167,15 @@ func (r *mendixSettingsResource) Schema(ctx context.Context, _ resource.SchemaRe
 				MarkdownDescription: "Every constant of the v4 environment this resource sets: name → value (v3's value after overrides; secrets as `sha256:` fingerprints).",
 				ElementType:         types.StringType,
 				Computed:            true,
+			},
+			"constants_verified": schema.MapAttribute{
+				MarkdownDescription: "Constant name → `true` when v4 holds the value this resource expects there: v3's value after `constant_overrides` / `constant_overrides_wo`. " +
+					"Compared by the provider on the values as shown, so a secret (or a write-only override) is compared by its digest and never needs to be known by your configuration: " +
+					"at apply on the values read back from v4 (apply fails if one differs), at refresh against the values the last apply wrote (`false` once a value was changed on v4 outside Terraform), " +
+					"and in a plan that writes no constant. Unknown in a plan that writes constants. Null after `terraform import` (or in a state written by an earlier version) until the next apply that writes the settings. " +
+					"Use it for a proof: comparing `constants` with `source_constants` or with the overrides in HCL fails for an overridden secret, whose digest is of the new value.",
+				ElementType: types.BoolType,
+				Computed:    true,
 			},
 			"source_constants": schema.MapAttribute{
 				MarkdownDescription: "The v3 environment's constants as read at plan time, before overrides (secrets as fingerprints): with no overrides, equal to `constants` once applied.",
@@ -300,6 +317,8 @@ func isSecretShown(v string) bool {
 type settingsOverrides struct {
 	constants, constantsWO, events, custom map[string]string
 	sensitive, public                      map[string]bool
+	// listedSensitive is sensitive_constants as given (sensitive also holds constant_overrides_wo's names).
+	listedSensitive map[string]bool
 	// byType makes every String constant of the model secret unless public (the safe default).
 	byType bool
 	// salt is the step's source, <v3 app>/<environment>, for fingerprint.
@@ -321,6 +340,7 @@ func (r *mendixSettingsResource) overrides(ctx context.Context, m *mendixSetting
 		byType:    true,
 		salt:      m.SourceAppID.ValueString() + "/" + m.SourceEnvironment.ValueString(),
 	}
+	o.listedSensitive = map[string]bool{}
 	if !m.PublicConstants.IsNull() && !m.PublicConstants.IsUnknown() {
 		for _, el := range m.PublicConstants.Elements() {
 			if s, ok := el.(types.String); ok {
@@ -338,6 +358,7 @@ func (r *mendixSettingsResource) overrides(ctx context.Context, m *mendixSetting
 		for _, el := range m.SensitiveConstants.Elements() {
 			if s, ok := el.(types.String); ok {
 				o.sensitive[s.ValueString()] = true
+				o.listedSensitive[s.ValueString()] = true
 				if o.public[s.ValueString()] {
 					diags.AddAttributeError(path.Root("public_constants"), "Constant both public and sensitive",
 						fmt.Sprintf("%s is in both public_constants and sensitive_constants. Keep it in one of them.", s.ValueString()))
@@ -352,6 +373,17 @@ func (r *mendixSettingsResource) overrides(ctx context.Context, m *mendixSetting
 		}
 	}
 	return o
+}
+
+// hideSavedSecrets shows as digests, once v3 is gone, the constant_overrides values of constants the
+// last apply showed as digests: the saved values carry no type, so the safe default by type
+// (every String constant is a secret) is applied through them.
+func (o settingsOverrides) hideSavedSecrets(view settingsView, saved *settingsView) {
+	for n, v := range o.constants {
+		if o.sensitive[n] || isSecretShown(saved.Constants[n]) && !o.public[n] {
+			view.Constants[n] = fingerprint(o.salt, n, v)
+		}
+	}
 }
 
 // inherit is o for a second view of the same step (the v3 values before overrides): the same
@@ -386,7 +418,7 @@ func desiredSettings(src *mendix.Settings, o settingsOverrides, diags *diag.Diag
 		sort.Strings(bad)
 		diags.AddAttributeError(path.Root(attr), "Unknown "+what,
 			fmt.Sprintf("%s names %s that the v3 environment does not have. Its %ss are: %s. Correct the names (they are case-sensitive, e.g. MyFirstModule.ApiUrl).",
-				attr, strings.Join(bad, ", "), what, strings.Join(sortedNames(known), ", ")))
+				attr, namesWithSuggestions(bad, known), what, strings.Join(sortedNames(known), ", ")))
 	}
 	unknown("constant_overrides", o.constants, raw.Constants, "constant")
 	unknown("constant_overrides_wo", o.constantsWO, raw.Constants, "constant")
@@ -428,6 +460,87 @@ func desiredSettings(src *mendix.Settings, o settingsOverrides, diags *diag.Diag
 	}
 	view = showSettings(raw, sensitive, o.salt)
 	return raw, view
+}
+
+// checkListedConstants refuses names in public_constants or sensitive_constants (attr) that are not
+// constants of the v3 environment: a typo would otherwise be ignored, and a constant meant to be
+// secret would be shown in clear (or one meant to be public hidden).
+func checkListedConstants(diags *diag.Diagnostics, attr string, listed map[string]bool, src *mendix.Settings) {
+	known := map[string]string{}
+	for _, c := range src.Constants {
+		known[c.Name] = c.DataType
+	}
+	var bad []string
+	for n := range listed {
+		if _, ok := known[n]; !ok {
+			bad = append(bad, n)
+		}
+	}
+	if len(bad) == 0 {
+		return
+	}
+	sort.Strings(bad)
+	their := "Its constants are: " + strings.Join(sortedNames(known), ", ") + "."
+	if len(known) == 0 {
+		their = "It has no constants."
+	}
+	diags.AddAttributeError(path.Root(attr), "Unknown constant",
+		fmt.Sprintf("%s names %s that the v3 environment does not have. %s Correct the names (they are case-sensitive) or remove them from %s. "+
+			"If the list comes from a variable (the example's var.%s names a constant of the sandbox's app), set that variable for this app, e.g. -var '%s=[]'.",
+			attr, namesWithSuggestions(bad, known), their, attr, attr, attr))
+}
+
+// namesWithSuggestions lists unknown names, each followed by "(did you mean X?)" when one known
+// name is close: the same but for case, the same constant without its module, or a few letters off.
+func namesWithSuggestions(bad []string, known map[string]string) string {
+	out := make([]string, len(bad))
+	for i, n := range bad {
+		out[i] = n
+		if s := closestName(n, known); s != "" {
+			out[i] += " (did you mean " + s + "?)"
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// closestName is the known name nearest to n, "" when none is near enough to be a typo.
+func closestName(n string, known map[string]string) string {
+	best, bestD := "", -1
+	ln := strings.ToLower(n)
+	for _, k := range sortedNames(known) {
+		lk := strings.ToLower(k)
+		if lk == ln || strings.HasSuffix(lk, "."+ln) {
+			return k
+		}
+		if d := editDistance(ln, lk); bestD < 0 || d < bestD {
+			best, bestD = k, d
+		}
+	}
+	if bestD >= 0 && bestD <= max(2, len(n)/5) {
+		return best
+	}
+	return ""
+}
+
+// editDistance is the Levenshtein distance between a and b, by byte.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 // maskSecrets registers with the client's redactor every secret value the step knows: the
@@ -478,10 +591,19 @@ func checkConstantTypes(diags *diag.Diagnostics, attr string, values, dataTypes 
 				shown = "the value given"
 			}
 			diags.AddAttributeError(path.Root(attr).AtMapKey(n), "Value does not fit the constant's type",
-				fmt.Sprintf("%s is a %s constant in the deployed model, and %s is not %s. Correct %s[%q]; Deploy API v1 would store it as is and the app would fail at start.",
-					n, dt, shown, want, attr, n))
+				fmt.Sprintf("%s is %s constant in the deployed model, and %s is not %s. Correct %s[%q]; Deploy API v1 would store it as is and the app would fail at start.",
+					n, withArticle(dt), shown, want, attr, n))
 		}
 	}
+}
+
+// withArticle puts "a" or "an" before a Mendix type name, by its first letter: an Integer, an
+// Enumeration, a Boolean, a DateTime. (No Mendix type name starts with a silent or a "you" vowel.)
+func withArticle(typeName string) string {
+	if typeName != "" && strings.ContainsRune("aeiouAEIOU", rune(typeName[0])) {
+		return "an " + typeName
+	}
+	return "a " + typeName
 }
 
 // constantTypeProblem says what a value of a Mendix constant type must look like, "" when v fits
@@ -554,6 +676,11 @@ func (r *mendixSettingsResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if resp.Diagnostics.HasError() || src == nil {
 		return
 	}
+	if fromPrivate == nil {
+		// v3 answers: every name public_constants and sensitive_constants list must be one of its constants.
+		checkListedConstants(&resp.Diagnostics, "public_constants", o.public, src)
+		checkListedConstants(&resp.Diagnostics, "sensitive_constants", o.listedSensitive, src)
+	}
 	var view, srcView settingsView
 	if fromPrivate != nil {
 		srcView = *fromPrivate
@@ -561,6 +688,7 @@ func (r *mendixSettingsResource) ModifyPlan(ctx context.Context, req resource.Mo
 		for n, v := range o.constantsWO {
 			view.Constants[n] = fingerprint(o.salt, n, v)
 		}
+		o.hideSavedSecrets(view, fromPrivate)
 	} else {
 		var raw settingsView
 		raw, view = desiredSettings(src, o, &resp.Diagnostics)
@@ -580,6 +708,7 @@ func (r *mendixSettingsResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if !plan.AppID.IsUnknown() && !plan.Environment.IsUnknown() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), settingsID(plan.AppID.ValueString(), plan.Environment.ValueString(), view))...)
 	}
+	planVerified(ctx, req.State, &resp.Plan, view.Constants, &resp.Diagnostics)
 }
 
 // source reads the v3 settings. Once the resource exists and v3 no longer answers (the node is
@@ -674,6 +803,7 @@ func (r *mendixSettingsResource) write(ctx context.Context, plan *mendixSettings
 		return
 	}
 	if fromPrivate != nil {
+		o.hideSavedSecrets(view, fromPrivate)
 		// v3 is gone: v3's own values survive only as shown. A secret that is not overridden
 		// cannot be written again from a fingerprint.
 		for n, v := range raw.Constants {
@@ -733,6 +863,7 @@ func (r *mendixSettingsResource) write(ctx context.Context, plan *mendixSettings
 		return
 	}
 	plan.Constants = mxStringMap(got.Constants)
+	plan.ConstantsVerified = verifiedMap(got.Constants, view.Constants)
 	plan.SourceConstants = mxStringMap(saved.Constants)
 	plan.ScheduledEvents = mxStringMap(got.ScheduledEvents)
 	plan.CustomSettings = mxStringMap(got.CustomSettings)
@@ -741,6 +872,41 @@ func (r *mendixSettingsResource) write(ctx context.Context, plan *mendixSettings
 	diags.Append(state.Set(ctx, plan)...)
 	if b, err := json.Marshal(saved); err == nil {
 		diags.Append(priv.SetKey(ctx, privateSourceKey, b)...)
+	}
+	if b, err := json.Marshal(view.Constants); err == nil {
+		diags.Append(priv.SetKey(ctx, privateWrittenKey, b)...)
+	}
+}
+
+// verifiedMap is constants_verified: for every constant v4 holds (got, as shown), whether it is
+// the expected value (want, as shown).
+func verifiedMap(got, want map[string]string) types.Map {
+	vals := make(map[string]attr.Value, len(got))
+	for n, v := range got {
+		w, ok := want[n]
+		vals[n] = types.BoolValue(ok && w == v)
+	}
+	return types.MapValueMust(types.BoolType, vals)
+}
+
+// planVerified sets constants_verified in the plan. A plan that changes anything leaves it to
+// apply (unknown). A plan that changes nothing has the refreshed v4 values equal to the planned ones
+// (v3's after the overrides, as expected now): each is verified. A state without it (written by an
+// earlier version) keeps it null rather than planning an update for it alone.
+func planVerified(ctx context.Context, state tfsdk.State, plan *tfsdk.Plan, planned map[string]string, diags *diag.Diagnostics) {
+	if state.Raw.IsNull() {
+		diags.Append(plan.SetAttribute(ctx, path.Root("constants_verified"), types.MapUnknown(types.BoolType))...)
+		return
+	}
+	var prior types.Map
+	diags.Append(state.GetAttribute(ctx, path.Root("constants_verified"), &prior)...)
+	diags.Append(plan.SetAttribute(ctx, path.Root("constants_verified"), prior)...)
+	switch {
+	case diags.HasError():
+	case !plan.Raw.Equal(state.Raw):
+		diags.Append(plan.SetAttribute(ctx, path.Root("constants_verified"), types.MapUnknown(types.BoolType))...)
+	case !prior.IsNull():
+		diags.Append(plan.SetAttribute(ctx, path.Root("constants_verified"), verifiedMap(planned, planned))...)
 	}
 }
 
@@ -894,6 +1060,16 @@ func (r *mendixSettingsResource) Read(ctx context.Context, req resource.ReadRequ
 		}
 	}
 	got := showSettings(pick(s, like), sensitive, state.SourceAppID.ValueString()+"/"+state.SourceEnvironment.ValueString())
+	// constants_verified: against what the last apply wrote. Without that record (after an import,
+	// or a state written by an earlier version) it is null: nothing says what v4 should hold.
+	var written map[string]string
+	raw, ds := req.Private.GetKey(ctx, privateWrittenKey)
+	resp.Diagnostics.Append(ds...)
+	if len(raw) == 0 || json.Unmarshal(raw, &written) != nil || written == nil {
+		state.ConstantsVerified = types.MapNull(types.BoolType)
+	} else {
+		state.ConstantsVerified = verifiedMap(got.Constants, written)
+	}
 	state.Constants = mxStringMap(got.Constants)
 	state.ScheduledEvents = mxStringMap(got.ScheduledEvents)
 	state.CustomSettings = mxStringMap(got.CustomSettings)

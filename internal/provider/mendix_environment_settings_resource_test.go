@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -123,7 +124,17 @@ func TestAccMendixEnvironmentSettings_EveryValueInThePlanAndDriftIsADiff(t *test
 				ImportStateVerifyIgnore: []string{"timeouts", "source_app_id", "source_environment", "deployment_id", "constant_overrides",
 					"scheduled_event_overrides", "source_constants", "public_constants",
 					// Imported without the configuration: a String constant is a secret until public_constants says otherwise.
-					"constants.MyFirstModule.ApiUrl", "id"},
+					"constants.MyFirstModule.ApiUrl", "id",
+					// Null after an import: nothing this resource wrote to compare with.
+					"constants_verified"},
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					for k, v := range states[0].Attributes {
+						if strings.HasPrefix(k, "constants_verified.") && k != "constants_verified.%" {
+							return fmt.Errorf("imported state has %s = %s: nothing says what v4 should hold", k, v)
+						}
+					}
+					return nil
+				},
 			},
 			{
 				// Changed in the portal: the plan shows the difference and apply puts it back.
@@ -212,6 +223,110 @@ func TestAccMendixEnvironmentSettings_UnknownOverrideNamedAtPlan(t *testing.T) {
 `),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)Unknown constant.*constant_overrides names MyFirstModule.ApiURL.*MyFirstModule.ApiUrl`),
+			},
+		},
+	})
+}
+
+func TestConstantTypeMessage_UsesTheArticleOfTheTypeName(t *testing.T) {
+	for typeName, want := range map[string]string{
+		"Integer": "an Integer", "Enumeration": "an Enumeration", "Boolean": "a Boolean", "Decimal": "a Decimal",
+		"DateTime": "a DateTime", "String": "a String", "Long": "a Long", "Float": "a Float",
+	} {
+		if got := withArticle(typeName); got != want {
+			t.Errorf("withArticle(%q) = %q, want %q", typeName, got, want)
+		}
+	}
+	var diags diag.Diagnostics
+	checkConstantTypes(&diags, "constant_overrides", map[string]string{"M.Retries": "seven"}, map[string]string{"M.Retries": "Integer"}, false)
+	if len(diags) != 1 || !strings.Contains(diags[0].Detail(), "M.Retries is an Integer constant in the deployed model") {
+		t.Fatalf("want one diagnostic saying \"is an Integer constant\", got %v", diags)
+	}
+}
+
+func TestClosestName_SuggestsOnlyNearNames(t *testing.T) {
+	known := map[string]string{"MyFirstModule.ApiUrl": "String", "MyFirstModule.MaxRetries": "Integer", "MyFirstModule.FeatureEnabled": "Boolean"}
+	for n, want := range map[string]string{
+		"MyFirstModule.ApiURL":       "MyFirstModule.ApiUrl", // case
+		"ApiUrl":                     "MyFirstModule.ApiUrl", // without its module
+		"MyFirstModule.MaxRetry":     "MyFirstModule.MaxRetries",
+		"MyFirstModul.FeatureEnabld": "MyFirstModule.FeatureEnabled",
+		"OtherModule.Password":       "",
+		"MyFirstModule.Timeout":      "",
+	} {
+		if got := closestName(n, known); got != want {
+			t.Errorf("closestName(%q) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestAccMendixEnvironmentSettings_ConstantsVerifiedForAnOverriddenSecretAndFalseAfterDrift(t *testing.T) {
+	env := startMendixSandbox(t)
+	env.linkSpareApp(t)
+	const override = "https://x.example"
+	cfg := settingsConfig(env, fmt.Sprintf(`
+  public_constants = []
+  constant_overrides = {
+    "MyFirstModule.ApiUrl" = %q
+  }
+`, override))
+	allVerified := knownvalue.MapExact(map[string]knownvalue.Check{
+		"MyFirstModule.ApiUrl":         knownvalue.Bool(true),
+		"MyFirstModule.MaxRetries":     knownvalue.Bool(true),
+		"MyFirstModule.FeatureEnabled": knownvalue.Bool(true),
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// The overridden String constant is a secret: v4's value shows as the digest of the
+				// override, which no configuration can compare with the clear text. The provider does.
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectUnknownValue(settingsAddr, tfjsonpath.New("constants_verified")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(settingsAddr, tfjsonpath.New("constants").AtMapKey("MyFirstModule.ApiUrl"),
+						knownvalue.StringExact(fingerprint(mxSourceApp+"/"+mxMode, "MyFirstModule.ApiUrl", override))),
+					statecheck.ExpectKnownValue(settingsAddr, tfjsonpath.New("constants_verified"), allVerified),
+				},
+				Check: checkV4Setting(env, sandbox.MendixConstant, "MyFirstModule.ApiUrl", override),
+			},
+			{
+				// Changed on v4 outside Terraform: a refresh says which constant v4 no longer holds.
+				PreConfig: func() {
+					if err := env.sb.SetMendixEnvironmentSetting(mxV4App, mxMode, sandbox.MendixConstant, "MyFirstModule.ApiUrl", "https://someone-else.example.com"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(settingsAddr, "constants_verified.MyFirstModule.ApiUrl", "false"),
+					resource.TestCheckResourceAttr(settingsAddr, "constants_verified.MyFirstModule.MaxRetries", "true"),
+				),
+			},
+			{
+				// A second refresh still compares with what the apply wrote, not with the last read.
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				Check:              resource.TestCheckResourceAttr(settingsAddr, "constants_verified.MyFirstModule.ApiUrl", "false"),
+			},
+			{
+				// Apply puts the override back and verifies it again.
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(settingsAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(settingsAddr, tfjsonpath.New("constants_verified")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(settingsAddr, tfjsonpath.New("constants_verified"), allVerified),
+				},
+				Check: checkV4Setting(env, sandbox.MendixConstant, "MyFirstModule.ApiUrl", override),
+			},
+			{
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 		},
 	})

@@ -161,6 +161,51 @@ func TestAccMendixRunbook_ExampleMigratesTheFixtureAndTheSecondPlanIsEmpty(t *te
 	})
 }
 
+// The example with its String constant secret and overridden: the proof says v4 holds the override,
+// which outputs.tf cannot compare itself (v4's value shows as a digest of it).
+func TestAccMendixRunbook_ProofHoldsForAnOverriddenSecretConstant(t *testing.T) {
+	env := startMendixSandbox(t)
+	cfg := runbookExample(t, env)
+	vars := func(offboarded bool) config.Variables {
+		return config.Variables{
+			"public_constants":   config.ListVariable(),
+			"constant_overrides": config.MapVariable(map[string]config.Variable{"MyFirstModule.ApiUrl": config.StringVariable("https://x.example")}),
+			"v3_node_offboarded": config.BoolVariable(offboarded),
+		}
+	}
+	proof := []statecheck.StateCheck{
+		statecheck.ExpectKnownOutputValueAtPath("constants", tfjsonpath.New("equal"), knownvalue.Bool(true)),
+		statecheck.ExpectKnownOutputValueAtPath("constants", tfjsonpath.New("v4").AtMapKey("MyFirstModule.ApiUrl"),
+			knownvalue.StringRegexp(regexp.MustCompile(`^argon2id:[0-9a-f]{64}$`))),
+		statecheck.ExpectKnownOutputValueAtPath("constants", tfjsonpath.New("verified"), knownvalue.MapExact(map[string]knownvalue.Check{
+			"MyFirstModule.ApiUrl":         knownvalue.Bool(true),
+			"MyFirstModule.MaxRetries":     knownvalue.Bool(true),
+			"MyFirstModule.FeatureEnabled": knownvalue.Bool(true),
+		})),
+		statecheck.ExpectKnownOutputValue("proof", knownvalue.StringRegexp(regexp.MustCompile(
+			`(?m)^  constant MyFirstModule\.ApiUrl \(overridden\)\s+argon2id:\S+\s+argon2id:\S+\s+yes$`))),
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            cfg,
+				ConfigVariables:   vars(false),
+				ConfigStateChecks: proof,
+				Check:             checkV4Setting(env, sandbox.MendixConstant, "MyFirstModule.ApiUrl", "https://x.example"),
+			},
+			{
+				// After the offboarding the settings are planned from the values saved at the last
+				// apply; the proof still holds.
+				PreConfig:         offboardV3(t, env),
+				Config:            cfg,
+				ConfigVariables:   vars(true),
+				ConfigStateChecks: proof,
+			},
+		},
+	})
+}
+
 func TestAccMendixRunbook_FinalLinkWaitsForTheOffboarding(t *testing.T) {
 	env := startMendixSandbox(t)
 	cfg := runbookExample(t, env)
