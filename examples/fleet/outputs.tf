@@ -38,13 +38,11 @@ locals {
         appmigrate_mendix_package_transfer.package[key].source_model_version == null || appmigrate_mendix_environment_deployment.app[key].model_version == null ? null :
         appmigrate_mendix_package_transfer.package[key].source_model_version == appmigrate_mendix_environment_deployment.app[key].model_version
       )
-      # Every v3 constant has its value (or its override) on v4.
+      # Every v3 constant has its value (or its override) on v4: the provider compares them, secret
+      # ones by their digest (constants_verified), since a secret's clear value is never in state.
       settings_equal = (
-        appmigrate_mendix_environment_settings.app[key].source_constants == null || appmigrate_mendix_environment_settings.app[key].constants == null ? null :
-        alltrue([
-          for name, value in appmigrate_mendix_environment_settings.app[key].source_constants :
-          lookup(appmigrate_mendix_environment_settings.app[key].constants, name, null) == lookup(app.constant_overrides, name, value)
-        ])
+        appmigrate_mendix_environment_settings.app[key].constants_verified == null ? null :
+        alltrue(values(appmigrate_mendix_environment_settings.app[key].constants_verified))
       )
       # The backup restored on v4 has the bytes and SHA-256 read from v3.
       backup_equal = (
