@@ -1,0 +1,87 @@
+package provider
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+)
+
+// TestAccBackendlessRunbook_SecretsNeverInTraceLogOrState runs the whole Backendless example with
+// TF_LOG=trace, the credentials coming from the environment as in CI (so the test harness's own
+// copy of the configuration holds none), then searches the trace log of Terraform and the
+// provider and the state files for the console password, the 3.x secret key and the 5.0 app's
+// REST key the provider learned during the run, and for their unsalted SHA-256.
+func TestAccBackendlessRunbook_SecretsNeverInTraceLogOrState(t *testing.T) {
+	dir := t.TempDir()
+	logPath := filepath.Join(dir, "trace.log")
+	t.Setenv("TF_ACC_LOG", "TRACE")
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_ACC_LOG_PATH", logPath)
+	t.Setenv("TF_ACC_PERSIST_WORKING_DIR", "1")
+	t.Setenv("TF_ACC_TEMP_DIR", dir)
+
+	sb := startSandbox(t)
+	crm := fixtureCRM(t, sb)
+	t.Setenv(envBackendlessPassword, sandboxPassword)
+	t.Setenv(envBackendlessLegacyKeys, crm.id+"="+crm.secret)
+	// The provider block without the password: it comes from the environment.
+	block := strings.Replace(providerBlock(sb, sandboxPassword), fmt.Sprintf("password    = %q\n", sandboxPassword), "", 1)
+	if strings.Contains(block, sandboxPassword) {
+		t.Fatalf("the provider block still holds the password:\n%s", block)
+	}
+	cfg := exampleConfig(t, "backendless-v3-to-v5", block)
+
+	check := func(*terraform.State) error {
+		raw, err := os.ReadFile(logPath)
+		if err != nil {
+			return fmt.Errorf("no trace log: %v", err)
+		}
+		if !strings.Contains(string(raw), "HTTP request") {
+			return fmt.Errorf("the trace log has no provider HTTP lines: the test checks nothing")
+		}
+		hay := []string{string(raw)}
+		_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.HasSuffix(p, ".tfstate") {
+				if b, err := os.ReadFile(p); err == nil {
+					hay = append(hay, string(b))
+					hay = append(hay, privateStates(b)...)
+				}
+			}
+			return nil
+		})
+		if len(hay) < 2 {
+			return fmt.Errorf("no state file under %s: the test checks nothing there", dir)
+		}
+		secrets := []string{sandboxPassword, crm.secret}
+		for _, a := range sb.BackendlessApps() {
+			if a.Name == "crm-v5" && a.RESTAPIKey != "" {
+				secrets = append(secrets, a.RESTAPIKey)
+			}
+		}
+		if len(secrets) != 3 {
+			return fmt.Errorf("the migrated app's REST key was not found in the sandbox: the test checks less than it says")
+		}
+		for _, s := range secrets {
+			sum := sha256.Sum256([]byte(s))
+			for _, needle := range []string{s, hex.EncodeToString(sum[:])} {
+				for _, h := range hay {
+					if i := strings.Index(h, needle); i >= 0 {
+						return fmt.Errorf("%q (a secret or its unsalted SHA-256) found in the trace log or a state file: …%s…", needle, h[max(0, i-300):min(len(h), i+100)])
+					}
+				}
+			}
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps:                    []resource.TestStep{{Config: cfg, Check: check}},
+	})
+}
