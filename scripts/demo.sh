@@ -60,15 +60,28 @@ provider_installation {
 RC
 export TF_CLI_CONFIG_FILE="$work/terraformrc"
 
+# no_outputs drops Terraform's listings of outputs from an apply's or a destroy's text: a plan's
+# "Changes to Outputs:" block (up to the next resource line or summary) and the final "Outputs:".
+no_outputs() {
+  awk '
+    /^Outputs:$/ { done = 1 }
+    done { next }
+    /^Changes to Outputs:$/ { skip = 1; next }
+    skip && /^(appmigrate_|data\.|terraform_|Apply complete|Destroy complete|Plan:|Warning|Error|│|╷|╵)/ { skip = 0 }
+    !skip
+  '
+}
+
 run_example() {
   local name=$1
   cp -R "$root/examples/$name" "$work/$name"
   cd "$work/$name"
 
-  # The apply's own "Outputs:" list is left out here: the proof below shows them once, as a
-  # table, and `terraform output` in .demo/<example> has every one of them.
+  # Terraform's own listings of outputs ("Changes to Outputs:" in a plan, "Outputs:" after an
+  # apply) are left out here: the proof below shows them once, as a table, and
+  # `terraform output` in .demo/<example> has every one of them.
   step "[$name] terraform apply"
-  terraform apply -auto-approve -input=false -no-color -compact-warnings | awk '/^Outputs:$/ { skip = 1 } !skip'
+  terraform apply -auto-approve -input=false -no-color -compact-warnings | no_outputs
 
   local vars=()
   if [ "$name" = mendix-cloud-v3-to-v4 ]; then
@@ -78,7 +91,7 @@ run_example() {
     step "[$name] Mendix Support offboards the v3 node; second apply (-var v3_node_offboarded=true)"
     curl -fsS -X POST "${APPMIGRATE_MENDIX_DEPLOY_URL%/mendix/deploy}/_sandbox/mendix/nodes/node-v3-calc/offboard"
     vars=(-var v3_node_offboarded=true)
-    terraform apply -auto-approve -input=false -no-color -compact-warnings "${vars[@]}" | awk '/^Outputs:$/ { skip = 1 } !skip'
+    terraform apply -auto-approve -input=false -no-color -compact-warnings "${vars[@]}" | no_outputs
   fi
 
   step "[$name] proof (terraform output -raw proof)"
@@ -97,7 +110,7 @@ run_example() {
   fi
 
   step "[$name] terraform destroy"
-  terraform destroy -auto-approve -input=false -no-color -compact-warnings "${vars[@]}"
+  terraform destroy -auto-approve -input=false -no-color -compact-warnings "${vars[@]}" | no_outputs
   cd "$root"
 }
 
