@@ -441,7 +441,7 @@ func TestAccBackendlessRunbook_ExampleMigratesCRM(t *testing.T) {
 	sb := startSandbox(t)
 	crm := fixtureCRM(t, sb)
 	// The example's defaults name the fixture's app; only the provider block is swapped.
-	cfg := exampleConfig(t, "backendless-v3-to-v5", legacyProviderBlock(sb, crm))
+	cfg := backendlessExampleConfig(t, legacyProviderBlock(sb, crm))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -473,11 +473,11 @@ func TestAccBackendlessRunbook_ExampleMigratesCRM(t *testing.T) {
 	})
 }
 
-// exampleConfig reads an example configuration and points it at the test provider block: the
-// terraform block (a registry source) and the empty provider block are swapped out.
-func exampleConfig(t *testing.T, name, provider string) string {
+// backendlessExampleConfig reads examples/backendless-v3-to-v5 and points it at the test provider
+// block: the terraform block (a registry source) and the empty provider block are swapped out.
+func backendlessExampleConfig(t *testing.T, provider string) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "examples", name)
+	dir := filepath.Join("..", "..", "examples", "backendless-v3-to-v5")
 	var b strings.Builder
 	for _, f := range []string{"main.tf", "variables.tf", "outputs.tf"} {
 		src, err := os.ReadFile(filepath.Join(dir, f))
@@ -489,7 +489,7 @@ func exampleConfig(t *testing.T, name, provider string) string {
 	}
 	cfg := regexp.MustCompile(`(?s)terraform \{\n.*?\n\}\n`).ReplaceAllString(b.String(), "")
 	if !strings.Contains(cfg, `provider "appmigrate" {}`) {
-		t.Fatalf("examples/%s has no empty provider block to replace", name)
+		t.Fatal("examples/backendless-v3-to-v5 has no empty provider block to replace")
 	}
 	return strings.Replace(cfg, `provider "appmigrate" {}`, provider, 1)
 }
@@ -554,7 +554,7 @@ resource "appmigrate_backendless_app" "target" {
 func TestAccBackendlessRunbook_ExampleToleratesImports(t *testing.T) {
 	sb := startSandbox(t)
 	crm := fixtureCRM(t, sb)
-	cfg := exampleConfig(t, "backendless-v3-to-v5", legacyProviderBlock(sb, crm))
+	cfg := backendlessExampleConfig(t, legacyProviderBlock(sb, crm))
 	importStep := func(addr string, id func(s *terraform.State) (string, error)) resource.TestStep {
 		return resource.TestStep{
 			Config:             cfg,

@@ -264,7 +264,7 @@ func TestAccBackendlessRunbook_ExampleDocumentedOnlyProofSaysNotReadable(t *test
 	}
 	_, dataName := filepath.Split(done.DataArchive)
 	_, filesName := filepath.Split(done.FilesArchive)
-	base := exampleConfig(t, "backendless-v3-to-v5", legacyProviderBlock(sb, crm))
+	base := backendlessExampleConfig(t, legacyProviderBlock(sb, crm))
 	config := func(confirmed bool) string {
 		cfg := base
 		for old, repl := range map[string]string{

@@ -36,7 +36,7 @@ func TestAccBackendlessRunbook_SecretsNeverInTraceLogOrState(t *testing.T) {
 	if strings.Contains(block, sandboxPassword) {
 		t.Fatalf("the provider block still holds the password:\n%s", block)
 	}
-	cfg := exampleConfig(t, "backendless-v3-to-v5", block)
+	cfg := backendlessExampleConfig(t, block)
 
 	check := func(*terraform.State) error {
 		raw, err := os.ReadFile(logPath)
