@@ -290,6 +290,9 @@ const (
 // for the same ones); it is keyed by a hash of salt and value and never persisted.
 var digests sync.Map
 
+// argonSlots bounds how many argon2id hashes run at once (see fingerprint).
+var argonSlots = make(chan struct{}, 2)
+
 // fingerprint is how a secret value is shown in plan and state: argon2id of the value, salted
 // with the step's source (v3 app, environment) and the constant's name. Slow on purpose: whoever
 // holds the state cannot test guesses cheaply, and no table precomputed for one salt serves
@@ -303,7 +306,11 @@ func fingerprint(salt, name, v string) string {
 		}
 	}
 	s := sha256.Sum256([]byte("terraform-provider-appmigrate/mendix-constant/v1\x00" + strings.ToLower(salt) + "\x00" + name))
+	// Each hash takes argonMemory: at -parallelism=30 over a fleet, unbounded hashing held
+	// 2.3 GiB. Two at a time keep the provider's memory flat at the cost of some waiting.
+	argonSlots <- struct{}{}
 	d := secretPrefix + hex.EncodeToString(argon2.IDKey([]byte(v), s[:], argonTime, argonMemory, argonThreads, argonKeyLen))
+	<-argonSlots
 	digests.Store(key, d)
 	return d
 }
