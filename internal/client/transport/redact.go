@@ -51,13 +51,14 @@ func nameSet(names ...string) map[string]bool {
 // is masked everywhere.
 type Redactor struct {
 	mu      sync.RWMutex
-	secrets map[string]bool
+	secrets map[string]bool // every value to mask, encodings included
+	added   map[string]bool // the values Add was given
 	rep     *strings.Replacer
 }
 
 // NewRedactor returns an empty registry.
 func NewRedactor() *Redactor {
-	return &Redactor{secrets: map[string]bool{}}
+	return &Redactor{secrets: map[string]bool{}, added: map[string]bool{}}
 }
 
 // Add registers s together with the encodings it takes in URLs and JSON, where it would otherwise
@@ -69,27 +70,50 @@ func (r *Redactor) Add(s string) {
 	if len(s) < minSecretLen {
 		return
 	}
+	// Known already (its encodings were added with it): clients add their credentials on every
+	// request, so this is the common case.
+	r.mu.RLock()
+	known := r.added[s]
+	r.mu.RUnlock()
+	if known {
+		return
+	}
 	variants := []string{s, url.PathEscape(s), url.QueryEscape(s)}
 	if b, err := json.Marshal(s); err == nil {
 		variants = append(variants, string(b[1:len(b)-1]))
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	changed := false
+	r.added[s] = true
 	for _, v := range variants {
 		if len(v) >= minSecretLen && !r.secrets[v] {
 			r.secrets[v] = true
-			changed = true
+			// The replacer is rebuilt on its next use, not here: a fleet's refresh learns hundreds
+			// of REST keys in a row, and rebuilding on each was quadratic.
+			r.rep = nil
 		}
 	}
-	if !changed {
-		return
+}
+
+// replacer is the literal replacer over every registered value, built when first needed after a
+// change: longest value first, since the replacer prefers earlier arguments, so a secret
+// containing another is removed whole.
+func (r *Redactor) replacer() *strings.Replacer {
+	r.mu.RLock()
+	rep, n := r.rep, len(r.secrets)
+	r.mu.RUnlock()
+	if rep != nil || n == 0 {
+		return rep
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.rep != nil {
+		return r.rep
 	}
 	all := make([]string, 0, len(r.secrets))
 	for v := range r.secrets {
 		all = append(all, v)
 	}
-	// Longest first: the replacer prefers earlier arguments, so a secret containing another is removed whole.
 	sort.Slice(all, func(i, j int) bool {
 		if len(all[i]) != len(all[j]) {
 			return len(all[i]) > len(all[j])
@@ -101,6 +125,7 @@ func (r *Redactor) Add(s string) {
 		pairs = append(pairs, v, Redacted)
 	}
 	r.rep = strings.NewReplacer(pairs...)
+	return r.rep
 }
 
 // Values lists the registered secret values (with their URL and JSON encodings), for loggers that
@@ -120,10 +145,11 @@ func (r *Redactor) Values() []string {
 
 // literal removes the registered secret values only.
 func (r *Redactor) literal(s string) string {
-	r.mu.RLock()
-	rep := r.rep
-	r.mu.RUnlock()
-	if rep == nil || s == "" {
+	if s == "" {
+		return s
+	}
+	rep := r.replacer()
+	if rep == nil {
 		return s
 	}
 	return rep.Replace(s)

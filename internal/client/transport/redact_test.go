@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -152,5 +153,32 @@ func TestRedact(t *testing.T) {
 	}
 	if got := c.Redact("tiny"); got != transport.Redacted {
 		t.Errorf("a 4-character secret is redacted: got %q", got)
+	}
+}
+
+// The replacer is rebuilt lazily: a value added after a Redact (which built it) must be masked
+// by the next one, whatever the order values arrive in, and a value that is another's encoding
+// still gets its own encodings.
+func TestRedactor_ValuesAddedAfterAUseAreMaskedToo(t *testing.T) {
+	r := transport.NewRedactor()
+	if got := r.Redact("nothing to hide"); got != "nothing to hide" {
+		t.Fatalf("empty redactor changed the text: %q", got)
+	}
+	for i := range 300 {
+		key := fmt.Sprintf("rest-key-%03d-abcdef", i)
+		r.Add(key)
+		if got := r.Redact("X-Key " + key + " end"); got != "X-Key "+transport.Redacted+" end" {
+			t.Fatalf("key %d not masked right after Add: %q", i, got)
+		}
+	}
+	r.Add("a b/c")     // PathEscape: a%20b%2Fc
+	r.Add("a%20b%2Fc") // itself a known encoding; its own encoding a%2520b%252Fc must be masked too
+	for _, s := range []string{"a b/c", "a%20b%2Fc", "a%2520b%252Fc", "rest-key-000-abcdef", "rest-key-299-abcdef"} {
+		if got := r.Redact("[" + s + "]"); got != "["+transport.Redacted+"]" {
+			t.Errorf("%q not masked: %q", s, got)
+		}
+	}
+	if n := len(r.Values()); n < 300 {
+		t.Fatalf("Values lists %d, want every added value", n)
 	}
 }
