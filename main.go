@@ -30,6 +30,7 @@ func main() {
 		opts = append(opts, tf6server.WithManagedDebug())
 	} else {
 		provider.QuietUnlessLogging(os.Getenv, os.Setenv)
+		provider.TuneGC(os.Getenv)
 	}
 	server, err := provider.NewServer(version)()
 	if err == nil {

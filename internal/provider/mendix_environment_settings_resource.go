@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"golang.org/x/crypto/argon2"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -310,6 +311,10 @@ func fingerprint(salt, name, v string) string {
 	// 2.3 GiB. Two at a time keep the provider's memory flat at the cost of some waiting.
 	argonSlots <- struct{}{}
 	d := secretPrefix + hex.EncodeToString(argon2.IDKey([]byte(v), s[:], argonTime, argonMemory, argonThreads, argonKeyLen))
+	// The hash's 46 MiB are garbage now: collect them before the next hash takes its slot, so it
+	// reuses them. With the provider's relaxed GC (TuneGC) they would otherwise pile up to the
+	// memory limit; a collection costs a few milliseconds against the hash's tens.
+	runtime.GC()
 	<-argonSlots
 	digests.Store(key, d)
 	return d
