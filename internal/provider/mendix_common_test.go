@@ -289,3 +289,25 @@ func mxStateAttr(s *terraform.State, addr, name string) (string, error) {
 func releaseNodeStep(t *testing.T, env *mxEnv, config string) resource.TestStep {
 	return resource.TestStep{PreConfig: func() { env.linkSpareApp(t) }, Config: config}
 }
+
+// After the offboarding the settings step works from its private record, where v3's own values
+// are gone: a clear override of a secret constant in constant_overrides must still reach the
+// redactor (public ones need not).
+func TestMaskSecretOverrides_RegistersTheClearValuesOfSecretConstantsOnly(t *testing.T) {
+	red := transport.NewRedactor()
+	c, err := mendix.New(mendix.Config{
+		DeployURL: "http://127.0.0.1:1/deploy", CloudURL: "http://127.0.0.1:1/cloud", ProjectsURL: "http://127.0.0.1:1/projects",
+		Username: "u@example.com", APIKey: "api-key-unit", PAT: "pat-unit",
+		HTTP: transport.New(transport.Options{Redactor: red}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const secret, public = "override-secret-9d1e", "https://public.example.com"
+	o := settingsOverrides{constants: map[string]string{"M.ApiKey": secret, "M.Url": public}}
+	view := settingsView{Constants: map[string]string{"M.ApiKey": fingerprint("calc/Production", "M.ApiKey", secret), "M.Url": public}}
+	maskSecretOverrides(c, o, view)
+	if got := red.Redact("key=" + secret + " url=" + public); got != "key="+transport.Redacted+" url="+public {
+		t.Fatalf("redacted %q: want the secret override masked and the public one kept", got)
+	}
+}

@@ -165,7 +165,7 @@ func (r *mendixSettingsResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Optional:    true,
 			},
 			"constants": schema.MapAttribute{
-				MarkdownDescription: "Every constant of the v4 environment this resource sets: name → value (v3's value after overrides; secrets as `sha256:` fingerprints).",
+				MarkdownDescription: "Every constant of the v4 environment this resource sets: name → value (v3's value after overrides; secrets as `argon2id:` digests, see `public_constants`).",
 				ElementType:         types.StringType,
 				Computed:            true,
 			},
@@ -579,6 +579,17 @@ func shownSecret(view settingsView) map[string]bool {
 	return out
 }
 
+// maskSecretOverrides registers the clear values of constant_overrides whose constants are
+// secret (shown as digests in view). While v3 answers, maskSecrets covers them with v3's own
+// values; once v3 is offboarded the step works from its private record, and this does.
+func maskSecretOverrides(client *mendix.Client, o settingsOverrides, view settingsView) {
+	for n, v := range o.constants {
+		if isSecretShown(view.Constants[n]) && !isSecretShown(v) {
+			client.AddSecret(v)
+		}
+	}
+}
+
 // secretValues lists the raw values that view shows as digests: what the redactor must mask.
 func secretValues(raw, view settingsView) []string {
 	var out []string
@@ -701,6 +712,7 @@ func (r *mendixSettingsResource) ModifyPlan(ctx context.Context, req resource.Mo
 			view.Constants[n] = fingerprint(o.salt, n, v)
 		}
 		o.hideSavedSecrets(view, fromPrivate)
+		maskSecretOverrides(client, o, view)
 	} else {
 		var raw settingsView
 		raw, view = desiredSettings(src, o, &resp.Diagnostics)
@@ -816,6 +828,7 @@ func (r *mendixSettingsResource) write(ctx context.Context, plan *mendixSettings
 	}
 	if fromPrivate != nil {
 		o.hideSavedSecrets(view, fromPrivate)
+		maskSecretOverrides(client, o, view)
 		// v3 is gone: v3's own values survive only as shown. A secret that is not overridden
 		// cannot be written again from a fingerprint.
 		for n, v := range raw.Constants {

@@ -95,13 +95,10 @@ func (r *mendixStartResource) Schema(ctx context.Context, _ resource.SchemaReque
 					"Checked before the start: its public part must match the settings written on this environment (constant names, scheduled events, custom settings).",
 				Required:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-				// An id of the earlier form (no public part) with the same revision is the same settings:
-				// no restart for a provider upgrade.
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-					old, _, _ := strings.Cut(req.StateValue.ValueString(), ".")
-					now, _, _ := strings.Cut(req.PlanValue.ValueString(), ".")
-					resp.RequiresReplace = old != now
-				}, "A new settings revision restarts the app.", "A new settings revision restarts the app.")},
+				// A new revision is an update that restarts the app, not a replacement: a replacement
+				// plans a new start, which proves restore_id again, and after the final node link the
+				// restore's project (the temporary app) is gone. An id of the earlier form (no public
+				// part) with the same revision is the same settings: no restart for a provider upgrade.
 			},
 			"restore_id": orderBy("`appmigrate_mendix_backup_restore.<name>.id`: the app starts only on the restored data. " +
 				"Checked before the start: Backups API v2 must show that restore completed into this environment."),
@@ -190,7 +187,8 @@ func (r *mendixStartResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	// Running is the only state this resource accepts: anything else found on refresh is a diff.
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), mendix.EnvRunning)...)
-	if resuming(ctx, req.Private, &resp.Diagnostics, state.Status.ValueString() != mendix.EnvRunning) {
+	if settingsRevisionChanged(state.SettingsID, plan.SettingsID) ||
+		resuming(ctx, req.Private, &resp.Diagnostics, state.Status.ValueString() != mendix.EnvRunning) {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("job_id"), types.StringUnknown())...)
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("model_version"), types.StringUnknown())...)
 	}
@@ -232,7 +230,9 @@ func (r *mendixStartResource) Update(ctx context.Context, req resource.UpdateReq
 	defer cancel()
 	plan.ID = state.ID
 	resumed := resuming(ctx, req.Private, &resp.Diagnostics, false)
-	if state.Status.ValueString() == mendix.EnvRunning && !resumed {
+	// New settings take effect at the next start: start restarts a running environment whose
+	// written values are not in effect yet.
+	if state.Status.ValueString() == mendix.EnvRunning && !resumed && !settingsRevisionChanged(state.SettingsID, plan.SettingsID) {
 		plan.JobID, plan.ModelVersion = state.JobID, state.ModelVersion
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 		return
@@ -248,6 +248,18 @@ func (r *mendixStartResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	r.start(ctx, &plan, resumed, mxStep{state: &resp.State, private: resp.Private, diags: &resp.Diagnostics})
+}
+
+// settingsRevisionChanged reports a settings_id whose revision (the part before the ".") differs
+// from the state's; unknown counts as changed. An id of the earlier form with the same revision is
+// the same settings.
+func settingsRevisionChanged(old, now types.String) bool {
+	if now.IsUnknown() {
+		return true
+	}
+	o, _, _ := strings.Cut(old.ValueString(), ".")
+	n, _, _ := strings.Cut(now.ValueString(), ".")
+	return o != n
 }
 
 // verifyOrder proves that the ids this start rests on name finished work on this environment:

@@ -90,11 +90,11 @@ func TestAccMendixEnvironmentStart_RunsAfterEverythingRestartsOnNewSettingsAndWh
 			},
 			{
 				// New settings take effect at the next start: the settings id changes, the start
-				// is replaced, the app restarts with the new value.
+				// is updated in place, the app restarts with the new value.
 				Config: startConfig(env, newURL),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(settingsAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectResourceAction(startAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectResourceAction(startAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectResourceAction(restoreAddr, plancheck.ResourceActionNoop),
 				}},
 				Check: checkRunningWithAPIURL(env, "https://calc-v4-api.example.com"),

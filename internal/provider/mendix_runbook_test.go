@@ -166,13 +166,14 @@ func TestAccMendixRunbook_ExampleMigratesTheFixtureAndTheSecondPlanIsEmpty(t *te
 func TestAccMendixRunbook_ProofHoldsForAnOverriddenSecretConstant(t *testing.T) {
 	env := startMendixSandbox(t)
 	cfg := runbookExample(t, env)
-	vars := func(offboarded bool) config.Variables {
+	varsWith := func(offboarded bool, apiURL string) config.Variables {
 		return config.Variables{
 			"public_constants":   config.ListVariable(),
-			"constant_overrides": config.MapVariable(map[string]config.Variable{"MyFirstModule.ApiUrl": config.StringVariable("https://x.example")}),
+			"constant_overrides": config.MapVariable(map[string]config.Variable{"MyFirstModule.ApiUrl": config.StringVariable(apiURL)}),
 			"v3_node_offboarded": config.BoolVariable(offboarded),
 		}
 	}
+	vars := func(offboarded bool) config.Variables { return varsWith(offboarded, "https://x.example") }
 	proof := []statecheck.StateCheck{
 		statecheck.ExpectKnownOutputValueAtPath("constants", tfjsonpath.New("equal"), knownvalue.Bool(true)),
 		statecheck.ExpectKnownOutputValueAtPath("constants", tfjsonpath.New("v4").AtMapKey("MyFirstModule.ApiUrl"),
@@ -201,6 +202,36 @@ func TestAccMendixRunbook_ProofHoldsForAnOverriddenSecretConstant(t *testing.T) 
 				Config:            cfg,
 				ConfigVariables:   vars(true),
 				ConfigStateChecks: proof,
+			},
+			{
+				// A setting changed after the migration ended (temporary app deleted, v3 gone): the
+				// settings are written and the app restarts in place. The start used to be replaced,
+				// and its new start proved restore_id again, under the deleted temporary project:
+				// "Backups API v2 knows no such restore".
+				Config:          cfg,
+				ConfigVariables: varsWith(true, "https://y.example"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("appmigrate_mendix_environment_settings.app", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("appmigrate_mendix_environment_start.app", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("appmigrate_mendix_backup_restore.data", plancheck.ResourceActionNoop),
+				}},
+				Check: resource.ComposeTestCheckFunc(
+					checkV4Setting(env, sandbox.MendixConstant, "MyFirstModule.ApiUrl", "https://y.example"),
+					func(*terraform.State) error {
+						e, err := env.sb.MendixEnvironment(mxV4App, mxMode)
+						if err != nil {
+							return err
+						}
+						for _, c := range e.Constants {
+							if c.Value != c.DeployedValue {
+								return fmt.Errorf("constant %s = %q is not in effect (running with %q): no restart", c.Name, c.Value, c.DeployedValue)
+							}
+						}
+						if e.Status != mendix.EnvRunning {
+							return fmt.Errorf("v4 environment %s", e.Status)
+						}
+						return nil
+					}),
 			},
 		},
 	})

@@ -50,25 +50,10 @@ variable "api_url" {
 		"api_url": config.StringVariable(woSecret)}
 	secrets := []string{v3Secret, woSecret}
 	check := func(*terraform.State) error {
-		var hay []string
-		raw, err := os.ReadFile(logPath)
+		hay, err := traceHaystack(logPath, dir)
 		if err != nil {
-			return fmt.Errorf("no trace log: %v", err)
+			return err
 		}
-		if !strings.Contains(string(raw), "HTTP request") {
-			return fmt.Errorf("the trace log has no provider HTTP lines: the test checks nothing")
-		}
-		hay = append(hay, string(raw))
-		// State and private state, as Terraform wrote them in the working directories.
-		_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && strings.HasSuffix(p, ".tfstate") {
-				if b, err := os.ReadFile(p); err == nil {
-					hay = append(hay, string(b))
-					hay = append(hay, privateStates(b)...)
-				}
-			}
-			return nil
-		})
 		sawPrivate := false
 		for _, h := range hay[1:] {
 			if strings.Contains(h, "MyFirstModule.FeatureEnabled") && !strings.Contains(h, `"resources"`) {
@@ -78,17 +63,7 @@ variable "api_url" {
 		if !sawPrivate {
 			return fmt.Errorf("no decoded private state of the settings step found under %s: the test checks nothing there", dir)
 		}
-		for _, s := range secrets {
-			sum := sha256.Sum256([]byte(s))
-			for _, needle := range []string{s, hex.EncodeToString(sum[:])} {
-				for _, h := range hay {
-					if i := strings.Index(h, needle); i >= 0 {
-						return fmt.Errorf("%q (secret %q or its unsalted SHA-256) found in the trace log or a state file: …%s…", needle, s, h[max(0, i-300):min(len(h), i+100)])
-					}
-				}
-			}
-		}
-		return nil
+		return findSecrets(hay, secrets)
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -97,6 +72,47 @@ variable "api_url" {
 			{PreConfig: offboardV3(t, env), Config: cfg2, ConfigVariables: second, Check: check},
 		},
 	})
+}
+
+// traceHaystack is what a secrets trace test searches: the trace log at logPath (which must hold
+// the provider's HTTP lines), then every state file under dir with its decoded private states.
+func traceHaystack(logPath, dir string) ([]string, error) {
+	raw, err := os.ReadFile(logPath)
+	if err != nil {
+		return nil, fmt.Errorf("no trace log: %v", err)
+	}
+	if !strings.Contains(string(raw), "HTTP request") {
+		return nil, fmt.Errorf("the trace log has no provider HTTP lines: the test checks nothing")
+	}
+	hay := []string{string(raw)}
+	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".tfstate") {
+			if b, err := os.ReadFile(p); err == nil {
+				hay = append(hay, string(b))
+				hay = append(hay, privateStates(b)...)
+			}
+		}
+		return nil
+	})
+	if len(hay) < 2 {
+		return nil, fmt.Errorf("no state file under %s: the test checks nothing there", dir)
+	}
+	return hay, nil
+}
+
+// findSecrets fails on the first secret, or unsalted SHA-256 of one, found in hay.
+func findSecrets(hay, secrets []string) error {
+	for _, s := range secrets {
+		sum := sha256.Sum256([]byte(s))
+		for _, needle := range []string{s, hex.EncodeToString(sum[:])} {
+			for _, h := range hay {
+				if i := strings.Index(h, needle); i >= 0 {
+					return fmt.Errorf("%q (a secret or its unsalted SHA-256) found in the trace log or a state file: …%s…", needle, h[max(0, i-300):min(len(h), i+100)])
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // privateStates decodes the private state (base64 in the state file) of every resource instance.
