@@ -7,10 +7,9 @@
 #   var.mendix_apps:      temporary app ─> link ─> package ─> deployment ─┬─> settings ─┬─> start ─> final link
 #                                                                         └─> restore ──┘
 #
-# Why a module per app rather than `for_each` on every resource: inside a module instance a step
-# refers to its predecessor without a key (appmigrate_backendless_app.target.id), so evaluating
-# an app's step builds one object, not the whole map of every app's; plan time grows linearly
-# with the fleet instead of quadratically (the "Migrate a fleet" guide has the figures).
+# One module instance per app, not `for_each` on every resource: a step refers to its predecessor
+# without a key (appmigrate_backendless_app.target.id), one object instead of the map of every
+# app's, so plan time grows linearly with the fleet, not quadratically ("Migrate a fleet" guide).
 #
 # Terraform orders resources, not their instances, and does so across the instances of a module:
 # a step of any app starts once that step's predecessor is done for every app in the map. The
