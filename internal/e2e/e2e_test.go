@@ -156,7 +156,7 @@ func TestWorkspace_WritesNoFileOutsideIt(t *testing.T) {
 	ft := &fatalRecorder{TB: t}
 	func() {
 		defer func() {
-			if r := recover(); r != nil && r != errFatal { //nolint:errorlint // the sentinel itself, never wrapped
+			if r := recover(); r != nil && r != errFatal {
 				panic(r)
 			}
 		}()
