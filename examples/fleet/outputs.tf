@@ -1,59 +1,12 @@
-# The proof per app: one map per runbook, app key → the checks that say nothing was lost. A
-# check is null while its step is unfinished (interrupted, tainted, or adopted with `terraform
-# import`), never a false "true". `terraform output -json backendless_proof | jq` reads them;
-# `unverified_apps` lists every app with a check that is not true.
+# The proof per app: one map per runbook, app key → the checks that say nothing was lost (each
+# module instance's `proof` output). A check is null while its step is unfinished (interrupted,
+# tainted, or adopted with `terraform import`), never a false "true". `terraform output -json
+# backendless_proof | jq` reads them; `unverified_apps` lists every app with a check that is not
+# true.
 
 locals {
-  backendless_proof = {
-    for key, app in var.backendless_apps : key => {
-      target_app_id = appmigrate_backendless_app.target[key].id
-      # Every table of the 3.x version has as many rows in the 5.0 app.
-      tables_match = (
-        appmigrate_backendless_migration_archive.source[key].tables == null || appmigrate_backendless_data_import.data[key].tables == null ? null :
-        length(appmigrate_backendless_migration_archive.source[key].tables) > 0 && alltrue([
-          for table, rows in appmigrate_backendless_migration_archive.source[key].tables :
-          lookup(appmigrate_backendless_data_import.data[key].tables, table, -1) == rows
-        ])
-      )
-      # The files archive has the same bytes and SHA-256 on both sides, and the size 3.x lists.
-      files_match = (
-        appmigrate_backendless_file_upload.files[key].sha256 == null ? null :
-        appmigrate_backendless_file_upload.files[key].source_sha256 == appmigrate_backendless_file_upload.files[key].sha256 &&
-        appmigrate_backendless_file_upload.files[key].source_bytes == appmigrate_backendless_file_upload.files[key].bytes &&
-        appmigrate_backendless_file_upload.files[key].bytes == appmigrate_backendless_migration_archive.source[key].files_archive_size
-      )
-      # The import read as many bytes as the 3.x data archive has.
-      data_archive_match = (
-        appmigrate_backendless_data_import.data[key].archive_bytes == null ? null :
-        appmigrate_backendless_data_import.data[key].archive_bytes == appmigrate_backendless_migration_archive.source[key].data_archive_size
-      )
-      import_status = appmigrate_backendless_data_import.data[key].status
-    }
-  }
-
-  mendix_proof = {
-    for key, app in var.mendix_apps : key => {
-      # The model deployed on v4 is the one running on v3.
-      model_version_equal = (
-        appmigrate_mendix_package_transfer.package[key].source_model_version == null || appmigrate_mendix_environment_deployment.app[key].model_version == null ? null :
-        appmigrate_mendix_package_transfer.package[key].source_model_version == appmigrate_mendix_environment_deployment.app[key].model_version
-      )
-      # Every v3 constant has its value (or its override) on v4: the provider compares them, secret
-      # ones by their digest (constants_verified), since a secret's clear value is never in state.
-      settings_equal = (
-        appmigrate_mendix_environment_settings.app[key].constants_verified == null ? null :
-        alltrue(values(appmigrate_mendix_environment_settings.app[key].constants_verified))
-      )
-      # The backup restored on v4 has the bytes and SHA-256 read from v3.
-      backup_equal = (
-        appmigrate_mendix_backup_restore.data[key].restored_sha256 == null || appmigrate_mendix_backup_restore.data[key].sha256 == null ? null :
-        appmigrate_mendix_backup_restore.data[key].sha256 == appmigrate_mendix_backup_restore.data[key].restored_sha256 &&
-        appmigrate_mendix_backup_restore.data[key].bytes == appmigrate_mendix_backup_restore.data[key].restored_bytes
-      )
-      running               = appmigrate_mendix_environment_start.app[key].status == null ? null : appmigrate_mendix_environment_start.app[key].status == "Running"
-      temporary_app_deleted = appmigrate_mendix_node_link.app[key].deleted_app_id == null ? null : appmigrate_mendix_node_link.app[key].deleted_app_id == appmigrate_mendix_temporary_app.temp[key].project_id
-    }
-  }
+  backendless_proof = { for k, m in module.backendless : k => m.proof }
+  mendix_proof      = { for k, m in module.mendix : k => m.proof }
 }
 
 output "backendless_proof" {

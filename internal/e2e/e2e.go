@@ -185,12 +185,28 @@ type Workspace struct {
 
 // NewWorkspace writes files (name → content, e.g. "main.tf") into a fresh directory and
 // prepares the environment: the sandbox's URLs and accounts, and dev_overrides to the build.
+// A name with "/" writes into a subdirectory ("modules/x/main.tf"); when a subdirectory holds
+// a .tf file, a local module, it runs `terraform get` so the configuration's module calls are
+// installed (terraform init is never run: under dev_overrides it would look for the provider
+// in the registry).
 func NewWorkspace(t testing.TB, sb *sandbox.Sandbox, files map[string]string) *Workspace {
 	t.Helper()
 	pluginDir := ProviderDir(t)
 	dir := t.TempDir()
+	modules := false
 	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+		rel := filepath.FromSlash(name)
+		if !filepath.IsLocal(rel) {
+			t.Fatalf("e2e: workspace file %q is not inside the workspace", name)
+		}
+		path := filepath.Join(dir, rel)
+		if sub := filepath.Dir(rel); sub != "." {
+			if err := os.MkdirAll(filepath.Join(dir, sub), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			modules = modules || strings.HasSuffix(rel, ".tf")
+		}
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -198,7 +214,20 @@ func NewWorkspace(t testing.TB, sb *sandbox.Sandbox, files map[string]string) *W
 	if err := tfrun.WriteCLIConfig(rc, pluginDir); err != nil {
 		t.Fatal(err)
 	}
-	return &Workspace{Dir: dir, Env: tfrun.Env(os.Environ(), sb.Endpoints(), tfrun.CredentialsOf(sb), rc), Sandbox: sb}
+	w := &Workspace{Dir: dir, Env: tfrun.Env(os.Environ(), sb.Endpoints(), tfrun.CredentialsOf(sb), rc), Sandbox: sb}
+	if modules {
+		w.MustGetModules(t)
+	}
+	return w
+}
+
+// MustGetModules runs terraform get, which installs the configuration's module calls (local
+// ones need no network) into .terraform/modules, and fails the test unless it succeeds.
+func (w *Workspace) MustGetModules(t testing.TB) {
+	t.Helper()
+	if r := w.Run(t, tfrun.GetArgs...); r.ExitCode != 0 {
+		t.Fatalf("terraform get failed: %s", r)
+	}
 }
 
 // Result is a finished terraform command.

@@ -107,6 +107,66 @@ func TestWorkspace_EnvIsHermeticAndPointsAtTheSandbox(t *testing.T) {
 	}
 }
 
+// A workspace whose files name subdirectories installs them as local modules: the module
+// inherits the root's provider configuration and its outputs reach the root.
+func TestWorkspace_InstallsLocalModulesFromSubdirectories(t *testing.T) {
+	e2e.PreCheck(t)
+	sb := e2e.StartSandbox(t, sandbox.Options{})
+	w := e2e.NewWorkspace(t, sb, map[string]string{
+		"main.tf": e2e.RequiredProviders + e2e.FastProvider + `
+module "read" {
+  source   = "./modules/read"
+  for_each = toset(["calc"])
+  app_id   = each.key
+}
+
+output "calc_project_id" {
+  value = module.read["calc"].project_id
+}
+`,
+		"modules/read/main.tf": e2e.RequiredProviders + `
+variable "app_id" {
+  type = string
+}
+
+data "appmigrate_mendix_app" "this" {
+  app_id = var.app_id
+}
+
+output "project_id" {
+  value = data.appmigrate_mendix_app.this.project_id
+}
+`,
+	})
+	if _, err := os.Stat(filepath.Join(w.Dir, ".terraform", "modules", "modules.json")); err != nil {
+		t.Fatalf("terraform get did not install the module: %v", err)
+	}
+	w.MustApply(t)
+	var id string
+	if err := json.Unmarshal(w.Outputs(t)["calc_project_id"], &id); err != nil || id != calcProject {
+		t.Fatalf("output %q, %v", id, err)
+	}
+	w.MustPlanEmpty(t)
+}
+
+// A file name that leaves the workspace is a mistake in the test, not a subdirectory.
+func TestWorkspace_WritesNoFileOutsideIt(t *testing.T) {
+	e2e.PreCheck(t)
+	sb := e2e.StartSandbox(t, sandbox.Options{})
+	ft := &fatalRecorder{TB: t}
+	func() {
+		defer func() {
+			if r := recover(); r != nil && r != errFatal {
+				panic(r)
+			}
+		}()
+		e2e.NewWorkspace(ft, sb, map[string]string{"../escape.tf": "# no"})
+	}()
+	if !ft.failed {
+		t.Fatal("NewWorkspace wrote ../escape.tf")
+	}
+}
+
 func TestBackground_FindsTheProviderBelowTerraform(t *testing.T) {
 	e2e.PreCheck(t)
 	sb := e2e.StartSandbox(t, sandbox.Options{})

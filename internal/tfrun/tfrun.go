@@ -116,6 +116,9 @@ var (
 	ApplyArgs  = []string{"apply", "-auto-approve", "-input=false", "-no-color"}
 	PlanArgs   = []string{"plan", "-detailed-exitcode", "-input=false", "-no-color"}
 	OutputArgs = []string{"output", "-json", "-no-color"}
+	// GetArgs installs a configuration's modules; it needs no provider and, for local
+	// modules, no network (terraform init would look for the dev_overrides provider too).
+	GetArgs = []string{"get", "-no-color"}
 )
 
 // Command is `terraform args...` in dir with env, writing stdout and stderr to out.

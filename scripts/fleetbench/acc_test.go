@@ -17,13 +17,17 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(e2e.Main(m)) }
 
-// exampleFiles is examples/fleet as a workspace: its .tf files, its sandbox tfvars loaded
-// automatically, and short polls merged into its provider block.
+// exampleFiles is examples/fleet as a workspace: its .tf files and its modules' (which the
+// workspace installs with terraform get), its sandbox tfvars loaded automatically, and short
+// polls merged into its provider block.
 func exampleFiles(t *testing.T) map[string]string {
 	t.Helper()
 	files := map[string]string{"fast_override.tf": e2e.FastProvider}
 	for _, name := range []string{"main.tf", "variables.tf", "outputs.tf"} {
 		files[name] = string(repoFile(t, filepath.Join(exampleDir, name)))
+		for _, m := range fleetModules {
+			files[m.Dir+"/"+name] = string(repoFile(t, filepath.Join(exampleDir, m.Dir, name)))
+		}
 	}
 	files["sandbox-fleet.auto.tfvars"] = string(repoFile(t, filepath.Join(exampleDir, "sandbox-fleet.tfvars")))
 	return files
@@ -33,7 +37,15 @@ func TestFleetExample_AppliesAgainstItsFixtureAndProvesEveryApp(t *testing.T) {
 	e2e.PreCheck(t)
 	sb := e2e.StartSandbox(t, sandbox.Options{Fixture: repoFile(t, filepath.Join(exampleDir, "sandbox-fleet.json"))})
 	w := e2e.NewWorkspace(t, sb, exampleFiles(t))
-	w.MustApply(t)
+	applied := w.MustApply(t)
+	// One module instance per app, and still waves (main.tf's header, the "Migrate a fleet"
+	// guide): Terraform orders a module's resource blocks across all its instances, so no app's
+	// upload starts before every app's archive is done.
+	lastArchive := strings.LastIndex(applied.Output, ".appmigrate_backendless_migration_archive.source: Creation complete")
+	firstUpload := strings.Index(applied.Output, ".appmigrate_backendless_file_upload.files: Creating...")
+	if !strings.Contains(applied.Output, `module.backendless["crm-005"].appmigrate_backendless_file_upload.files: Creating...`) || lastArchive < 0 || firstUpload < lastArchive {
+		t.Errorf("want every archive done before the first upload (last archive at %d, first upload at %d):\n%s", lastArchive, firstUpload, applied.Output)
+	}
 
 	outs := w.Outputs(t)
 	var summary map[string]string

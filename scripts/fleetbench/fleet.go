@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
@@ -22,6 +23,20 @@ import (
 
 // exampleDir is the configuration the bench runs, as shipped.
 const exampleDir = "examples/fleet"
+
+// fleetModule is one runbook's module in the example: the root's module call, one instance
+// per app, and the directory of its resource blocks.
+type fleetModule struct {
+	Vendor string // "backendless" or "mendix", as -vendors names it
+	Call   string // the module block's name in main.tf
+	Dir    string // under exampleDir
+}
+
+// fleetModules are the example's module calls, in the order the bench reports them.
+var fleetModules = []fleetModule{
+	{Vendor: "backendless", Call: "backendless", Dir: "modules/backendless-migration"},
+	{Vendor: "mendix", Call: "mendix", Dir: "modules/mendix-migration"},
+}
 
 // fleetFixture is the example's fixture with every fleet's count set to n.
 func fleetFixture(raw []byte, n int) ([]byte, error) {
@@ -218,22 +233,71 @@ func (p *sandboxProc) vars() (fleetVars, map[string]string, error) {
 
 // --- the configuration's resource blocks, for the targeted plans ---
 
-// block is one resource block of the configuration with the blocks it depends on.
+// block is one resource block of the configuration with the blocks it depends on. Addresses
+// are configuration addresses: "type.name", or "module.<call>.type.name" for a block inside a
+// module, which stands for that block in every instance of the module.
 type block struct {
-	Addr string   `json:"address"` // type.name
-	Deps []string `json:"-"`       // every block it depends on, directly or not
+	Addr string   `json:"address"`
+	Deps []string `json:"-"` // every block it depends on, directly or not
 	// Base is what the targeted plan that isolates the block's requests subtracts: its
 	// dependencies, or for a block without any another root of the same runbook.
 	Base []string `json:"-"`
 }
 
 // Type is the block's resource type.
-func (b block) Type() string { t, _, _ := strings.Cut(b.Addr, "."); return t }
+func (b block) Type() string { t, _, _ := strings.Cut(resourceOf(b.Addr), "."); return t }
 
 var (
 	reResource = regexp.MustCompile(`(?m)^resource "([a-z0-9_]+)" "([a-z0-9_]+)" \{$`)
 	reRef      = regexp.MustCompile(`\b(appmigrate_[a-z0-9_]+)\.([a-z0-9_]+)\b`)
 )
+
+// exampleBlocks reads the resource blocks of every module of the example under dir (the
+// example or a copy of it), each address inside its module call.
+func exampleBlocks(dir string) ([]block, error) {
+	var all []block
+	for _, m := range fleetModules {
+		path := filepath.Join(dir, filepath.FromSlash(m.Dir), "main.tf")
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		blocks, err := parseBlocks(string(src))
+		if err != nil {
+			return nil, fmt.Errorf("%s/%s/main.tf: %v", exampleDir, m.Dir, err)
+		}
+		all = append(all, inModule(m.Call, blocks)...)
+	}
+	return all, nil
+}
+
+// inModule is blocks with every address inside module call.
+func inModule(call string, blocks []block) []block {
+	prefix := func(addrs []string) []string {
+		if addrs == nil {
+			return nil
+		}
+		out := make([]string, len(addrs))
+		for i, a := range addrs {
+			out[i] = "module." + call + "." + a
+		}
+		return out
+	}
+	out := make([]block, len(blocks))
+	for i, b := range blocks {
+		out[i] = block{Addr: "module." + call + "." + b.Addr, Deps: prefix(b.Deps), Base: prefix(b.Base)}
+	}
+	return out
+}
+
+// resourceOf is the "type.name" of a block address, inside a module or not.
+func resourceOf(addr string) string {
+	for strings.HasPrefix(addr, "module.") {
+		_, rest, _ := strings.Cut(addr, ".")
+		_, addr, _ = strings.Cut(rest, ".")
+	}
+	return addr
+}
 
 // parseBlocks reads the resource blocks of a configuration written as terraform fmt writes it
 // (a block ends at the first "}" in column 0) and the blocks each one refers to, depends_on
@@ -298,9 +362,10 @@ func parseBlocks(src string) ([]block, error) {
 	return blocks, nil
 }
 
-// runbookOf names the runbook of a resource address: appmigrate_<platform>_….
+// runbookOf names the runbook of a resource address: appmigrate_<platform>_…, inside a module
+// or not.
 func runbookOf(addr string) string {
-	rest, _ := strings.CutPrefix(addr, "appmigrate_")
+	rest, _ := strings.CutPrefix(resourceOf(addr), "appmigrate_")
 	platform, _, _ := strings.Cut(rest, "_")
 	return platform
 }
@@ -312,36 +377,54 @@ func targetKey(addrs []string) string {
 	return strings.Join(s, " ")
 }
 
-// targetArgs are -target flags for addrs.
-func targetArgs(addrs []string) []string {
+// targetArgs are -target flags for addrs. A block inside a module call with for_each is
+// targeted in each instance, one flag per key in keys[call]: terraform reads
+// -target=module.<call>.type.name as the instance without a key, which a for_each call does
+// not have, and plans nothing for it without a word.
+func targetArgs(addrs []string, keys map[string][]string) []string {
 	out := make([]string, 0, len(addrs))
 	for _, a := range addrs {
-		out = append(out, "-target="+a)
+		rest, ok := strings.CutPrefix(a, "module.")
+		if !ok {
+			out = append(out, "-target="+a)
+			continue
+		}
+		call, res, _ := strings.Cut(rest, ".")
+		for _, k := range keys[call] {
+			out = append(out, fmt.Sprintf("-target=module.%s[%q].%s", call, k, res))
+		}
 	}
 	return out
 }
 
+// moduleKeys is the instance keys of each module call of the example: the apps of its map.
+func moduleKeys(v fleetVars) map[string][]string {
+	keys := map[string][]string{}
+	for _, m := range fleetModules {
+		var ks []string
+		switch m.Vendor {
+		case "backendless":
+			ks = slices.Sorted(maps.Keys(v.BackendlessApps))
+		case "mendix":
+			ks = slices.Sorted(maps.Keys(v.MendixApps))
+		}
+		keys[m.Call] = ks
+	}
+	return keys
+}
+
 // --- terraform workspaces ---
 
-// writeFleetWorkspace copies the example's .tf files into dir and writes the maps as
-// fleet.auto.tfvars.json, which every terraform command there loads.
+// writeFleetWorkspace copies the example's .tf files and its modules into dir and writes the
+// maps as fleet.auto.tfvars.json, which every terraform command there loads. The modules still
+// need installing (terraform get).
 func writeFleetWorkspace(root, dir string, vars fleetVars) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := copyTFFiles(filepath.Join(root, exampleDir), dir); err != nil {
 		return err
 	}
-	entries, err := os.ReadDir(filepath.Join(root, exampleDir))
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") {
-			continue
-		}
-		raw, err := os.ReadFile(filepath.Join(root, exampleDir, e.Name()))
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(dir, e.Name()), raw, 0o644); err != nil {
+	for _, m := range fleetModules {
+		sub := filepath.FromSlash(m.Dir)
+		if err := copyTFFiles(filepath.Join(root, exampleDir, sub), filepath.Join(dir, sub)); err != nil {
 			return err
 		}
 	}
@@ -350,6 +433,30 @@ func writeFleetWorkspace(root, dir string, vars fleetVars) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, "fleet.auto.tfvars.json"), raw, 0o644)
+}
+
+// copyTFFiles copies the .tf files of from (not its subdirectories) into to.
+func copyTFFiles(from, to string) error {
+	if err := os.MkdirAll(to, 0o755); err != nil {
+		return err
+	}
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") {
+			continue
+		}
+		raw, err := os.ReadFile(filepath.Join(from, e.Name()))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(to, e.Name()), raw, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // dataConfig is count terraform_data resources: the baseline a plan of the fleet is compared with.

@@ -1,8 +1,8 @@
 // Command fleetbench (part of make bench) measures a fleet: N Backendless 3.x → 5.0 migrations
-// and N Mendix Cloud v3 → v4 migrations in one configuration, examples/fleet as shipped (every
-// step a resource with for_each over a map of apps), driven by the real terraform CLI with the
-// built provider (dev_overrides) against the built sandbox seeded with the example's fleet
-// fixture grown to N apps per vendor. The provider runs with its default poll and retry settings.
+// and N Mendix Cloud v3 → v4 migrations in one configuration, examples/fleet as shipped (one
+// module instance per app, for_each over a map of apps; terraform get installs the modules),
+// driven by the real terraform CLI with the built provider (dev_overrides) against the built
+// sandbox seeded with the example's fleet fixture grown to N apps per vendor. The provider runs with its default poll and retry settings.
 //
 //	make bench                          # the whole bench; this part with FLEET_N=200
 //	FLEET_N=20 make bench-fleet         # this part only
@@ -25,7 +25,11 @@
 //     whole plan, and per resource block from targeted plans: a block's requests are those of
 //     a plan targeting it and its dependencies minus those of a plan targeting the dependencies
 //     alone (for a block without dependencies, another root of the same runbook stands in), so
-//     the provider's once-per-process costs (a console login) cancel out;
+//     the provider's once-per-process costs (a console login) cancel out. A block lives in its
+//     runbook's module, so a targeted plan names it in every instance, one -target per app
+//     (module.backendless["crm-001"].appmigrate_backendless_app.target, …): terraform reads
+//     module.backendless.appmigrate_backendless_app.target as the instance without a key and
+//     plans nothing;
 //   - poll lag per job kind after each apply (GET /_sandbox/jobs/lag): jobs, p50/p95/max of the
 //     time from a job's end to the first status read that showed it, and status reads per job
 //     up to that read.
@@ -143,7 +147,11 @@ func parseFlags(args []string) (*config, error) {
 
 // checkTools makes sure the builds and terraform are there.
 func checkTools(root string) error {
-	for _, need := range []string{"bin/" + tfrun.BinaryName, "bin/appmigrate-sandbox", "examples/fleet/main.tf", "examples/fleet/sandbox-fleet.json"} {
+	needs := []string{"bin/" + tfrun.BinaryName, "bin/appmigrate-sandbox", exampleDir + "/main.tf", exampleDir + "/sandbox-fleet.json"}
+	for _, m := range fleetModules {
+		needs = append(needs, exampleDir+"/"+m.Dir+"/main.tf")
+	}
+	for _, need := range needs {
 		if _, err := os.Stat(filepath.Join(root, need)); err != nil {
 			return fmt.Errorf("%s is missing: run make build first (make bench does)", need)
 		}

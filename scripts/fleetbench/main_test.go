@@ -71,8 +71,8 @@ func TestFleetExample_TfvarsNameTheFixturesApps(t *testing.T) {
 	}
 }
 
-func TestParseBlocks_FindsTheExamplesOrderAndABaseForEachBlock(t *testing.T) {
-	blocks, err := parseBlocks(string(repoFile(t, "examples/fleet/main.tf")))
+func TestExampleBlocks_FindsEachModulesOrderAndABaseForEachBlock(t *testing.T) {
+	blocks, err := exampleBlocks(filepath.Join("..", "..", exampleDir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,31 +83,61 @@ func TestParseBlocks_FindsTheExamplesOrderAndABaseForEachBlock(t *testing.T) {
 	if len(blocks) != 12 {
 		t.Fatalf("%d blocks: %v", len(blocks), blocks)
 	}
+	const bk, mx = "module.backendless.", "module.mendix."
 	for addr, want := range map[string][]string{
-		"appmigrate_backendless_migration_archive.source": nil,
-		"appmigrate_backendless_data_import.data": {"appmigrate_backendless_migration_archive.source", "appmigrate_backendless_app.target",
-			"appmigrate_backendless_file_upload.files"},
-		"appmigrate_mendix_node_link.temporary": {"appmigrate_mendix_temporary_app.temp"},
-		"appmigrate_mendix_environment_start.app": {"appmigrate_mendix_temporary_app.temp", "appmigrate_mendix_node_link.temporary",
-			"appmigrate_mendix_package_transfer.package", "appmigrate_mendix_environment_deployment.app",
-			"appmigrate_mendix_environment_settings.app", "appmigrate_mendix_backup_restore.data"},
+		bk + "appmigrate_backendless_migration_archive.source": nil,
+		bk + "appmigrate_backendless_data_import.data": {bk + "appmigrate_backendless_migration_archive.source", bk + "appmigrate_backendless_app.target",
+			bk + "appmigrate_backendless_file_upload.files"},
+		mx + "appmigrate_mendix_node_link.temporary": {mx + "appmigrate_mendix_temporary_app.temp"},
+		mx + "appmigrate_mendix_environment_start.app": {mx + "appmigrate_mendix_temporary_app.temp", mx + "appmigrate_mendix_node_link.temporary",
+			mx + "appmigrate_mendix_package_transfer.package", mx + "appmigrate_mendix_environment_deployment.app",
+			mx + "appmigrate_mendix_environment_settings.app", mx + "appmigrate_mendix_backup_restore.data"},
 	} {
 		if got := by[addr].Deps; !slices.Equal(got, want) {
 			t.Errorf("%s depends on %v, want %v", addr, got, want)
 		}
 	}
 	for addr, want := range map[string][]string{
-		"appmigrate_backendless_migration_archive.source": {"appmigrate_backendless_app.target"},
-		"appmigrate_backendless_app.target":               {"appmigrate_backendless_migration_archive.source"},
-		"appmigrate_mendix_temporary_app.temp":            nil, // the only root of its runbook
-		"appmigrate_backendless_file_upload.files":        {"appmigrate_backendless_migration_archive.source", "appmigrate_backendless_app.target"},
+		bk + "appmigrate_backendless_migration_archive.source": {bk + "appmigrate_backendless_app.target"},
+		bk + "appmigrate_backendless_app.target":               {bk + "appmigrate_backendless_migration_archive.source"},
+		mx + "appmigrate_mendix_temporary_app.temp":            nil, // the only root of its runbook
+		bk + "appmigrate_backendless_file_upload.files":        {bk + "appmigrate_backendless_migration_archive.source", bk + "appmigrate_backendless_app.target"},
 	} {
 		if got := by[addr].Base; !slices.Equal(got, want) {
 			t.Errorf("%s: base %v, want %v", addr, got, want)
 		}
 	}
+	for _, b := range blocks {
+		if v := blockVendor(b.Addr); !strings.HasPrefix(b.Addr, "module."+v+".") || runbookOf(b.Addr) != v {
+			t.Errorf("%s: vendor %q, runbook %q", b.Addr, v, runbookOf(b.Addr))
+		}
+	}
+	if by[mx+"appmigrate_mendix_node_link.app"].Type() != "appmigrate_mendix_node_link" {
+		t.Errorf("type of %+v", by[mx+"appmigrate_mendix_node_link.app"])
+	}
 	if _, err := parseBlocks("locals {}\n"); err == nil {
 		t.Error("a configuration without resources parsed")
+	}
+}
+
+// A block in a for_each module is targeted in each instance: terraform plans nothing for
+// -target=module.<call>.<type>.<name>, the instance without a key.
+func TestTargetArgs_NameABlockInEveryInstanceOfItsModule(t *testing.T) {
+	keys := moduleKeys(fleetVars{
+		BackendlessApps: map[string]backendlessApp{"crm-002": {}, "crm-001": {}},
+		MendixApps:      map[string]mendixApp{},
+	})
+	got := targetArgs([]string{"module.backendless.appmigrate_backendless_app.target", "module.mendix.appmigrate_mendix_temporary_app.temp", "terraform_data.r"}, keys)
+	want := []string{
+		`-target=module.backendless["crm-001"].appmigrate_backendless_app.target`,
+		`-target=module.backendless["crm-002"].appmigrate_backendless_app.target`,
+		"-target=terraform_data.r",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("targetArgs %q, want %q", got, want)
+	}
+	if r := resourceOf(`module.a.module.b.appmigrate_x.y`); r != "appmigrate_x.y" {
+		t.Errorf("resourceOf %q", r)
 	}
 }
 

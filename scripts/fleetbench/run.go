@@ -272,6 +272,11 @@ func (b *bench) apply(p int, fixture []byte, res *Results, last bool) (ApplyResu
 		return ApplyResult{}, err
 	}
 	env := fleetEnv(sb.endpoints, keys, rc)
+	// The example's runbooks are local modules: terraform get installs them (terraform init
+	// would also look for the provider, which dev_overrides serves).
+	if _, err := b.capture(tfDir, env, tfrun.GetArgs...); err != nil {
+		return ApplyResult{}, err
+	}
 
 	cpu0, _ := procCPU(sb.pid())
 	st, err := b.terraform(tfDir, env, filepath.Join(dir, "apply.log"), append(slices.Clone(tfrun.ApplyArgs), fmt.Sprintf("-parallelism=%d", p))...)
@@ -320,7 +325,7 @@ func (b *bench) apply(p int, fixture []byte, res *Results, last bool) (ApplyResu
 	if res.Plans, err = b.plans(dir, tfDir, env, sb, a.Resources); err != nil {
 		return a, err
 	}
-	if res.Requests, err = b.requests(dir, tfDir, env, sb, res.Plans); err != nil {
+	if res.Requests, err = b.requests(dir, tfDir, env, sb, res.Plans, moduleKeys(vars)); err != nil {
 		return a, err
 	}
 	return a, nil
@@ -401,19 +406,16 @@ func (b *bench) plans(dir, tfDir string, env []string, sb *sandboxProc, resource
 }
 
 // requests is the vendor requests of one refresh: the whole plan's (median), and with
-// cfg.breakdown each block's from targeted plans.
-func (b *bench) requests(dir, tfDir string, env []string, sb *sandboxProc, plans *PlanResult) (*RequestStats, error) {
+// cfg.breakdown each block's from targeted plans, which target a block in every instance of
+// its module (keys: each module call's instance keys).
+func (b *bench) requests(dir, tfDir string, env []string, sb *sandboxProc, plans *PlanResult, keys map[string][]string) (*RequestStats, error) {
 	rs := &RequestStats{Whole: medianInt(plans.Requests), WholeGET: medianInt(plans.GETs), Targeted: map[string]int{}}
 	if !b.cfg.breakdown {
 		return rs, nil
 	}
-	src, err := os.ReadFile(filepath.Join(tfDir, "main.tf"))
+	blocks, err := exampleBlocks(tfDir)
 	if err != nil {
 		return nil, err
-	}
-	blocks, err := parseBlocks(string(src))
-	if err != nil {
-		return nil, fmt.Errorf("%s/main.tf: %v", exampleDir, err)
 	}
 	fmt.Fprintf(b.out, "requests per refresh: targeted plans for %d resource blocks …\n", len(blocks))
 	counted := rs.Targeted
@@ -427,7 +429,7 @@ func (b *bench) requests(dir, tfDir string, env []string, sb *sandboxProc, plans
 			return 0, err
 		}
 		logPath := filepath.Join(dir, fmt.Sprintf("plan-target-%d.log", len(counted)+1))
-		st, err := b.terraform(tfDir, env, logPath, append(slices.Clone(tfrun.PlanArgs), targetArgs(addrs)...)...)
+		st, err := b.terraform(tfDir, env, logPath, append(slices.Clone(tfrun.PlanArgs), targetArgs(addrs, keys)...)...)
 		if err != nil {
 			return 0, err
 		}
@@ -499,7 +501,7 @@ func medianInt(xs []int) int {
 
 // blockVendor names the runbook a resource block belongs to: "backendless" or "mendix".
 func blockVendor(addr string) string {
-	if strings.HasPrefix(addr, "appmigrate_mendix_") {
+	if strings.HasPrefix(resourceOf(addr), "appmigrate_mendix_") {
 		return "mendix"
 	}
 	return "backendless"
