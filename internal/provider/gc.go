@@ -13,9 +13,8 @@ import (
 // migrations (800 resources), it was a quarter of the provider's CPU; at 400 the provider's CPU
 // for that plan fell from about 4.7 s to 3.2 s. Streaming keeps its fixed buffers, so its peak
 // RSS does not move (25 MiB for a 256 MiB archive either way). The memory limit is the
-// backstop: whatever GOGC allows, the collector works harder as the heap nears it. It bounds what
-// the argon2id digests of secret constants (46 MiB each, two at a time) leave behind; a fleet's
-// live heap stays far below it, so it costs nothing otherwise.
+// backstop: whatever GOGC allows, the collector works harder as the heap nears it. The argon2id
+// digests of secret constants reuse their memory (internal/argon2pool), so they add nothing.
 const (
 	gcPercent   = 400
 	memoryLimit = 256 << 20

@@ -6,8 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"golang.org/x/crypto/argon2"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,6 +26,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/argon2pool"
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/mendix"
 )
 
@@ -310,11 +309,9 @@ func fingerprint(salt, name, v string) string {
 	// Each hash takes argonMemory: at -parallelism=30 over a fleet, unbounded hashing held
 	// 2.3 GiB. Two at a time keep the provider's memory flat at the cost of some waiting.
 	argonSlots <- struct{}{}
-	d := secretPrefix + hex.EncodeToString(argon2.IDKey([]byte(v), s[:], argonTime, argonMemory, argonThreads, argonKeyLen))
-	// The hash's 46 MiB are garbage now: collect them before the next hash takes its slot, so it
-	// reuses them. With the provider's relaxed GC (TuneGC) they would otherwise pile up to the
-	// memory limit; a collection costs a few milliseconds against the hash's tens.
-	runtime.GC()
+	// argon2pool is x/crypto's argon2 reusing its memory: a fleet's hundreds of digests no
+	// longer allocate 46 MiB each for the garbage collector to reclaim.
+	d := secretPrefix + hex.EncodeToString(argon2pool.IDKey([]byte(v), s[:], argonTime, argonMemory, argonThreads, argonKeyLen))
 	<-argonSlots
 	digests.Store(key, d)
 	return d
