@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -16,13 +15,7 @@ import (
 // provider and the state files for the console password, the 3.x secret key and the 5.0 app's
 // REST key the provider learned during the run, and for their unsalted SHA-256.
 func TestAccBackendlessRunbook_SecretsNeverInTraceLogOrState(t *testing.T) {
-	dir := t.TempDir()
-	logPath := filepath.Join(dir, "trace.log")
-	t.Setenv("TF_ACC_LOG", "TRACE")
-	t.Setenv("TF_LOG", "TRACE")
-	t.Setenv("TF_ACC_LOG_PATH", logPath)
-	t.Setenv("TF_ACC_PERSIST_WORKING_DIR", "1")
-	t.Setenv("TF_ACC_TEMP_DIR", dir)
+	dir, logPath := traceEverything(t)
 
 	sb := startSandbox(t)
 	crm := fixtureCRM(t, sb)

@@ -22,6 +22,19 @@ const (
 	finalLinkAddr = "appmigrate_mendix_node_link.app"
 )
 
+// finalLinkConfig is tempLinkConfig plus the final link of the real app, which deletes the
+// temporary app.
+func finalLinkConfig(env *mxEnv) string {
+	return tempLinkConfig(env) + fmt.Sprintf(`
+resource "appmigrate_mendix_node_link" "app" {
+  project_id             = %q
+  node_id                = %q
+  after                  = [appmigrate_mendix_node_link.temporary.id]
+  delete_replaced_app_id = appmigrate_mendix_temporary_app.temp.project_id
+}
+`, mxCalcProject, mxV4Node)
+}
+
 func tempLinkConfig(env *mxEnv) string {
 	return tempAppConfig(env, "calc-temp") + fmt.Sprintf(`
 resource "appmigrate_mendix_node_link" "temporary" {
@@ -82,14 +95,7 @@ func TestAccMendixNodeLink_LinksVerifiesAndImports(t *testing.T) {
 
 func TestAccMendixNodeLink_FinalLinkDeletesTemporaryAppAndPlanStaysEmpty(t *testing.T) {
 	env := startMendixSandbox(t)
-	final := tempLinkConfig(env) + fmt.Sprintf(`
-resource "appmigrate_mendix_node_link" "app" {
-  project_id             = %q
-  node_id                = %q
-  after                  = [appmigrate_mendix_node_link.temporary.id]
-  delete_replaced_app_id = appmigrate_mendix_temporary_app.temp.project_id
-}
-`, mxCalcProject, mxV4Node)
+	final := finalLinkConfig(env)
 	var tempID string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,

@@ -21,13 +21,7 @@ import (
 // write-only override — then searches the trace log of Terraform and the provider, the state and
 // the private state for the values and for their unsalted SHA-256.
 func TestAccMendixRunbook_SecretConstantsNeverInTraceLogStateOrPrivateState(t *testing.T) {
-	dir := t.TempDir()
-	logPath := filepath.Join(dir, "trace.log")
-	t.Setenv("TF_ACC_LOG", "TRACE")
-	t.Setenv("TF_LOG", "TRACE")
-	t.Setenv("TF_ACC_LOG_PATH", logPath)
-	t.Setenv("TF_ACC_PERSIST_WORKING_DIR", "1")
-	t.Setenv("TF_ACC_TEMP_DIR", dir)
+	dir, logPath := traceEverything(t)
 
 	env := startMendixSandbox(t)
 	const v3Secret = "https://calc-api.example.com" // the fixture's v3 value of MyFirstModule.ApiUrl, a String constant
@@ -72,6 +66,19 @@ variable "api_url" {
 			{PreConfig: offboardV3(t, env), Config: cfg2, ConfigVariables: second, Check: check},
 		},
 	})
+}
+
+// traceEverything makes the test's terraform runs log at TRACE into logPath and keep their
+// working directories (with the state files) under dir, for traceHaystack.
+func traceEverything(t *testing.T) (dir, logPath string) {
+	dir = t.TempDir()
+	logPath = filepath.Join(dir, "trace.log")
+	t.Setenv("TF_ACC_LOG", "TRACE")
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_ACC_LOG_PATH", logPath)
+	t.Setenv("TF_ACC_PERSIST_WORKING_DIR", "1")
+	t.Setenv("TF_ACC_TEMP_DIR", dir)
+	return dir, logPath
 }
 
 // traceHaystack is what a secrets trace test searches: the trace log at logPath (which must hold

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/mendix"
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/client/transport"
 )
 
 // hideFreeAppsFromV4 makes the sandbox's Deploy API v4 answer 404 for every app no node links,
@@ -78,14 +79,7 @@ func TestAccMendixTemporaryApp_V4NotShowingItIsNotDeletedAndDestroyDeletesIt(t *
 func TestAccMendixNodeLink_FinalLinkDeletesTemporaryAppFromProjectsAPIWhenV4HidesIt(t *testing.T) {
 	env := startMendixSandbox(t)
 	hideFreeAppsFromV4(t, env)
-	final := tempLinkConfig(env) + fmt.Sprintf(`
-resource "appmigrate_mendix_node_link" "app" {
-  project_id             = %q
-  node_id                = %q
-  after                  = [appmigrate_mendix_node_link.temporary.id]
-  delete_replaced_app_id = appmigrate_mendix_temporary_app.temp.project_id
-}
-`, mxCalcProject, mxV4Node)
+	final := finalLinkConfig(env)
 	var tempID string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -179,12 +173,21 @@ func TestAccMendixTemporaryApp_ImportWithSummaryPlansNoReplacement(t *testing.T)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The test sandbox finishes jobs at once but asynchronously: wait for it with the provider's
+	// own poller (bounded by a minute, so a stuck job fails the test instead of hanging it).
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
 	var job *mendix.ProjectJob
-	for i := 0; i < 200 && (job == nil || job.Status != mendix.ProjectJobCompleted); i++ {
-		if job, err = c.ProjectJob(context.Background(), created.JobID); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(10 * time.Millisecond)
+	if _, err := transport.Poll(ctx, transport.PollOptions{Job: "the project job", Initial: 10 * time.Millisecond, Max: 100 * time.Millisecond},
+		func(ctx context.Context) (transport.Status, error) {
+			j, err := c.ProjectJob(ctx, created.JobID)
+			if err != nil {
+				return transport.Status{}, err
+			}
+			job = j
+			return transport.Status{State: j.Status, Done: j.Status == mendix.ProjectJobCompleted, Failed: j.Status == mendix.ProjectJobFailed, Message: j.ErrorMessage}, nil
+		}); err != nil {
+		t.Fatal(err)
 	}
 	if job.ProjectID == "" {
 		t.Fatalf("job %+v", job)
