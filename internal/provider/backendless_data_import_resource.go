@@ -638,7 +638,7 @@ func (r *dataImportResource) waitForLog(ctx context.Context, client *backendless
 	_, err := transport.Poll(ctx, r.data.poll.options(fmt.Sprintf("Backendless import %s into app %s (migration log %s)", importID, appID, logPath)),
 		func(ctx context.Context) (transport.Status, error) {
 			l, err := client.ReadMigrationLog(ctx, appID, logPath)
-			if backendless.IsNotFound(err) {
+			if backendless.Is404(err) { // the console's 404 is empty (§6); waiting changes nothing
 				return transport.Status{State: "WAITING_FOR_LOG", Message: "the migration log has not been written yet"}, nil
 			}
 			if err != nil {
@@ -678,7 +678,7 @@ func (r *dataImportResource) waitForManualImport(ctx context.Context, client *ba
 				continue
 			}
 			l, err := client.ReadMigrationLog(ctx, appID, p)
-			if backendless.IsNotFound(err) {
+			if backendless.Is404(err) { // gone since the listing; waiting changes nothing
 				continue
 			}
 			if err != nil {

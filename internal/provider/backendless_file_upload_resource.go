@@ -501,7 +501,7 @@ func (r *fileUploadResource) Read(ctx context.Context, req resource.ReadRequest,
 		return // an unfinished upload: kept as it is; the next apply finishes it
 	}
 	info, err := client.StatFile(ctx, appID, target)
-	if err != nil && !backendless.IsFileNotFound(err) && backendless.IsNotFound(err) {
+	if err != nil && !backendless.IsFileNotFound(err) && backendless.Is404(err) {
 		// A 404 without the Files API's own code: it proves the file gone only if the app is.
 		if _, appErr := client.GetApp(ctx, appID); appErr != nil && backendless.IsNotFound(appErr) {
 			err = &backendless.Error{Op: "backendless: stat " + target, Status: http.StatusNotFound, Code: backendless.CodeFileNotFound, Message: "the app no longer exists"}

@@ -119,6 +119,10 @@ type Error struct {
 	Status  int
 	Code    int
 	Message string
+	// Proven marks a 404 this client established itself from a listing the vendor answered in
+	// full (GetApp's app list, a directory listing without the file): proof of absence although
+	// the answer carried no Backendless code.
+	Proven bool
 }
 
 func (e *Error) Error() string {
@@ -132,7 +136,7 @@ func (e *Error) Error() string {
 	}
 	if m := codeMeaning[e.Code]; m != "" {
 		fmt.Fprintf(&b, " (%s)", m)
-	} else if e.Code == 0 && e.Message == "" && e.Status == http.StatusNotFound {
+	} else if e.Code == 0 && e.Message == "" && e.Status == http.StatusNotFound && !e.Proven {
 		b.WriteString(" with no Backendless error in the answer: nothing answers at this URL, so the base URL is likely wrong (check backendless.console_url, api_url or legacy_url)")
 	}
 	return b.String()
@@ -151,17 +155,32 @@ var codeMeaning = map[int]string{
 // loops (transport.Poll) keep polling through them instead of failing a long job on a blip.
 func (e *Error) Transient() bool { return transport.TransientStatus(e.Status) }
 
-// IsNotFound reports whether err is a 404 from Backendless.
+// IsNotFound reports proof that what was asked for does not exist: a 404 that carries a
+// Backendless error code (the REST, Files and 3.x APIs answer a missing object with one: 6007,
+// 1009, …), or an absence this client established from a listing the vendor answered (Proven).
+//
+// A bare 404 is not proof: the console answers 404 with an empty body (§6), and so do a wrong
+// base URL, a proxy or a gateway in front of the vendor. Nothing is removed from state, forgotten
+// as deleted or created again on it; the caller reports it as an error (IsBareNotFound tells it
+// apart for the message) or, where it can, proves the absence with a listing first.
 func IsNotFound(err error) bool {
 	var e *Error
-	return errors.As(err, &e) && e.Status == http.StatusNotFound
+	return errors.As(err, &e) && e.Status == http.StatusNotFound && (e.Code != 0 || e.Proven)
 }
 
-// IsBareNotFound reports a 404 without a Backendless error code: nothing Backendless answers at
-// that URL (a wrong base URL), which proves nothing about the app, version or file asked for.
+// IsBareNotFound reports a 404 without a Backendless error code that this client has not proven
+// either: nothing Backendless answers at that URL (a wrong base URL), or the console's empty 404,
+// which proves nothing about the app, version or file asked for.
 func IsBareNotFound(err error) bool {
 	var e *Error
-	return errors.As(err, &e) && e.Status == http.StatusNotFound && e.Code == 0
+	return errors.As(err, &e) && e.Status == http.StatusNotFound && e.Code == 0 && !e.Proven
+}
+
+// Is404 reports any 404, proven or not. Only a wait that changes nothing may act on it (a log
+// not written yet): a decision to forget, delete or create needs IsNotFound.
+func Is404(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Status == http.StatusNotFound
 }
 
 // Codes of the Backendless {code, message} error body this client acts on.

@@ -202,7 +202,7 @@ func (cl *Client) GetApp(ctx context.Context, id string) (*App, error) {
 			return &a, nil
 		}
 	}
-	return nil, &Error{Op: "backendless: read app " + id, Status: http.StatusNotFound, Message: "no app with this id in the account"}
+	return nil, &Error{Op: "backendless: read app " + id, Status: http.StatusNotFound, Message: "no app with this id in the account", Proven: true}
 }
 
 // FindAppByName returns the app called name, or nil when there is none. Names compare exactly.
@@ -317,7 +317,9 @@ func (cl *Client) ReadAppContent(ctx context.Context, appID string) (*AppContent
 	}
 	c := &AppContent{Tables: tables}
 	root, err := cl.ConsoleListFiles(ctx, appID, "/")
-	if err != nil && !IsNotFound(err) {
+	if err != nil && !IsNotFound(err) && !IsBareNotFound(err) {
+		// A bare 404 here is the console's answer for an app without files: the tables listing
+		// just above went to the same console URL and was answered, so the URL is not wrong.
 		return nil, err
 	}
 	for _, f := range root {
@@ -344,15 +346,26 @@ func (cl *Client) RenameApp(ctx context.Context, id, name string) error {
 	})
 }
 
-// DeleteApp deletes an app (§Step 3: DELETE /{appId}/console/application). A 404 means it is
-// already gone and is not an error.
+// DeleteApp deletes an app (§Step 3: DELETE /{appId}/console/application). An app that is
+// already gone is not an error, but the console's 404 is empty (§6), like a wrong URL's: the app
+// counts as gone only when a fresh app list, read after the 404, no longer has it.
 func (cl *Client) DeleteApp(ctx context.Context, id string) error {
 	defer cl.forgetApps()
 	err := cl.console(ctx, call{name: "backendless: delete app", method: http.MethodDelete, url: path(id, "console", "application")})
-	if IsNotFound(err) {
-		return nil
+	if !IsBareNotFound(err) {
+		if IsNotFound(err) {
+			return nil
+		}
+		return err
 	}
-	return err
+	apps, lerr := cl.ListApps(ctx)
+	if lerr != nil {
+		return fmt.Errorf("%w; listing the apps to tell whether it is gone failed too: %w", err, lerr)
+	}
+	if slices.ContainsFunc(apps, func(a App) bool { return a.ID == id }) {
+		return err // the app is still there: the 404 came from something else
+	}
+	return nil
 }
 
 // RESTAPIKey returns the app's REST API key (§3.2: GET /{appId}/console/appsettings,

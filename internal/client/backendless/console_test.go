@@ -106,14 +106,44 @@ func TestLogin_TwoFactorAccountExplainsAuthKey(t *testing.T) {
 	}
 }
 
-func TestDeleteApp_NotFoundIsSuccess(t *testing.T) {
+// The console's 404 is empty (§6), like a wrong URL's: a delete counts as done only when a fresh
+// app list, answered after the 404, no longer has the app.
+func TestDeleteApp_NotFoundIsSuccessOnlyWhenTheListProvesIt(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		list    func(w http.ResponseWriter)
+		wantErr bool
+	}{
+		{"the list no longer has it", func(w http.ResponseWriter) { _, _ = w.Write([]byte(`[{"id":"OTHER","name":"x"}]`)) }, false},
+		{"the list still has it", func(w http.ResponseWriter) { _, _ = w.Write([]byte(`[{"id":"gone","name":"x"}]`)) }, true},
+		{"the list is a bare 404 too (a wrong console_url)", func(w http.ResponseWriter) { w.WriteHeader(http.StatusNotFound) }, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mux := http.NewServeMux()
+			mux.HandleFunc("DELETE /{app}/console/application", func(w http.ResponseWriter, _ *http.Request) {
+				w.WriteHeader(http.StatusNotFound) // §6: 404 with an empty body
+			})
+			mux.HandleFunc("GET /console/applications", func(w http.ResponseWriter, _ *http.Request) { tc.list(w) })
+			c := newTestClient(t, mux, Config{AuthKey: "k"})
+			err := c.DeleteApp(context.Background(), "gone")
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("DeleteApp = %v, want an error: %v", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+// GetApp's absence is proven by the list the console answered; the list's own bare 404 is not.
+func TestGetApp_AbsenceFromTheListIsProvenABare404IsNot(t *testing.T) {
 	mux := http.NewServeMux()
-	mux.HandleFunc("DELETE /{app}/console/application", func(w http.ResponseWriter, _ *http.Request) {
-		w.WriteHeader(http.StatusNotFound) // §6: 404 with an empty body
-	})
+	mux.HandleFunc("GET /console/applications", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(`[{"id":"A","name":"a"}]`)) })
 	c := newTestClient(t, mux, Config{AuthKey: "k"})
-	if err := c.DeleteApp(context.Background(), "gone"); err != nil {
-		t.Fatalf("404 on delete must count as deleted: %v", err)
+	if _, err := c.GetApp(context.Background(), "B"); !IsNotFound(err) || IsBareNotFound(err) {
+		t.Fatalf("an id missing from the answered list is proven gone: %v", err)
+	}
+	wrong := newTestClient(t, http.NotFoundHandler(), Config{AuthKey: "k"})
+	if _, err := wrong.GetApp(context.Background(), "A"); IsNotFound(err) || !IsBareNotFound(err) {
+		t.Fatalf("a list that is a bare 404 proves nothing: %v", err)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -221,6 +222,17 @@ func (cl *Client) ConsoleListFiles(ctx context.Context, appID, dir string) ([]Fi
 	return files, nil
 }
 
+// consoleDirAbsent reports whether dir is missing from its parent's console listing (the proof a
+// bare 404 on dir's own listing cannot give).
+func (cl *Client) consoleDirAbsent(ctx context.Context, appID, dir string) (bool, error) {
+	parent, name := SplitPath(dir)
+	entries, err := cl.ConsoleListFiles(ctx, appID, parent)
+	if err != nil {
+		return false, err
+	}
+	return !slices.ContainsFunc(entries, func(f FileInfo) bool { return f.IsDir && f.Name == name }), nil
+}
+
 // ConsoleReadFile returns the content of a small file of a 5.x app (SDK: GET
 // /{appId}/console/files/download/{path}); more than limit bytes is an error.
 func (cl *Client) ConsoleReadFile(ctx context.Context, appID, p string, limit int64) ([]byte, error) {
@@ -254,6 +266,17 @@ const maxLog = 32 << 20
 // folder yet means no import has run: an empty list.
 func (cl *Client) ImportLogs(ctx context.Context, appID string) ([]FileInfo, error) {
 	files, err := cl.ConsoleListFiles(ctx, appID, ImportLogDir)
+	if IsBareNotFound(err) {
+		// The console's 404 is empty (§6), like a wrong URL's or a proxy's: the folder counts as
+		// missing only when the root listing, answered, does not have it. A missing folder taken
+		// on a 404 that proved nothing would start an import that already ran.
+		if absent, perr := cl.consoleDirAbsent(ctx, appID, ImportLogDir); perr != nil {
+			return nil, fmt.Errorf("%w; listing its parent to tell whether it exists failed too: %w", err, perr)
+		} else if absent {
+			return nil, nil
+		}
+		return nil, err
+	}
 	if IsNotFound(err) {
 		return nil, nil
 	}

@@ -149,15 +149,31 @@ func TestImportLogs_NewestFirstLogsOnly(t *testing.T) {
 	}
 }
 
-func TestImportLogs_NoFolderYetIsEmpty(t *testing.T) {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /APP-5/console/files/directory/view/migration", func(w http.ResponseWriter, _ *http.Request) {
-		w.WriteHeader(http.StatusNotFound) // §6: console 404s have an empty body
-	})
-	c := newTestClient(t, mux, Config{AuthKey: "k"})
-	logs, err := c.ImportLogs(context.Background(), "APP-5")
-	if err != nil || len(logs) != 0 {
-		t.Fatalf("%v %v", logs, err)
+// The console's 404 is empty (§6): /migration counts as missing only when the root listing,
+// answered, has no such folder; otherwise the 404 stays an error (an import that ran must not be
+// taken for none).
+func TestImportLogs_NoFolderYetIsEmptyOnlyWhenTheRootListingProvesIt(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		root    func(w http.ResponseWriter)
+		wantErr bool
+	}{
+		{"the root has no migration folder", func(w http.ResponseWriter) { _, _ = w.Write([]byte(`[{"name":"web"},{"name":"a.zip","size":3}]`)) }, false},
+		{"the root has the folder", func(w http.ResponseWriter) { _, _ = w.Write([]byte(`[{"name":"migration"}]`)) }, true},
+		{"the root is a bare 404 too", func(w http.ResponseWriter) { w.WriteHeader(http.StatusNotFound) }, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mux := http.NewServeMux()
+			mux.HandleFunc("GET /APP-5/console/files/directory/view/migration", func(w http.ResponseWriter, _ *http.Request) {
+				w.WriteHeader(http.StatusNotFound) // §6: console 404s have an empty body
+			})
+			mux.HandleFunc("GET /APP-5/console/files/directory/view/", func(w http.ResponseWriter, _ *http.Request) { tc.root(w) })
+			c := newTestClient(t, mux, Config{AuthKey: "k"})
+			logs, err := c.ImportLogs(context.Background(), "APP-5")
+			if (err != nil) != tc.wantErr || len(logs) != 0 {
+				t.Fatalf("ImportLogs = %v, %v; want an error: %v", logs, err, tc.wantErr)
+			}
+		})
 	}
 }
 

@@ -207,10 +207,20 @@ func TestLegacyDownload_ReopensPerCall(t *testing.T) {
 }
 
 func TestLegacyDownload_MissingFileIsNotFound(t *testing.T) {
-	c := newTestClient(t, http.NotFoundHandler(), legacyConfig())
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{app}/v1/files/nope.zip", func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(`{"code":6007,"message":"The specified resource was not found"}`))
+	})
+	c := newTestClient(t, mux, legacyConfig())
 	_, _, err := c.LegacyDownload(testLegacyApp, "v1", "/nope.zip")(context.Background())
-	if !IsNotFound(err) {
-		t.Fatalf("want 404, got %v", err)
+	if !IsNotFound(err) || !IsFileNotFound(err) {
+		t.Fatalf("want a proven 404, got %v", err)
+	}
+	bare := newTestClient(t, http.NotFoundHandler(), legacyConfig())
+	_, _, err = bare.LegacyDownload(testLegacyApp, "v1", "/nope.zip")(context.Background())
+	if IsNotFound(err) || !IsBareNotFound(err) {
+		t.Fatalf("a 404 without a Backendless code proves nothing: %v", err)
 	}
 }
 
@@ -384,7 +394,7 @@ func TestListMigrationArchives_NotFoundWithoutTheFilesCodeIsAnError(t *testing.T
 		http.NotFound(w, nil) // a wrong base URL: no Backendless code
 	})
 	c := newTestClient(t, mux, legacyConfig())
-	if _, err := c.ListMigrationArchives(context.Background(), testLegacyApp, "v1"); !IsNotFound(err) {
+	if _, err := c.ListMigrationArchives(context.Background(), testLegacyApp, "v1"); !IsBareNotFound(err) || IsNotFound(err) {
 		t.Fatalf("a bare 404 proves nothing about the archives: want the error, got %v", err)
 	}
 }

@@ -21,7 +21,8 @@ var Register = calls.Register{
 		{Method: "Client.CreateApp", HTTP: "POST /console/applications", Tag: calls.SDK, Ref: "§4 Step 3", Note: "`{appName}`, query `zone`; repeated only after a list proves no app of the name"},
 		{Method: "Client.CreateApp", HTTP: "GET /console/applications", Tag: calls.SDK, Ref: "§4 Step 3", Note: "only after an unanswered create"},
 		{Method: "Client.RenameApp", HTTP: "PUT /{appId}/console/application", Tag: calls.SDK, Ref: "§4 Step 3"},
-		{Method: "Client.DeleteApp", HTTP: "DELETE /{appId}/console/application", Tag: calls.SDK, Ref: "§4 Step 3", Note: "404 = already gone"},
+		{Method: "Client.DeleteApp", HTTP: "DELETE /{appId}/console/application", Tag: calls.SDK, Ref: "§4 Step 3", Note: "the console's 404 is empty (§6), so it counts as gone only once a fresh list lacks the app"},
+		{Method: "Client.DeleteApp", HTTP: "GET /console/applications", Tag: calls.SDK, Ref: "§4 Step 3", Note: "only after a 404: a fresh list"},
 		{Method: "Client.RESTAPIKey", HTTP: "GET /{appId}/console/appsettings", Tag: calls.SDK, Ref: "§3.2", Note: "apiKeys[deviceType=REST]; once per app per provider process"},
 		{Method: "Client.ReadAppContent", HTTP: "GET /{appId}/console/data/tables", Tag: calls.SDK, Ref: "§5.1"},
 		{Method: "Client.ReadAppContent", HTTP: "GET /{appId}/console/files/directory/view/{path}", Tag: calls.SDK, Ref: "§4 Step 6", Note: "the root and /migration"},
@@ -38,7 +39,7 @@ var Register = calls.Register{
 		{Method: "Client.ListFiles", HTTP: "GET /{appId}/{REST-key}/files/{dir}/?pattern=*&sub=false&pagesize=&offset=", Tag: calls.Documented, Ref: "§4 Step 6"},
 		{Method: "Client.StatFile", HTTP: "GET /{appId}/{REST-key}/files/{dir}/?pattern=*&sub=false&pagesize=&offset=", Tag: calls.Documented, Ref: "§4 Step 6"},
 		{Method: "Client.FileExists", HTTP: "GET /{appId}/{REST-key}/files/{path}?action=exists", Tag: calls.SDK, Ref: "§5"},
-		{Method: "Client.DeleteFile", HTTP: "DELETE /{appId}/{REST-key}/files/{path}", Tag: calls.Documented, Ref: "§5", Note: "404 = already gone"},
+		{Method: "Client.DeleteFile", HTTP: "DELETE /{appId}/{REST-key}/files/{path}", Tag: calls.Documented, Ref: "§5", Note: "a 404 with a Backendless code = already gone; a bare 404 is an error"},
 
 		// §Step 5–6 import and migration log (console).
 		{Method: "Client.StartImport", HTTP: "POST /{appId}/console/import/{type}?allowNonEmpty=", Tag: calls.Modeled, Ref: "§4 Step 5", Note: "the route family is the SDK's; `{type}`, body and answer are ours"},
@@ -48,7 +49,7 @@ var Register = calls.Register{
 		{Method: "Client.FindImports", HTTP: "GET /{appId}/console/files/download/{path}", Tag: calls.SDK, Ref: "§4 Step 6", Note: "log location and format MODELED"},
 		{Method: "Client.ConsoleListFiles", HTTP: "GET /{appId}/console/files/directory/view/{path}", Tag: calls.SDK, Ref: "§4 Step 6"},
 		{Method: "Client.ConsoleReadFile", HTTP: "GET /{appId}/console/files/download/{path}", Tag: calls.SDK, Ref: "§4 Step 6"},
-		{Method: "Client.ImportLogs", HTTP: "GET /{appId}/console/files/directory/view/{path}", Tag: calls.SDK, Ref: "§4 Step 6", Note: "log location MODELED"},
+		{Method: "Client.ImportLogs", HTTP: "GET /{appId}/console/files/directory/view/{path}", Tag: calls.SDK, Ref: "§4 Step 6", Note: "log location MODELED; after the console's empty 404 the root listing tells whether /migration exists"},
 		{Method: "Client.ReadMigrationLog", HTTP: "GET /{appId}/console/files/download/{path}", Tag: calls.SDK, Ref: "§4 Step 6", Note: "log location and format MODELED"},
 
 		// §Step 1–2 3.x (client REST, headers application-id / secret-key / application-type).

@@ -28,6 +28,9 @@ type Error struct {
 	InvalidParams []InvalidParam
 	// body is the start of the raw answer, so HasCode finds a code whatever field carried it.
 	body string
+	// vendorShape is set when the body had the API's own error shape although its code was not
+	// an upper-case identifier (Deploy v4 / Projects v2 {"error": {"code": 404, …}}).
+	vendorShape bool
 }
 
 // InvalidParam is one entry of a v4/Projects `invalid-params` list.
@@ -47,6 +50,9 @@ func (e *Error) Error() string {
 	}
 	for _, p := range e.InvalidParams {
 		fmt.Fprintf(&b, "; %s: %s", p.Name, p.Reason)
+	}
+	if e.Status == http.StatusNotFound && e.Code == "" && !e.vendorShape && e.API != "storage" {
+		b.WriteString(" (not in a Mendix error shape: this proves nothing about what was asked for; a base URL is likely wrong (check mendix.deploy_url, cloud_url or projects_url), or a proxy answered)")
 	}
 	return b.String()
 }
@@ -70,8 +76,22 @@ func StatusOf(err error) int {
 	return 0
 }
 
-// IsNotFound reports a 404 from a Mendix API (APP_NOT_FOUND, ENVIRONMENT_NOT_FOUND, PACKAGE_NOT_FOUND, …).
-func IsNotFound(err error) bool { return StatusOf(err) == http.StatusNotFound }
+// IsNotFound reports proof that what was asked for does not exist: a 404 that a Mendix API
+// answered in its own error shape, with its code (APP_NOT_FOUND, ENVIRONMENT_NOT_FOUND,
+// PACKAGE_NOT_FOUND, storage's NoSuchKey, …) or the v4 {"error": {…}} wrapper.
+//
+// A bare 404 (an empty or HTML answer: a wrong base URL, a proxy or gateway in front of Mendix)
+// proves nothing: nothing is removed from state, forgotten as deleted or created again on it; it
+// stays an error (IsBareNotFound tells it apart for messages).
+func IsNotFound(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Status == http.StatusNotFound && (e.Code != "" || e.vendorShape)
+}
+
+// IsBareNotFound reports a 404 that did not come in a Mendix API's error shape.
+func IsBareNotFound(err error) bool {
+	return StatusOf(err) == http.StatusNotFound && !IsNotFound(err)
+}
 
 // IsUnauthorized reports refused credentials (401) or missing node permissions (403 NO_ACCESS).
 func IsUnauthorized(err error) bool {
@@ -222,6 +242,9 @@ func decodeDeployError(e *Error, raw []byte) {
 		return
 	}
 	body := string(raw)
+	if strings.HasPrefix(strings.TrimSpace(body), "<") {
+		return // an HTML page: a proxy or gateway answered, not Mendix; its words are no code
+	}
 	for _, c := range knownCodes {
 		if strings.Contains(body, c) {
 			e.Code = c
@@ -247,6 +270,7 @@ func decodeV4Error(e *Error, raw []byte) {
 		decodeDeployError(e, raw)
 		return
 	}
+	e.vendorShape = true
 	e.Message = doc.Error.Message
 	if doc.Error.Detail != "" && doc.Error.Detail != e.Message {
 		e.Message = strings.TrimSpace(e.Message + " (" + doc.Error.Detail + ")")

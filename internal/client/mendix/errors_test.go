@@ -68,9 +68,36 @@ func TestErrorHelpers_OnlyMendixErrors(t *testing.T) {
 	if HasCode(plain, "APP_IS_RUNNING") || IsNotFound(plain) || StatusOf(plain) != 0 {
 		t.Fatal("helpers must only match *Error")
 	}
-	wrapped := errors.Join(errors.New("context"), &Error{Status: http.StatusNotFound})
+	wrapped := errors.Join(errors.New("context"), &Error{Status: http.StatusNotFound, Code: "APP_NOT_FOUND"})
 	if !IsNotFound(wrapped) {
 		t.Fatal("a wrapped 404 is still a 404")
+	}
+}
+
+// Only a 404 in a Mendix API's own error shape proves absence; an empty, HTML or plain-text 404 (a
+// wrong base URL, a proxy or gateway) does not, whichever API family's decoder reads it.
+func TestIsNotFound_OnlyAVendorShaped404IsProof(t *testing.T) {
+	for _, c := range []struct {
+		style  errorStyle
+		body   string
+		proven bool
+	}{
+		{styleDeploy, `{"errorCode":"APP_NOT_FOUND","errorMessage":"App not found"}`, true},
+		{styleDeploy, `ENVIRONMENT_NOT_FOUND`, true},
+		{styleV4, `{"error":{"code":404,"message":"Environment x not found"}}`, true},
+		{styleV4, `{"error":{"code":"NOT_FOUND","message":"Project p not found"}}`, true},
+		{styleStorage, `<?xml version="1.0"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>`, true},
+		{styleDeploy, ``, false},
+		{styleDeploy, `404 page not found`, false},
+		{styleDeploy, `<html><head><title>404 Not Found</title></head><body><h1>NOT_FOUND</h1>nginx</body></html>`, false},
+		{styleV4, `{"message":"no Route matched with those values"}`, false},
+		{styleV4, ``, false},
+		{styleStorage, ``, false},
+	} {
+		err := decodeError("op", http.StatusNotFound, []byte(c.body), c.style)
+		if IsNotFound(err) != c.proven || IsBareNotFound(err) == c.proven {
+			t.Errorf("style %d, body %q: IsNotFound = %v, IsBareNotFound = %v; want proven %v", c.style, c.body, IsNotFound(err), IsBareNotFound(err), c.proven)
+		}
 	}
 }
 
