@@ -241,3 +241,27 @@ func TestShape_RESTFilesListingUploadExistsCount(t *testing.T) {
 		t.Fatalf("CountRows = %d, %v", n, err)
 	}
 }
+
+// The 3.x listing's shape is INFERRED (no published 3.x example): the 5.x array (Swift/Flutter SDK
+// FileInfo) and the 3.x-era BackendlessCollection {"totalObjects","offset","data":[…]} (3.x .NET
+// docs: BackendlessCollection<FileInfo> Listing(...)) are both read; anything else is an error.
+func TestShape_LegacyListingArrayOrCollection(t *testing.T) {
+	var body string
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/files/migration-to-4", func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = io.WriteString(w, body)
+	})
+	c := newTestClient(t, mux, legacyConfig())
+	item := `{"name":"crm_data.zip","createdOn":1733130000000,"publicUrl":"https://api.backendless.com/` + testLegacyApp + `/v1/files/migration-to-4/crm_data.zip","url":"migration-to-4/crm_data.zip","size":4096}`
+	for _, b := range []string{`[` + item + `]`, `{"totalObjects":1,"offset":0,"data":[` + item + `]}`} {
+		body = b
+		files, err := c.ListMigrationArchives(context.Background(), testLegacyApp, "v1")
+		if err != nil || len(files) != 1 || files[0].Name != "crm_data.zip" || files[0].Size != 4096 || !files[0].Created.Equal(time.UnixMilli(1733130000000)) {
+			t.Fatalf("%s: ListMigrationArchives = %+v, %v", b, files, err)
+		}
+	}
+	body = `{"totalObjects":1}`
+	if _, err := c.ListMigrationArchives(context.Background(), testLegacyApp, "v1"); err == nil {
+		t.Fatal("an object without data was read as an empty listing")
+	}
+}
