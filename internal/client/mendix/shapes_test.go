@@ -784,3 +784,22 @@ func TestShape_BackupsV2DeleteSnapshotNoContent(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// cloud-portal-v4.yaml error404_Patch_App / error500: {"error": {"code": <int>, "message",
+// "invalid-params": [{"name": "", "reason": ""}]}} — an empty placeholder entry adds nothing to
+// the message a user reads.
+func TestShape_DeployV4ErrorBody(t *testing.T) {
+	srv, _ := shapeServer(t, map[string]shapeAnswer{
+		"GET /cloud/api/v4/apps/a": {404, `{"error": {"code": 404, "message": "Application <appId> not found", "invalid-params": [{"name": "", "reason": ""}]}}`},
+		"GET /cloud/api/v4/apps":   {400, `{"error": {"code": 400, "message": "Validation errors", "invalid-params": [{"name": "Query parameter", "reason": "Value 'fre' of 'licenseType' is not supported"}]}}`},
+	})
+	c := newTestClient(t, srv)
+	_, err := c.AppV4(context.Background(), "a")
+	if StatusOf(err) != http.StatusNotFound || err == nil || strings.HasSuffix(err.Error(), "; : ") || !strings.Contains(err.Error(), "Application <appId> not found") {
+		t.Fatalf("err = %v", err)
+	}
+	_, err = c.AppsV4(context.Background(), "fre")
+	if StatusOf(err) != http.StatusBadRequest || err == nil || !strings.Contains(err.Error(), "Query parameter: Value 'fre' of 'licenseType' is not supported") {
+		t.Fatalf("err = %v", err)
+	}
+}
