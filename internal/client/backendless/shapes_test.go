@@ -265,3 +265,21 @@ func TestShape_LegacyListingArrayOrCollection(t *testing.T) {
 		t.Fatal("an object without data was read as an empty listing")
 	}
 }
+
+// backendless-console-sdk 2.57.2 definitions.json, getApps sampleResult (verbatim): id/name,
+// created epoch ms, and zoneId a NUMBER with no "zone" string. Which zoneId is EU is not published,
+// so the zone stays unknown ("") rather than guessed.
+func TestShape_ListApps2025SampleResult(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /console/applications", func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = io.WriteString(w, `[{"version":"6.0.0","created":1700000000000,"subscriptionId":null,"originDomains":"*","customDomains":[],"showKitApiKey":null,"dbVersion":165,"lastDayOfUse":1700000001000,"ownerDeveloperId":"DEV-ID-123","zoneId":1,"oldGeoServiceEnabled":false,"type":"general","metaInfo":{"source":null,"enabledPanicModes":[],"compliance":{"hipaa":null},"mongoDbVersion":10,"useOldTableRelationsFormat":false},"id":"APP-ID-123","name":"MyApp"},{"version":"6.0.0","created":1700000002000,"subscriptionId":"SUB-456","originDomains":"*","customDomains":[],"showKitApiKey":null,"dbVersion":165,"lastDayOfUse":1700000003000,"ownerDeveloperId":"DEV-ID-123","zoneId":1,"oldGeoServiceEnabled":false,"type":"general","metaInfo":{"source":null,"enabledPanicModes":[],"compliance":{"hipaa":null},"mongoDbVersion":10,"useOldTableRelationsFormat":false},"id":"APP-ID-456","name":"TestApp"}]`)
+	})
+	apps, err := newTestClient(t, mux, Config{AuthKey: "k"}).ListApps(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(apps) != 2 || apps[0].ID != "APP-ID-123" || apps[0].Name != "MyApp" || !apps[0].Created.Equal(time.UnixMilli(1700000000000)) || apps[0].Zone != "" ||
+		apps[1].ID != "APP-ID-456" || apps[1].Name != "TestApp" {
+		t.Fatalf("ListApps = %+v", apps)
+	}
+}
