@@ -122,13 +122,18 @@ func (c *Client) do(ctx context.Context, cl call) (int, []byte, error) {
 		u += "?" + cl.query.Encode()
 	}
 	req := &transport.Request{Name: cl.op, Method: cl.method, URL: u, Header: h, Idempotent: cl.idempotent, NotDone: cl.notDone, Final: finalAnswer, OpaqueBody: cl.opaque}
+	if cl.api == apiDeployV1 || cl.api == apiDeployV2 {
+		// §3.1: Content-Type: application/json is required on most Deploy v1 calls, body or not
+		// (deploy-api-1.md: every call but Upload Package; its example GETs and stop carry it, as
+		// do backups-api-v2.md's).
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if cl.in != nil {
 		body, err := transport.JSONBody(cl.in)
 		if err != nil {
 			return 0, nil, fmt.Errorf("%s: %w", cl.op, err)
 		}
 		req.Body = body
-		// §3.1: Content-Type: application/json is required on most Deploy v1 calls.
 		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := c.http.Do(ctx, req)

@@ -803,3 +803,33 @@ func TestShape_DeployV4ErrorBody(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// deploy-api-1.md: "most API calls—with the exception of Upload Package—require that the
+// Content-Type header be set to application/json", and every example request there (GETs and
+// the body-less stop included) and in backups-api-v2.md carries it.
+func TestShape_DeployCallsCarryJSONContentType(t *testing.T) {
+	var missing []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Content-Type") != "application/json" {
+			missing = append(missing, r.Method+" "+r.URL.Path)
+		}
+		switch {
+		case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/environments/Acceptance"):
+			_, _ = io.WriteString(w, `{"Status": "Stopped", "Mode": "Acceptance"}`)
+		case strings.HasSuffix(r.URL.Path, "/snapshots"):
+			_, _ = io.WriteString(w, `{"snapshots": [], "total": 0, "offset": 0, "limit": 100}`)
+		default:
+			_, _ = io.WriteString(w, `{}`)
+		}
+	}))
+	defer srv.Close()
+	c := newTestClient(t, srv)
+	ctx := context.Background()
+	_, _ = c.Environment(ctx, "calc", "Acceptance")
+	_ = c.Stop(ctx, "calc", "Acceptance")
+	_, _ = c.Snapshots(ctx, "p", "e")
+	_ = c.DeleteSnapshot(ctx, "p", "e", "s")
+	if len(missing) > 0 {
+		t.Fatalf("calls without Content-Type: application/json: %v", missing)
+	}
+}
