@@ -182,8 +182,9 @@ type Table struct {
 	Name string
 }
 
-// ListTables lists the user tables of a 5.x app (§5.1, SDK: GET /{appId}/console/data/tables →
-// an object {"tables":[{"tableId","name",…}]}; Console-SDK src/tables.js reads resp.tables).
+// ListTables lists the user tables of a 5.x app, without the system tables every app has (§5.1,
+// SDK: GET /{appId}/console/data/tables → an object {"tables":[{"tableId","name",…}]}; Console-SDK
+// src/tables.js reads resp.tables).
 func (cl *Client) ListTables(ctx context.Context, appID string) ([]Table, error) {
 	var raw struct {
 		Tables []struct {
@@ -196,10 +197,18 @@ func (cl *Client) ListTables(ctx context.Context, appID string) ([]Table, error)
 	}
 	out := make([]Table, 0, len(raw.Tables))
 	for _, r := range raw.Tables {
-		out = append(out, Table{Name: r.Name})
+		if !systemTables[r.Name] {
+			out = append(out, Table{Name: r.Name})
+		}
 	}
 	return out, nil
 }
+
+// systemTables are the tables Backendless gives every app, which the console lists with the
+// user's own: Users (Console-SDK src/constants/data.js USERS_TABLE; REST docs "About User
+// Properties": a system table) and DeviceRegistration (REST docs "Managing Registrations"). A
+// new app has them, so they are not content a migration or a user put there.
+var systemTables = map[string]bool{"Users": true, "DeviceRegistration": true}
 
 // ConsoleListFiles lists a directory of a 5.x app through the console, newest first (SDK,
 // route since 2019-10: GET /{appId}/console/files/directory/view/{path}?pattern=&sub=&sortBy=

@@ -72,9 +72,32 @@ func (cl *Client) ListLegacyFiles(ctx context.Context, appID, version, dir strin
 		if err != nil {
 			return nil, err
 		}
-		var page []rawFileInfo
+		var page legacyFilePage
 		return page, readJSON(op, resp, &page)
 	})
+}
+
+// legacyFilePage is one page of a 3.x listing. Its shape is not published (§Step 2: INFERRED from
+// the 5.x array); 3.x SDKs of that era returned listings as a BackendlessCollection
+// (backendless.com/docs/dotnet/file_directory_listing.html, 3.x revision: BackendlessCollection<FileInfo>
+// Listing(...)), which 3.x REST answers as {"totalObjects", "offset", "data": [...]}. Both are read.
+type legacyFilePage []rawFileInfo
+
+// UnmarshalJSON accepts a bare array or a collection object carrying the array in "data".
+func (p *legacyFilePage) UnmarshalJSON(b []byte) error {
+	var items []rawFileInfo
+	if err := json.Unmarshal(b, &items); err == nil {
+		*p = items
+		return nil
+	}
+	var coll struct {
+		Data *[]rawFileInfo `json:"data"`
+	}
+	if err := json.Unmarshal(b, &coll); err != nil || coll.Data == nil {
+		return fmt.Errorf("a 3.x listing is neither an array nor a collection with \"data\": %.100s", b)
+	}
+	*p = *coll.Data
+	return nil
 }
 
 // StatLegacyFile finds the 3.x file at p in its directory's listing; missing is a 404 *Error.

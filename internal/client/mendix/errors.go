@@ -275,7 +275,12 @@ func decodeV4Error(e *Error, raw []byte) {
 	if doc.Error.Detail != "" && doc.Error.Detail != e.Message {
 		e.Message = strings.TrimSpace(e.Message + " (" + doc.Error.Detail + ")")
 	}
-	e.InvalidParams = doc.Error.InvalidParams
+	// cloud-portal-v4.yaml's 404 and 500 examples carry a placeholder {"name": "", "reason": ""}.
+	for _, p := range doc.Error.InvalidParams {
+		if p.Name != "" || p.Reason != "" {
+			e.InvalidParams = append(e.InvalidParams, p)
+		}
+	}
 	var s string
 	if json.Unmarshal(doc.Error.Code, &s) == nil && looksLikeCode(s) {
 		e.Code = s

@@ -122,13 +122,18 @@ func (c *Client) do(ctx context.Context, cl call) (int, []byte, error) {
 		u += "?" + cl.query.Encode()
 	}
 	req := &transport.Request{Name: cl.op, Method: cl.method, URL: u, Header: h, Idempotent: cl.idempotent, NotDone: cl.notDone, Final: finalAnswer, OpaqueBody: cl.opaque}
+	if cl.api == apiDeployV1 || cl.api == apiDeployV2 {
+		// §3.1: Content-Type: application/json is required on most Deploy v1 calls, body or not
+		// (deploy-api-1.md: every call but Upload Package; its example GETs and stop carry it, as
+		// do backups-api-v2.md's).
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if cl.in != nil {
 		body, err := transport.JSONBody(cl.in)
 		if err != nil {
 			return 0, nil, fmt.Errorf("%s: %w", cl.op, err)
 		}
 		req.Body = body
-		// §3.1: Content-Type: application/json is required on most Deploy v1 calls.
 		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := c.http.Do(ctx, req)
@@ -146,11 +151,59 @@ func (c *Client) do(ctx context.Context, cl call) (int, []byte, error) {
 		return resp.StatusCode, nil, fmt.Errorf("%s: reading the answer: %w", cl.op, err)
 	}
 	if cl.out != nil && len(strings.TrimSpace(string(raw))) > 0 {
-		if err := json.Unmarshal(raw, cl.out); err != nil {
+		if err := unmarshalLenient(raw, cl.out); err != nil {
 			return resp.StatusCode, raw, fmt.Errorf("%s: the answer is not the documented JSON: %w", cl.op, err)
 		}
 	}
 	return resp.StatusCode, raw, nil
+}
+
+// unmarshalLenient is json.Unmarshal that also reads a body whose only fault is a trailing comma
+// before a closing brace or bracket: Deploy API v1 documents its start answers that way
+// (deploy-api-1.md: `{ "JobId" : "…" , }` and `{ "Status" : "Starting" , }`).
+func unmarshalLenient(raw []byte, out any) error {
+	err := json.Unmarshal(raw, out)
+	if err == nil {
+		return nil
+	}
+	if fixed, ok := dropTrailingCommas(raw); ok && json.Unmarshal(fixed, out) == nil {
+		return nil
+	}
+	return err
+}
+
+// dropTrailingCommas removes each comma that only whitespace separates from a following '}' or
+// ']', outside strings; ok is false when there was none.
+func dropTrailingCommas(raw []byte) (out []byte, ok bool) {
+	out = make([]byte, 0, len(raw))
+	inString, escaped := false, false
+	for i := 0; i < len(raw); i++ {
+		b := raw[i]
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case b == '\\':
+				escaped = true
+			case b == '"':
+				inString = false
+			}
+		case b == '"':
+			inString = true
+		case b == ',':
+			j := i + 1
+			for j < len(raw) && (raw[j] == ' ' || raw[j] == '\t' || raw[j] == '\n' || raw[j] == '\r') {
+				j++
+			}
+			if j < len(raw) && (raw[j] == '}' || raw[j] == ']') {
+				ok = true
+				continue
+			}
+		}
+		out = append(out, b)
+	}
+	return out, ok
 }
 
 // drain lets the connection be reused; what is left of an answer read this way is small.

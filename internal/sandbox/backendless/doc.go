@@ -45,7 +45,8 @@
 //
 // 5.x console at /backendless/console (header auth-key):
 //
-//	GET  /{appId}/console/data/tables                            SDK → {"tables":[{"tableId","name","columns","relations"}]}, no row count (§5.1)
+//	GET  /{appId}/console/data/tables                            SDK → {"tables":[{"tableId","name","columns","relations"}]}, no row count (§5.1);
+//	                                                             the system tables Users and DeviceRegistration are listed for every app
 //	GET  /{appId}/console/files/directory/view/{path}[/count]    SDK listing (sortBy, sortDirection, pageSize, offset) or total
 //	GET  /{appId}/console/files/download/{path}                  SDK → raw bytes
 //	POST /{appId}/console/import/backendless-app?allowNonEmpty=  MODELED → 202 {"importId","status","logPath"}

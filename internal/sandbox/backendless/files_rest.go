@@ -279,6 +279,8 @@ func (s *Backendless) bkAPICount(w http.ResponseWriter, r *http.Request) {
 		}
 		if table == "Users" {
 			n, ok = d.Data.Users, true
+		} else if table == "DeviceRegistration" {
+			n, ok = 0, true // a system table every app has; the sandbox registers no devices
 		} else if t := d.Data.table(table); t != nil {
 			n, ok = t.Rows, true
 		}
@@ -317,16 +319,30 @@ type bkTablesView struct {
 	Tables []bkTableView `json:"tables"`
 }
 
-// bkConsoleTables is GET /{appId}/console/data/tables (SDK route): the user tables by name, in
-// the SDK's shape {"tables":[{"tableId","name","columns","relations"}]}, without row counts.
-// modeled: the tableId and the column objects (the fixture's own), and relations (always empty).
+// bkSystemTables are the tables Backendless gives every app, listed by the console with the user
+// tables: Users (Console-SDK src/constants/data.js USERS_TABLE; REST docs "About User Properties":
+// built-in email, name, password) and DeviceRegistration (REST docs "Managing Registrations":
+// deviceId, deviceToken, channelName). modeled: their tableId and column types.
+func bkSystemTables() []bkTableView {
+	return []bkTableView{
+		{TableID: "table-devicer", Name: "DeviceRegistration", Relations: []string{},
+			Columns: []bkColumn{{Name: "channelName", Type: "STRING"}, {Name: "deviceId", Type: "STRING"}, {Name: "deviceToken", Type: "STRING"}}},
+		{TableID: "table-users", Name: "Users", Relations: []string{},
+			Columns: []bkColumn{{Name: "email", Type: "STRING"}, {Name: "name", Type: "STRING"}, {Name: "password", Type: "STRING"}}},
+	}
+}
+
+// bkConsoleTables is GET /{appId}/console/data/tables (SDK route): the tables by name, the system
+// tables every app has included, in the SDK's shape {"tables":[{"tableId","name","columns",
+// "relations"}]}, without row counts. modeled: the tableId and the column objects (the fixture's
+// own), and relations (always empty).
 func (s *Backendless) bkConsoleTables(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("appId")
 	if !s.bkOwns(caller(r).login, id) {
 		errBkAppNotFound(id).write(w)
 		return
 	}
-	out := bkTablesView{Tables: []bkTableView{}}
+	out := bkTablesView{Tables: bkSystemTables()}
 	s.store.read(func(st *state) {
 		if d := st.bkAppDataFor(id, false); d != nil {
 			for _, t := range d.Data.Tables {
