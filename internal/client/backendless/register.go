@@ -28,7 +28,7 @@ var Register = calls.Register{
 		{Method: "Client.ReadAppContent", HTTP: "GET /{appId}/console/files/directory/view/{path}", Tag: calls.SDK, Ref: "§4 Step 6", Note: "the root and /migration"},
 
 		// §5.1 tables and counts.
-		{Method: "Client.ListTables", HTTP: "GET /{appId}/console/data/tables", Tag: calls.SDK, Ref: "§5.1", Note: "`{\"tables\":[…]}`, no row count"},
+		{Method: "Client.ListTables", HTTP: "GET /{appId}/console/data/tables", Tag: calls.SDK, Ref: "§5.1", Note: "`{\"tables\":[…]}`, no row count; the system tables every app has (Users, DeviceRegistration) are left out"},
 		{Method: "Client.CountRows", HTTP: "GET /{appId}/{REST-key}/data/{table}/count", Tag: calls.Documented, Ref: "§5.1", Note: "a bare number"},
 
 		// §Step 4 / §5 5.x Files (client REST).
