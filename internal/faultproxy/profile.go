@@ -47,24 +47,26 @@ const (
 	dripChunkMax = 7
 )
 
-// Profiles: "light" is a flaky path between a runner and a vendor (a few connections in a
-// hundred broken somewhere); "heavy" is roughly three times as bad; "none" forwards untouched.
+// Profiles: "light" is a flaky path between a runner and a vendor: about two connections in five
+// have a fault planned somewhere (a runbook's apply opens only a dozen or two keep-alive
+// connections, each carrying many requests, so lower rates would rarely strike at all); "heavy"
+// plans faults on three connections in four, at two to three times the rates; "none" forwards untouched.
 var profiles = map[string]Profile{
 	"none": {Name: "none", MaxOffset: 1, MaxDripOff: 1},
 	"light": {
 		Name:    "light",
-		ResetUp: 0.02, ResetDown: 0.03, FinDown: 0.03,
-		Stall: 0.02, StallReset: 0.25, StallTime: [2]Dur{Dur(2 * time.Second), Dur(20 * time.Second)},
-		Drip: 0.03, DripBytes: [2]int64{64, 4096}, DripPause: [2]Dur{Dur(time.Millisecond), Dur(10 * time.Millisecond)},
-		Delay: 0.03, DelayTime: [2]Dur{Dur(200 * time.Millisecond), Dur(3 * time.Second)},
+		ResetUp: 0.04, ResetDown: 0.06, FinDown: 0.06,
+		Stall: 0.04, StallReset: 0.25, StallTime: [2]Dur{Dur(2 * time.Second), Dur(20 * time.Second)},
+		Drip: 0.06, DripBytes: [2]int64{64, 4096}, DripPause: [2]Dur{Dur(time.Millisecond), Dur(10 * time.Millisecond)},
+		Delay: 0.06, DelayTime: [2]Dur{Dur(200 * time.Millisecond), Dur(3 * time.Second)},
 		MaxOffset: 1 << 20, MaxDripOff: 1 << 16,
 	},
 	"heavy": {
 		Name:    "heavy",
-		ResetUp: 0.06, ResetDown: 0.08, FinDown: 0.08,
-		Stall: 0.06, StallReset: 0.4, StallTime: [2]Dur{Dur(2 * time.Second), Dur(20 * time.Second)},
-		Drip: 0.08, DripBytes: [2]int64{64, 8192}, DripPause: [2]Dur{Dur(time.Millisecond), Dur(10 * time.Millisecond)},
-		Delay: 0.08, DelayTime: [2]Dur{Dur(200 * time.Millisecond), Dur(3 * time.Second)},
+		ResetUp: 0.10, ResetDown: 0.15, FinDown: 0.15,
+		Stall: 0.10, StallReset: 0.4, StallTime: [2]Dur{Dur(2 * time.Second), Dur(20 * time.Second)},
+		Drip: 0.15, DripBytes: [2]int64{64, 8192}, DripPause: [2]Dur{Dur(time.Millisecond), Dur(10 * time.Millisecond)},
+		Delay: 0.15, DelayTime: [2]Dur{Dur(200 * time.Millisecond), Dur(3 * time.Second)},
 		MaxOffset: 1 << 20, MaxDripOff: 1 << 16,
 	},
 }
