@@ -39,8 +39,10 @@
 // Everything a run writes stays in .chaos/<runbook>-seed<N>/: the sandbox's data and request
 // log, an env file to reproduce the run by hand, each terraform command's output and TF_LOG
 // debug log, the outputs and the sandbox inventory (and with the proxy, its log and counts).
-// The exit status is 1 when any run did not converge, left a non-empty plan, duplicated an
-// object or lost data.
+// After each run the harness looks for every credential it gave the provider in what terraform
+// wrote (each command's output and debug log, the state) and names any it finds. The exit status
+// is 1 when any run did not converge, left a non-empty plan, duplicated an object, lost data or
+// leaked a secret.
 package main
 
 import (
@@ -181,10 +183,11 @@ type result struct {
 	failedLog    string // the log to read first when the run failed
 	harnessError string // the harness itself failed (sandbox did not start, …)
 	proxy        *faultproxy.Stats
+	leaks        []string // "<which secret> in <file>" for each secret found in terraform's output, logs or state
 }
 
 func (r result) ok() bool {
-	return r.harnessError == "" && r.converged && r.planEmpty == "yes" && len(r.dupKinds) == 0 && !r.lostAny
+	return r.harnessError == "" && r.converged && r.planEmpty == "yes" && len(r.dupKinds) == 0 && !r.lostAny && len(r.leaks) == 0
 }
 
 func run(cfg *config, stdout io.Writer) int {
@@ -234,6 +237,9 @@ func printRow(w io.Writer, r result) {
 	if r.harnessError != "" {
 		fmt.Fprintf(w, "    harness error: %s\n", r.harnessError)
 	}
+	if len(r.leaks) > 0 {
+		fmt.Fprintf(w, "    secrets leaked: %s\n", strings.Join(r.leaks, "; "))
+	}
 	if !r.ok() {
 		fmt.Fprintf(w, "    logs: %s (start with %s)\n", r.dir, r.failedLog)
 	}
@@ -241,7 +247,7 @@ func printRow(w io.Writer, r result) {
 
 func summarize(w io.Writer, results []result) int {
 	n := len(results)
-	var first, converged, empty, dups, lost, bad int
+	var first, converged, empty, dups, lost, leaked, bad int
 	var proxied *faultproxy.Stats
 	for _, r := range results {
 		if r.proxy != nil {
@@ -268,12 +274,15 @@ func summarize(w io.Writer, results []result) int {
 		if r.lostAny {
 			lost++
 		}
+		if len(r.leaks) > 0 {
+			leaked++
+		}
 		if !r.ok() {
 			bad++
 		}
 	}
-	fmt.Fprintf(w, "\nsummary: first applies ok %d/%d, converged %d/%d, second plans empty %d/%d, runs with duplicates %d, runs with lost data %d\n",
-		first, n, converged, n, empty, n, dups, lost)
+	fmt.Fprintf(w, "\nsummary: first applies ok %d/%d, converged %d/%d, second plans empty %d/%d, runs with duplicates %d, runs with lost data %d, runs leaking a secret %d\n",
+		first, n, converged, n, empty, n, dups, lost, leaked)
 	if proxied != nil {
 		fmt.Fprintf(w, "proxy, all runs: %s (%d faults)\n", proxied.Summary(), proxied.Total())
 	}
@@ -410,10 +419,52 @@ func runOne(cfg *config, rb runbook, seed int, dir string) (r result) {
 	}
 	check := rb.check(sb.base, inv, outputs, r.converged)
 	r.objects, r.dupKinds, r.lost, r.lostAny = check.objects, check.duplicates, check.lost, check.lostAny
+	if r.leaks, err = findLeaks(dir, tfrun.DefaultCredentials()); err != nil {
+		return fail("secrets: %v", err)
+	}
+	if len(r.leaks) > 0 && r.failedLog == "" {
+		r.failedLog = filepath.Join(dir, strings.SplitN(r.leaks[0], " in ", 2)[1])
+	}
 	if r.failedLog == "" {
 		r.failedLog = filepath.Join(dir, "inventory.json")
 	}
 	return r
+}
+
+// findLeaks looks for every credential the run gave the provider in what terraform wrote: each
+// command's output and TF_LOG debug log, and the state. It names the credential, never its value.
+func findLeaks(dir string, c tfrun.Credentials) ([]string, error) {
+	secrets := map[string]string{
+		"the Backendless password": c.BackendlessPassword,
+		"the Mendix API key":       c.MendixAPIKey,
+		"the Mendix PAT":           c.MendixPAT,
+	}
+	for id, key := range c.LegacySecretKeys {
+		secrets["the 3.x secret key of "+id] = key
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.log"))
+	if err != nil {
+		return nil, err
+	}
+	state, _ := filepath.Glob(filepath.Join(dir, "tf", "terraform.tfstate*"))
+	var leaks []string
+	for _, f := range append(files, state...) {
+		if base := filepath.Base(f); base == "sandbox.log" || base == "proxy.log" {
+			continue // not terraform's
+		}
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		rel, _ := filepath.Rel(dir, f)
+		for name, value := range secrets {
+			if value != "" && strings.Contains(string(raw), value) {
+				leaks = append(leaks, name+" in "+rel)
+			}
+		}
+	}
+	sort.Strings(leaks)
+	return leaks, nil
 }
 
 // copyTF copies the example's .tf files (not its state or lock files).

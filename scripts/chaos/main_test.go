@@ -31,6 +31,7 @@ func TestSummary_FailsOnAnyRunThatDidNotConvergeOrDuplicatedOrLost(t *testing.T)
 		"duplicate":     func(r *result) { r.dupKinds = []string{"apps=2"} },
 		"lost":          func(r *result) { r.lostAny = true },
 		"harness":       func(r *result) { r.harnessError = "sandbox did not start" },
+		"leak":          func(r *result) { r.leaks = []string{"the Mendix PAT in apply-1.debug.log"} },
 	} {
 		r := good
 		bad(&r)
@@ -115,5 +116,37 @@ func TestRow_ShowsWhatTheProxyDidAndTheSummaryAddsItUp(t *testing.T) {
 	summarize(&out, []result{r, r})
 	if !strings.Contains(out.String(), "proxy, all runs: conns=80 drip_up=4 reset_down=2 (6 faults)") {
 		t.Fatalf("summary:\n%s", out.String())
+	}
+}
+
+func TestFindLeaks_NamesTheSecretAndTheFileNeverTheValue(t *testing.T) {
+	dir := t.TempDir()
+	creds := tfrun.DefaultCredentials()
+	write := func(name, body string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("apply-1.log", "Error: 401 for token ***")
+	write("apply-2.debug.log", "Authorization: "+creds.MendixPAT)
+	write("sandbox.log", creds.BackendlessPassword) // the sandbox's own log is not terraform's
+	write("tf/terraform.tfstate", `{"password": "`+creds.BackendlessPassword+`"}`)
+	leaks, err := findLeaks(dir, creds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"the Backendless password in tf/terraform.tfstate", "the Mendix PAT in apply-2.debug.log"}
+	if strings.Join(leaks, "|") != strings.Join(want, "|") {
+		t.Fatalf("leaks %q, want %q", leaks, want)
+	}
+	r := result{runbook: "mendix", seed: 1, converged: true, planEmpty: "yes", leaks: leaks}
+	var out bytes.Buffer
+	printRow(&out, r)
+	if strings.Contains(out.String(), creds.MendixPAT) || !strings.Contains(out.String(), "secrets leaked: the Backendless password in tf/terraform.tfstate") {
+		t.Fatalf("row:\n%s", out.String())
 	}
 }
