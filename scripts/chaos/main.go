@@ -28,7 +28,8 @@
 //
 // Settings (flags, or the environment variables make passes through):
 //
-//	-seeds          CHAOS_SEEDS           runs per runbook, seeds 1..N (default 10)
+//	-seeds          CHAOS_SEEDS           runs per runbook, seeds F..F+N-1 (default 10)
+//	-first-seed     CHAOS_FIRST_SEED      F, the first seed (default 1): CHAOS_FIRST_SEED=7 CHAOS_SEEDS=1 replays seed 7
 //	-network        CHAOS_NETWORK         sandbox or proxy (default sandbox)
 //	-profile        CHAOS_PROFILE         sandbox fault profile in network sandbox (default moderate)
 //	-proxy-profile  CHAOS_PROXY_PROFILE   proxy fault profile in network proxy: light, heavy, none (default light)
@@ -75,6 +76,7 @@ import (
 type config struct {
 	root         string
 	seeds        int
+	firstSeed    int
 	profile      string // the sandbox's --fault-profile (none in network proxy)
 	network      string // sandbox or proxy
 	proxyProfile faultproxy.Profile
@@ -102,9 +104,10 @@ func envOr(name, def string) string {
 func parseFlags(args []string) (*config, error) {
 	fs := flag.NewFlagSet("chaos", flag.ContinueOnError)
 	c := &config{}
-	var seeds, reapplies, timeout, books, proxyProfile string
+	var seeds, firstSeed, reapplies, timeout, books, proxyProfile string
 	fs.StringVar(&c.root, "root", ".", "repository root (holds bin/ and examples/)")
-	fs.StringVar(&seeds, "seeds", envOr("CHAOS_SEEDS", "10"), "runs per runbook: seeds 1..N")
+	fs.StringVar(&seeds, "seeds", envOr("CHAOS_SEEDS", "10"), "runs per runbook: N seeds from -first-seed")
+	fs.StringVar(&firstSeed, "first-seed", envOr("CHAOS_FIRST_SEED", "1"), "the first seed")
 	fs.StringVar(&c.network, "network", envOr("CHAOS_NETWORK", "sandbox"), "where faults come from: sandbox (its own injector) or proxy (a byte-level TCP proxy in front of a fault-free sandbox)")
 	fs.StringVar(&c.profile, "profile", envOr("CHAOS_PROFILE", "moderate"), "sandbox --fault-profile (network sandbox)")
 	fs.StringVar(&proxyProfile, "proxy-profile", envOr("CHAOS_PROXY_PROFILE", faultproxy.DefaultProfile), "proxy fault profile (network proxy): "+strings.Join(faultproxy.ProfileNames(), ", "))
@@ -117,6 +120,9 @@ func parseFlags(args []string) (*config, error) {
 	var err error
 	if c.seeds, err = strconv.Atoi(seeds); err != nil || c.seeds < 1 {
 		return nil, fmt.Errorf("seeds %q: want a number, 1 or more", seeds)
+	}
+	if c.firstSeed, err = strconv.Atoi(firstSeed); err != nil || c.firstSeed < 1 {
+		return nil, fmt.Errorf("first-seed %q: want a number, 1 or more", firstSeed)
 	}
 	if c.maxReapplies, err = strconv.Atoi(reapplies); err != nil || c.maxReapplies < 0 {
 		return nil, fmt.Errorf("max-reapplies %q: want a number, 0 or more", reapplies)
@@ -200,12 +206,12 @@ func run(cfg *config, stdout io.Writer) int {
 	if cfg.network == "proxy" {
 		faults = "network proxy, proxy profile " + cfg.proxyProfile.Name + " (sandbox faults none)"
 	}
-	fmt.Fprintf(stdout, "chaos: %s, seeds 1..%d, up to %d re-applies, work dir %s\n\n", faults, cfg.seeds, cfg.maxReapplies, workRoot)
+	fmt.Fprintf(stdout, "chaos: %s, seeds %d..%d, up to %d re-applies, work dir %s\n\n", faults, cfg.firstSeed, cfg.firstSeed+cfg.seeds-1, cfg.maxReapplies, workRoot)
 	header := fmt.Sprintf("%-12s %4s  %-11s %-10s %-10s %-68s %-22s %s", "runbook", "seed", "first apply", "re-applies", "plan empty", "objects on the target", "duplicates", "lost")
 	fmt.Fprintln(stdout, header)
 	fmt.Fprintln(stdout, strings.Repeat("-", len(header)+10))
 	var results []result
-	for seed := 1; seed <= cfg.seeds; seed++ {
+	for seed := cfg.firstSeed; seed < cfg.firstSeed+cfg.seeds; seed++ {
 		for _, rb := range cfg.runbooks {
 			r := runOne(cfg, rb, seed, filepath.Join(workRoot, fmt.Sprintf("%s-seed%d", rb.name, seed)))
 			results = append(results, r)

@@ -59,7 +59,7 @@ func TestRow_ShowsReappliesAndWhereTheLogsAre(t *testing.T) {
 func TestFlags_RefuseSettingsThatCannotBeMeant(t *testing.T) {
 	for _, args := range [][]string{
 		{"-seeds", "0"}, {"-max-reapplies", "-1"}, {"-profile", "apocalypse"}, {"-runbooks", "sap"}, {"-apply-timeout", "soon"},
-		{"-network", "wifi"}, {"-network", "proxy", "-proxy-profile", "apocalypse"},
+		{"-first-seed", "0"}, {"-network", "wifi"}, {"-network", "proxy", "-proxy-profile", "apocalypse"},
 	} {
 		if _, err := parseFlags(args); err == nil {
 			t.Errorf("%v accepted", args)
