@@ -61,6 +61,12 @@ var profiles = map[string]Profile{
 		Delay: 0.06, DelayTime: [2]Dur{Dur(200 * time.Millisecond), Dur(3 * time.Second)},
 		MaxOffset: 1 << 20, MaxDripOff: 1 << 16,
 	},
+	// "long-stalls" only stalls, for 30–90 s: past the provider's default idle_timeout (60 s)
+	// about half the time, so an attempt must give up on a silent connection and retry.
+	"long-stalls": {
+		Name: "long-stalls", Stall: 0.15, StallTime: [2]Dur{Dur(30 * time.Second), Dur(90 * time.Second)},
+		MaxOffset: 1 << 20, MaxDripOff: 1,
+	},
 	"heavy": {
 		Name:    "heavy",
 		ResetUp: 0.10, ResetDown: 0.15, FinDown: 0.15,

@@ -22,7 +22,8 @@
 //     per direction, at random byte offsets (in any request of a keep-alive connection), the
 //     proxy resets (SO_LINGER 0), truncates an answer with a FIN, stalls 2–20 s (then goes on
 //     or resets), drips bytes 1–7 at a time, or waits before the first byte; profiles light
-//     (the default) and heavy, seeded with the run's seed. Each run's row is followed by what
+//     (the default), heavy, and long-stalls (stalls of 30–90 s only, past the provider's
+//     idle_timeout half the time), seeded with the run's seed. Each run's row is followed by what
 //     the proxy did; proxy.log and proxy-stats.json hold the details. The judging (inventory,
 //     the runbooks' manual steps, the rows and bytes) talks to the sandbox directly.
 //
@@ -32,7 +33,7 @@
 //	-first-seed     CHAOS_FIRST_SEED      F, the first seed (default 1): CHAOS_FIRST_SEED=7 CHAOS_SEEDS=1 replays seed 7
 //	-network        CHAOS_NETWORK         sandbox or proxy (default sandbox)
 //	-profile        CHAOS_PROFILE         sandbox fault profile in network sandbox (default moderate)
-//	-proxy-profile  CHAOS_PROXY_PROFILE   proxy fault profile in network proxy: light, heavy, none (default light)
+//	-proxy-profile  CHAOS_PROXY_PROFILE   proxy fault profile in network proxy: light, heavy, long-stalls, none (default light)
 //	-max-reapplies  CHAOS_MAX_REAPPLIES   applies after the first one before giving up (default 2)
 //	-apply-timeout  CHAOS_APPLY_TIMEOUT   bound on one terraform command (default 15m)
 //	-runbooks       CHAOS_RUNBOOKS        comma-separated: backendless,mendix (default both)
