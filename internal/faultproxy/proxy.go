@@ -252,6 +252,7 @@ type pconn struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
 	once     sync.Once
+	mu       sync.Mutex  // guards upstream against an abort from Close while dialing
 	finned   atomic.Bool // the server's direction was cut with a FIN: the client's bytes are discarded
 }
 
@@ -283,13 +284,16 @@ func (p *Proxy) handle(client net.Conn, idx uint64) {
 		c.abort()
 		return
 	}
+	c.mu.Lock()
 	c.upstream = up
+	aborted := ctx.Err() != nil // Close came while dialing: abort has run without it
+	c.mu.Unlock()
+	if aborted {
+		reset(up)
+		return
+	}
 	if !plan.None() {
 		p.logf("conn %d: plan %s", idx, plan)
-	}
-	if ctx.Err() != nil { // closed while dialing
-		c.abort()
-		return
 	}
 
 	var wg sync.WaitGroup
@@ -304,17 +308,23 @@ func (p *Proxy) handle(client net.Conn, idx uint64) {
 // abort resets both sides (SO_LINGER 0, so the peers see RST, not FIN) and wakes any sleep.
 func (c *pconn) abort() {
 	c.once.Do(func() {
+		c.mu.Lock()
 		c.cancel()
-		for _, conn := range []net.Conn{c.client, c.upstream} {
-			if conn == nil {
-				continue
-			}
-			if tc, ok := conn.(*net.TCPConn); ok {
-				_ = tc.SetLinger(0)
-			}
-			_ = conn.Close()
+		up := c.upstream
+		c.mu.Unlock()
+		reset(c.client)
+		if up != nil {
+			reset(up)
 		}
 	})
+}
+
+// reset closes conn with SO_LINGER 0: the peer gets RST.
+func reset(conn net.Conn) {
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	_ = conn.Close()
 }
 
 // fin cuts the server's direction the polite way: FIN to the client, the upstream closed, and

@@ -441,3 +441,22 @@ func TestSameSeedSameFaults(t *testing.T) {
 		t.Fatalf("stats JSON %s", raw)
 	}
 }
+
+// TestCloseResetsOpenConnectionsEvenMidStall: Close does not wait out a stall.
+func TestCloseResetsOpenConnectionsEvenMidStall(t *testing.T) {
+	prof := only(func(p *Profile) { p.Stall, p.StallTime = 1, [2]Dur{Dur(time.Hour), Dur(time.Hour)} })
+	const seed = 5
+	k := prof.Plan(seed, 0).Down.Stall.At
+	addr := upstream(t, answer(payload(big)))
+	p := start(t, Config{Upstream: addr, Profile: prof, Seed: seed}) // the real timer
+	c := ask(t, p)
+	if _, err := io.ReadFull(c, make([]byte, k)); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadAll(c); !errors.Is(err, syscall.ECONNRESET) {
+		t.Fatalf("read after Close: %v, want a reset", err)
+	}
+}
