@@ -681,11 +681,15 @@ func (x *exchange) judge(ctx context.Context, resp *http.Response, err error) (b
 	return true, nil
 }
 
-// timedOut says an attempt failed because the connection went silent (idle_timeout): its request
-// may still be on its way, held by a proxy or a stalled connection, rather than lost.
+// timedOut says an attempt failed because its connection went silent (idle_timeout): its request
+// may still be on its way, held by a proxy or a stalled connection, rather than lost. A source
+// that stalled is not that: the request never got its whole body.
 func timedOut(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
+	var (
+		ne  net.Error
+		src *sourceError
+	)
+	return errors.As(err, &ne) && ne.Timeout() && !errors.As(err, &src)
 }
 
 // lookAgain repeats the NotDone lookup for as long as the attempt was given to answer
