@@ -715,6 +715,19 @@ func (x *exchange) lookAgain(ctx context.Context) (bool, error) {
 	return true, nil
 }
 
+// garbled says a 400 came from the server's HTTP layer, not from the vendor's application: it
+// closes the connection and is not a JSON document (Go's net/http answers a request line or
+// header it could not read in time, e.g. one a stalled network delivered in part, with a plain
+// "400 Bad Request" and Connection: close). The vendor never saw the request, so it is a broken
+// connection, not a refusal; the vendors' own 400s are JSON on a connection they keep.
+func garbled(resp *http.Response) bool {
+	if !resp.Close {
+		return false
+	}
+	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	return mt != "application/json" && !strings.HasSuffix(mt, "+json")
+}
+
 // retryable classifies one attempt's outcome. provenUnsent is true when the server cannot have acted
 // on the request, which is what makes retrying a non-idempotent call safe.
 func (x *exchange) retryable(resp *http.Response, err error) (retry, provenUnsent bool) {
@@ -742,6 +755,9 @@ func (x *exchange) retryable(resp *http.Response, err error) (retry, provenUnsen
 				return false, false
 			}
 		}
+	}
+	if resp.StatusCode == http.StatusBadRequest && garbled(resp) {
+		return true, false
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests:
