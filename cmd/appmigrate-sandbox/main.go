@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -56,6 +57,7 @@ type config struct {
 	quiet       bool
 	docOnly     bool
 	printFix    bool
+	publicURL   string
 }
 
 // parseFlags reads and checks the command line; every refusal says what to do instead.
@@ -98,6 +100,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.envFile, "env-file", "", "write `file` with shell exports of the APPMIGRATE_*_URL variables once listening (source it before terraform)")
 	fs.BoolVar(&c.printFix, "print-default-fixture", false, "print the embedded fixture (a starting point for your own --fixture) and exit")
 	fs.BoolVar(&c.docOnly, "documented-only", false, "refuse every vendor call that is not tagged DOCUMENTED or SDK (403: \"not a documented call (tag X): refused in documented-only mode\"); GET /_sandbox/routes lists the tags, GET /_sandbox/refused what was refused")
+	fs.StringVar(&c.publicURL, "public-url", "", "base `URL` of the links the sandbox hands out (Mendix package and backup downloads) when clients reach it through a proxy; default the listening URL (--urls-file and --env-file keep the listening URL)")
 	fs.BoolVar(&c.quiet, "quiet", false, "do not log requests (the listening URL and provider block are still printed)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage of appmigrate-sandbox:\n")
@@ -126,6 +129,11 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		return nil, errors.New("--data-dir and --ephemeral exclude each other: keep state in a directory, or use a throw-away one")
 	case !c.ephemeral && c.dataDir == "":
 		return nil, errors.New("--data-dir is required (state lives there and survives restarts); pass --ephemeral for a throw-away sandbox")
+	}
+	if c.publicURL != "" {
+		if u, err := url.Parse(c.publicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			return nil, fmt.Errorf("--public-url %q: want a base URL such as http://127.0.0.1:8081", c.publicURL)
+		}
 	}
 	if err := c.faults.Validate(); err != nil {
 		return nil, fmt.Errorf("--fault-*: %w", err)
@@ -199,7 +207,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 
-	opts := sandbox.Options{DataDir: c.dataDir, JobDuration: c.jobDuration, Faults: c.faults, DocumentedOnly: c.docOnly}
+	opts := sandbox.Options{DataDir: c.dataDir, JobDuration: c.jobDuration, Faults: c.faults, DocumentedOnly: c.docOnly, PublicURL: c.publicURL}
 	if c.jobDuration <= 0 {
 		opts.JobDuration = -1 // the library's spelling of "instant"
 	}

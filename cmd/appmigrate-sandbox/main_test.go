@@ -54,6 +54,8 @@ func TestFlags_RefusalsExitWithUsageErrorAndSayWhy(t *testing.T) {
 		"profile plus too much":  {[]string{"--ephemeral", "--fault-profile", "double", "--fault-stall", "0.6"}, "must not exceed 1"},
 		"teapot status":          {[]string{"--ephemeral", "--fault-5xx-statuses", "418"}, "Statuses5xx"},
 		"unparsable status":      {[]string{"--ephemeral", "--fault-5xx-statuses", "5o2"}, "not a status"},
+		"public url, no scheme":  {[]string{"--ephemeral", "--public-url", "127.0.0.1:8081"}, "--public-url"},
+		"public url with a path": {[]string{"--ephemeral", "--public-url", "http://127.0.0.1:8081/x"}, "--public-url"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var stdout, stderr syncBuffer

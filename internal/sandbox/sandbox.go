@@ -24,6 +24,9 @@ type Options struct {
 	// documented-only mode", counted by Refused); /_sandbox/ routes are never refused. A run
 	// that completes this way needs nothing but the vendors' documented APIs.
 	DocumentedOnly bool
+	// PublicURL, when set, is the base of the links the sandbox hands out (Mendix package and
+	// backup download URLs) instead of its listening URL: for a proxy in front of it.
+	PublicURL string
 }
 
 // Sandbox is a running emulator: the core with both vendors attached. The methods of the core
@@ -41,7 +44,7 @@ func New(opts Options) (*Sandbox, error) {
 	bk, mx := backendless.New(), mendix.New()
 	c, err := core.New(core.Options{
 		DataDir: opts.DataDir, Fixture: opts.Fixture, JobDuration: opts.JobDuration,
-		Faults: opts.Faults, Logf: opts.Logf, DocumentedOnly: opts.DocumentedOnly,
+		Faults: opts.Faults, Logf: opts.Logf, DocumentedOnly: opts.DocumentedOnly, PublicURL: opts.PublicURL,
 		Endpoints: func(base string) any { return EndpointsAt(base) },
 	}, bk, mx)
 	if err != nil {

@@ -2,23 +2,49 @@
 // seed, and reports whether each run converged, how many re-applies it needed, whether a
 // second plan was empty, what the target holds (duplicates) and whether any row or byte was
 // lost. It drives the built provider through the real terraform CLI (dev_overrides) against
-// the built sandbox (bin/appmigrate-sandbox --fault-profile …), exactly as a user would.
+// the built sandbox (bin/appmigrate-sandbox), exactly as a user would.
 //
-//	make chaos                                   # 10 seeds × 2 runbooks, profile moderate
+//	make chaos                                   # 10 seeds × 2 runbooks, sandbox profile moderate
 //	CHAOS_SEEDS=3 CHAOS_PROFILE=double make chaos
+//	CHAOS_NETWORK=proxy make chaos               # the byte-level proxy, profile light
+//	CHAOS_NETWORK=proxy CHAOS_PROXY_PROFILE=heavy CHAOS_SEEDS=3 make chaos
+//
+// The faulty network is one of two:
+//
+//   - sandbox (the default): the sandbox's own fault injector (--fault-profile moderate|double):
+//     5xx, 429, resets part-way through a body, slow answers, duplicated POSTs. It is HTTP-aware
+//     and strikes where we thought of it.
+//
+//   - proxy: the sandbox runs with --fault-profile none behind internal/faultproxy, a TCP proxy
+//     that knows nothing of HTTP. Every provider URL (APPMIGRATE_*_URL) points at the proxy, and
+//     so do the links the sandbox hands out (Mendix package and backup downloads: it runs with
+//     --public-url; Backendless file URLs follow the request's Host anyway). Per connection and
+//     per direction, at random byte offsets (in any request of a keep-alive connection), the
+//     proxy resets (SO_LINGER 0), truncates an answer with a FIN, stalls 2–20 s (then goes on
+//     or resets), drips bytes 1–7 at a time, or waits before the first byte; profiles light
+//     (the default), heavy, and long-stalls (stalls of 30–90 s only, past the provider's
+//     idle_timeout half the time), seeded with the run's seed. Each run's row is followed by what
+//     the proxy did; proxy.log and proxy-stats.json hold the details. The judging (inventory,
+//     the runbooks' manual steps, the rows and bytes) talks to the sandbox directly.
 //
 // Settings (flags, or the environment variables make passes through):
 //
-//	-seeds          CHAOS_SEEDS           runs per runbook, seeds 1..N (default 10)
-//	-profile        CHAOS_PROFILE         sandbox fault profile (default moderate)
+//	-seeds          CHAOS_SEEDS           runs per runbook, seeds F..F+N-1 (default 10)
+//	-first-seed     CHAOS_FIRST_SEED      F, the first seed (default 1): CHAOS_FIRST_SEED=7 CHAOS_SEEDS=1 replays seed 7
+//	-network        CHAOS_NETWORK         sandbox or proxy (default sandbox)
+//	-profile        CHAOS_PROFILE         sandbox fault profile in network sandbox (default moderate)
+//	-proxy-profile  CHAOS_PROXY_PROFILE   proxy fault profile in network proxy: light, heavy, long-stalls, none (default light)
 //	-max-reapplies  CHAOS_MAX_REAPPLIES   applies after the first one before giving up (default 2)
 //	-apply-timeout  CHAOS_APPLY_TIMEOUT   bound on one terraform command (default 15m)
 //	-runbooks       CHAOS_RUNBOOKS        comma-separated: backendless,mendix (default both)
 //
 // Everything a run writes stays in .chaos/<runbook>-seed<N>/: the sandbox's data and request
 // log, an env file to reproduce the run by hand, each terraform command's output and TF_LOG
-// debug log, the outputs and the sandbox inventory. The exit status is 1 when any run did not
-// converge, left a non-empty plan, duplicated an object or lost data.
+// debug log, the outputs and the sandbox inventory (and with the proxy, its log and counts).
+// After each run the harness looks for every credential it gave the provider in what terraform
+// wrote (each command's output and debug log, the state) and names any it finds. The exit status
+// is 1 when any run did not converge, left a non-empty plan, duplicated an object, lost data or
+// leaked a secret.
 package main
 
 import (
@@ -28,6 +54,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -40,6 +68,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/appmigrate/terraform-provider-appmigrate/internal/faultproxy"
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/sandbox"
 	"github.com/appmigrate/terraform-provider-appmigrate/internal/tfrun"
 )
@@ -48,7 +77,10 @@ import (
 type config struct {
 	root         string
 	seeds        int
-	profile      string
+	firstSeed    int
+	profile      string // the sandbox's --fault-profile (none in network proxy)
+	network      string // sandbox or proxy
+	proxyProfile faultproxy.Profile
 	maxReapplies int
 	applyTimeout time.Duration
 	runbooks     []runbook
@@ -73,10 +105,13 @@ func envOr(name, def string) string {
 func parseFlags(args []string) (*config, error) {
 	fs := flag.NewFlagSet("chaos", flag.ContinueOnError)
 	c := &config{}
-	var seeds, reapplies, timeout, books string
+	var seeds, firstSeed, reapplies, timeout, books, proxyProfile string
 	fs.StringVar(&c.root, "root", ".", "repository root (holds bin/ and examples/)")
-	fs.StringVar(&seeds, "seeds", envOr("CHAOS_SEEDS", "10"), "runs per runbook: seeds 1..N")
-	fs.StringVar(&c.profile, "profile", envOr("CHAOS_PROFILE", "moderate"), "sandbox --fault-profile")
+	fs.StringVar(&seeds, "seeds", envOr("CHAOS_SEEDS", "10"), "runs per runbook: N seeds from -first-seed")
+	fs.StringVar(&firstSeed, "first-seed", envOr("CHAOS_FIRST_SEED", "1"), "the first seed")
+	fs.StringVar(&c.network, "network", envOr("CHAOS_NETWORK", "sandbox"), "where faults come from: sandbox (its own injector) or proxy (a byte-level TCP proxy in front of a fault-free sandbox)")
+	fs.StringVar(&c.profile, "profile", envOr("CHAOS_PROFILE", "moderate"), "sandbox --fault-profile (network sandbox)")
+	fs.StringVar(&proxyProfile, "proxy-profile", envOr("CHAOS_PROXY_PROFILE", faultproxy.DefaultProfile), "proxy fault profile (network proxy): "+strings.Join(faultproxy.ProfileNames(), ", "))
 	fs.StringVar(&reapplies, "max-reapplies", envOr("CHAOS_MAX_REAPPLIES", "2"), "applies after the first before a run counts as not converged")
 	fs.StringVar(&timeout, "apply-timeout", envOr("CHAOS_APPLY_TIMEOUT", "15m"), "bound on one terraform command")
 	fs.StringVar(&books, "runbooks", envOr("CHAOS_RUNBOOKS", "backendless,mendix"), "comma-separated runbooks: backendless, mendix")
@@ -87,11 +122,24 @@ func parseFlags(args []string) (*config, error) {
 	if c.seeds, err = strconv.Atoi(seeds); err != nil || c.seeds < 1 {
 		return nil, fmt.Errorf("seeds %q: want a number, 1 or more", seeds)
 	}
+	if c.firstSeed, err = strconv.Atoi(firstSeed); err != nil || c.firstSeed < 1 {
+		return nil, fmt.Errorf("first-seed %q: want a number, 1 or more", firstSeed)
+	}
 	if c.maxReapplies, err = strconv.Atoi(reapplies); err != nil || c.maxReapplies < 0 {
 		return nil, fmt.Errorf("max-reapplies %q: want a number, 0 or more", reapplies)
 	}
 	if c.applyTimeout, err = time.ParseDuration(timeout); err != nil || c.applyTimeout <= 0 {
 		return nil, fmt.Errorf("apply-timeout %q: want a Go duration such as 15m", timeout)
+	}
+	switch c.network {
+	case "sandbox":
+	case "proxy":
+		c.profile = "none" // the proxy is the only source of faults
+		if c.proxyProfile, err = faultproxy.ProfileNamed(proxyProfile); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("network %q: want sandbox or proxy", c.network)
 	}
 	if _, err := sandbox.FaultProfile(c.profile); err != nil {
 		return nil, err
@@ -141,10 +189,12 @@ type result struct {
 	lostAny      bool
 	failedLog    string // the log to read first when the run failed
 	harnessError string // the harness itself failed (sandbox did not start, …)
+	proxy        *faultproxy.Stats
+	leaks        []string // "<which secret> in <file>" for each secret found in terraform's output, logs or state
 }
 
 func (r result) ok() bool {
-	return r.harnessError == "" && r.converged && r.planEmpty == "yes" && len(r.dupKinds) == 0 && !r.lostAny
+	return r.harnessError == "" && r.converged && r.planEmpty == "yes" && len(r.dupKinds) == 0 && !r.lostAny && len(r.leaks) == 0
 }
 
 func run(cfg *config, stdout io.Writer) int {
@@ -153,12 +203,16 @@ func run(cfg *config, stdout io.Writer) int {
 		fmt.Fprintf(os.Stderr, "chaos: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "chaos: profile %s, seeds 1..%d, up to %d re-applies, work dir %s\n\n", cfg.profile, cfg.seeds, cfg.maxReapplies, workRoot)
+	faults := "sandbox fault profile " + cfg.profile
+	if cfg.network == "proxy" {
+		faults = "network proxy, proxy profile " + cfg.proxyProfile.Name + " (sandbox faults none)"
+	}
+	fmt.Fprintf(stdout, "chaos: %s, seeds %d..%d, up to %d re-applies, work dir %s\n\n", faults, cfg.firstSeed, cfg.firstSeed+cfg.seeds-1, cfg.maxReapplies, workRoot)
 	header := fmt.Sprintf("%-12s %4s  %-11s %-10s %-10s %-68s %-22s %s", "runbook", "seed", "first apply", "re-applies", "plan empty", "objects on the target", "duplicates", "lost")
 	fmt.Fprintln(stdout, header)
 	fmt.Fprintln(stdout, strings.Repeat("-", len(header)+10))
 	var results []result
-	for seed := 1; seed <= cfg.seeds; seed++ {
+	for seed := cfg.firstSeed; seed < cfg.firstSeed+cfg.seeds; seed++ {
 		for _, rb := range cfg.runbooks {
 			r := runOne(cfg, rb, seed, filepath.Join(workRoot, fmt.Sprintf("%s-seed%d", rb.name, seed)))
 			results = append(results, r)
@@ -184,8 +238,14 @@ func printRow(w io.Writer, r result) {
 		dup += " (" + strings.Join(r.dupKinds, " ") + ")"
 	}
 	fmt.Fprintf(w, "%-12s %4d  %-11s %-10s %-10s %-68s %-22s %s\n", r.runbook, r.seed, yn(r.firstOK), re, r.planEmpty, r.objects, dup, r.lost)
+	if r.proxy != nil {
+		fmt.Fprintf(w, "    proxy: %s\n", r.proxy.Summary())
+	}
 	if r.harnessError != "" {
 		fmt.Fprintf(w, "    harness error: %s\n", r.harnessError)
+	}
+	if len(r.leaks) > 0 {
+		fmt.Fprintf(w, "    secrets leaked: %s\n", strings.Join(r.leaks, "; "))
 	}
 	if !r.ok() {
 		fmt.Fprintf(w, "    logs: %s (start with %s)\n", r.dir, r.failedLog)
@@ -194,8 +254,18 @@ func printRow(w io.Writer, r result) {
 
 func summarize(w io.Writer, results []result) int {
 	n := len(results)
-	var first, converged, empty, dups, lost, bad int
+	var first, converged, empty, dups, lost, leaked, bad int
+	var proxied *faultproxy.Stats
 	for _, r := range results {
+		if r.proxy != nil {
+			if proxied == nil {
+				proxied = &faultproxy.Stats{Faults: map[string]int64{}}
+			}
+			proxied.Connections += r.proxy.Connections
+			for k, v := range r.proxy.Faults {
+				proxied.Faults[k] += v
+			}
+		}
 		if r.firstOK {
 			first++
 		}
@@ -211,12 +281,18 @@ func summarize(w io.Writer, results []result) int {
 		if r.lostAny {
 			lost++
 		}
+		if len(r.leaks) > 0 {
+			leaked++
+		}
 		if !r.ok() {
 			bad++
 		}
 	}
-	fmt.Fprintf(w, "\nsummary: first applies ok %d/%d, converged %d/%d, second plans empty %d/%d, runs with duplicates %d, runs with lost data %d\n",
-		first, n, converged, n, empty, n, dups, lost)
+	fmt.Fprintf(w, "\nsummary: first applies ok %d/%d, converged %d/%d, second plans empty %d/%d, runs with duplicates %d, runs with lost data %d, runs leaking a secret %d\n",
+		first, n, converged, n, empty, n, dups, lost, leaked)
+	if proxied != nil {
+		fmt.Fprintf(w, "proxy, all runs: %s (%d faults)\n", proxied.Summary(), proxied.Total())
+	}
 	if bad > 0 {
 		fmt.Fprintf(w, "chaos: %d of %d runs failed\n", bad, n)
 		return 1
@@ -245,17 +321,38 @@ func runOne(cfg *config, rb runbook, seed int, dir string) (r result) {
 		return fail("%v", err)
 	}
 
-	sb, err := startSandbox(cfg, dir, seed)
+	// In network proxy, the proxy's address is known first, so that the sandbox hands out links
+	// through it; the proxy starts forwarding once the sandbox listens.
+	var proxyLn net.Listener
+	publicURL := ""
+	if cfg.network == "proxy" {
+		var err error
+		if proxyLn, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			return fail("proxy: %v", err)
+		}
+		defer proxyLn.Close() // a no-op once the proxy owns it
+		publicURL = "http://" + proxyLn.Addr().String()
+	}
+	sb, err := startSandbox(cfg, dir, seed, publicURL)
 	if err != nil {
 		return fail("sandbox: %v", err)
 	}
 	defer sb.stop()
+	endpoints := sb.endpoints
+	if proxyLn != nil {
+		px, err := startProxy(cfg, dir, seed, proxyLn, strings.TrimPrefix(sb.base, "http://"))
+		if err != nil {
+			return fail("proxy: %v", err)
+		}
+		defer func() { r.proxy = px.stop(dir) }() // runs before sb.stop: the proxy goes first
+		endpoints = sandbox.EndpointsAt(publicURL)
+	}
 
 	rc := filepath.Join(dir, "terraformrc")
 	if err := tfrun.WriteCLIConfig(rc, filepath.Join(cfg.root, "bin")); err != nil {
 		return fail("%v", err)
 	}
-	env := tfrun.Env(os.Environ(), sb.endpoints, tfrun.DefaultCredentials(), rc)
+	env := tfrun.Env(os.Environ(), endpoints, tfrun.DefaultCredentials(), rc)
 	if err := writeEnvFile(filepath.Join(dir, "chaos.env"), env); err != nil {
 		return fail("%v", err)
 	}
@@ -329,10 +426,52 @@ func runOne(cfg *config, rb runbook, seed int, dir string) (r result) {
 	}
 	check := rb.check(sb.base, inv, outputs, r.converged)
 	r.objects, r.dupKinds, r.lost, r.lostAny = check.objects, check.duplicates, check.lost, check.lostAny
+	if r.leaks, err = findLeaks(dir, tfrun.DefaultCredentials()); err != nil {
+		return fail("secrets: %v", err)
+	}
+	if len(r.leaks) > 0 && r.failedLog == "" {
+		r.failedLog = filepath.Join(dir, strings.SplitN(r.leaks[0], " in ", 2)[1])
+	}
 	if r.failedLog == "" {
 		r.failedLog = filepath.Join(dir, "inventory.json")
 	}
 	return r
+}
+
+// findLeaks looks for every credential the run gave the provider in what terraform wrote: each
+// command's output and TF_LOG debug log, and the state. It names the credential, never its value.
+func findLeaks(dir string, c tfrun.Credentials) ([]string, error) {
+	secrets := map[string]string{
+		"the Backendless password": c.BackendlessPassword,
+		"the Mendix API key":       c.MendixAPIKey,
+		"the Mendix PAT":           c.MendixPAT,
+	}
+	for id, key := range c.LegacySecretKeys {
+		secrets["the 3.x secret key of "+id] = key
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.log"))
+	if err != nil {
+		return nil, err
+	}
+	state, _ := filepath.Glob(filepath.Join(dir, "tf", "terraform.tfstate*"))
+	var leaks []string
+	for _, f := range append(files, state...) {
+		if base := filepath.Base(f); base == "sandbox.log" || base == "proxy.log" {
+			continue // not terraform's
+		}
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		rel, _ := filepath.Rel(dir, f)
+		for name, value := range secrets {
+			if value != "" && strings.Contains(string(raw), value) {
+				leaks = append(leaks, name+" in "+rel)
+			}
+		}
+	}
+	sort.Strings(leaks)
+	return leaks, nil
 }
 
 // copyTF copies the example's .tf files (not its state or lock files).
@@ -435,18 +574,51 @@ type sandboxProc struct {
 	log       *os.File
 }
 
+// proxyProc is the fault proxy serving one run, in this process.
+type proxyProc struct {
+	p   *faultproxy.Proxy
+	log *os.File
+}
+
+// startProxy serves ln with the run's proxy profile and seed, forwarding to upstream; its log
+// goes to proxy.log.
+func startProxy(cfg *config, dir string, seed int, ln net.Listener, upstream string) (*proxyProc, error) {
+	logf, err := os.Create(filepath.Join(dir, "proxy.log"))
+	if err != nil {
+		return nil, err
+	}
+	lg := log.New(logf, "", log.Ltime|log.Lmicroseconds)
+	p := faultproxy.New(faultproxy.Config{Upstream: upstream, Profile: cfg.proxyProfile, Seed: int64(seed), Logf: lg.Printf})
+	go func() { _ = p.Serve(ln) }()
+	return &proxyProc{p: p, log: logf}, nil
+}
+
+// stop closes the proxy and writes its counts to proxy-stats.json.
+func (x *proxyProc) stop(dir string) *faultproxy.Stats {
+	_ = x.p.Close()
+	_ = x.log.Close()
+	s := x.p.Stats()
+	if raw, err := json.MarshalIndent(s, "", "  "); err == nil {
+		_ = os.WriteFile(filepath.Join(dir, "proxy-stats.json"), append(raw, '\n'), 0o644)
+	}
+	return &s
+}
+
 // startSandbox starts bin/appmigrate-sandbox on a fresh data directory with the run's profile
-// and seed, and waits for its URLs.
-func startSandbox(cfg *config, dir string, seed int) (*sandboxProc, error) {
+// and seed, and waits for its URLs. A publicURL makes the links it hands out point there.
+func startSandbox(cfg *config, dir string, seed int, publicURL string) (*sandboxProc, error) {
 	logf, err := os.Create(filepath.Join(dir, "sandbox.log"))
 	if err != nil {
 		return nil, err
 	}
 	urls := filepath.Join(dir, "urls.json")
-	cmd := exec.Command(filepath.Join(cfg.root, "bin", "appmigrate-sandbox"),
-		"--listen", "127.0.0.1:0", "--data-dir", filepath.Join(dir, "sandbox-data"),
+	args := []string{"--listen", "127.0.0.1:0", "--data-dir", filepath.Join(dir, "sandbox-data"),
 		"--fault-profile", cfg.profile, "--fault-seed", strconv.Itoa(seed), "--job-duration", "1s",
-		"--urls-file", urls, "--env-file", filepath.Join(dir, "sandbox.env"))
+		"--urls-file", urls, "--env-file", filepath.Join(dir, "sandbox.env")}
+	if publicURL != "" {
+		args = append(args, "--public-url", publicURL)
+	}
+	cmd := exec.Command(filepath.Join(cfg.root, "bin", "appmigrate-sandbox"), args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		logf.Close()

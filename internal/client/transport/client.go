@@ -210,7 +210,9 @@ type Request struct {
 	// Idempotent marks a POST that may be repeated without harm (a login, a stop, a settings write).
 	Idempotent bool
 	// NotDone is the lookup for a non-idempotent call whose outcome is unknown (its answer was
-	// lost, or it failed with 5xx after it may have acted): true proves nothing happened.
+	// lost, or it failed with 5xx after it may have acted): true proves nothing happened. After
+	// an attempt that timed out it is asked again, about ten times over IdleTimeout, before the
+	// call is sent again: the request may still land.
 	NotDone func(ctx context.Context) (bool, error)
 	// Stream hands the answer's body to the caller as it arrives (downloads). Otherwise the whole
 	// answer is read inside the retry loop, so a connection that breaks while the body is read is
@@ -656,6 +658,9 @@ func (x *exchange) judge(ctx context.Context, resp *http.Response, err error) (b
 		return false, &OutcomeUnknownError{Name: x.call.name, Cause: cause}
 	}
 	notDone, lookupErr := x.call.notDone(ctx)
+	if lookupErr == nil && notDone && timedOut(err) {
+		notDone, lookupErr = x.lookAgain(ctx)
+	}
 	if lookupErr != nil {
 		return false, &OutcomeUnknownError{Name: x.call.name, Cause: cause,
 			Lookup: fmt.Errorf("checking whether the failed attempt took effect: %w", lookupErr)}
@@ -674,6 +679,53 @@ func (x *exchange) judge(ctx context.Context, resp *http.Response, err error) (b
 		return false, nil
 	}
 	return true, nil
+}
+
+// timedOut says an attempt failed because its connection went silent (idle_timeout): its request
+// may still be on its way, held by a proxy or a stalled connection, rather than lost. A source
+// that stalled is not that: the request never got its whole body.
+func timedOut(err error) bool {
+	var (
+		ne  net.Error
+		src *sourceError
+	)
+	return errors.As(err, &ne) && ne.Timeout() && !errors.As(err, &src)
+}
+
+// lookAgain repeats the NotDone lookup for as long as the attempt was given to answer
+// (IdleTimeout), every tenth of it, because a request that timed out can land after the first
+// look found nothing: sending the create again at once would make a second object. It stops at
+// the first look that finds the object, or that fails.
+func (x *exchange) lookAgain(ctx context.Context) (bool, error) {
+	window := x.c.opts.IdleTimeout
+	every := window / 10
+	for deadline := time.Now().Add(window); time.Now().Before(deadline); {
+		t := time.NewTimer(every)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return false, ctx.Err()
+		case <-t.C:
+		}
+		notDone, err := x.call.notDone(ctx)
+		if err != nil || !notDone {
+			return notDone, err
+		}
+	}
+	return true, nil
+}
+
+// garbled says a 400 came from the server's HTTP layer, not from the vendor's application: it
+// closes the connection and is not a JSON document (Go's net/http answers a request line or
+// header it could not read in time, e.g. one a stalled network delivered in part, with a plain
+// "400 Bad Request" and Connection: close). The vendor never saw the request, so it is a broken
+// connection, not a refusal; the vendors' own 400s are JSON on a connection they keep.
+func garbled(resp *http.Response) bool {
+	if !resp.Close {
+		return false
+	}
+	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	return mt != "application/json" && !strings.HasSuffix(mt, "+json")
 }
 
 // retryable classifies one attempt's outcome. provenUnsent is true when the server cannot have acted
@@ -703,6 +755,9 @@ func (x *exchange) retryable(resp *http.Response, err error) (retry, provenUnsen
 				return false, false
 			}
 		}
+	}
+	if resp.StatusCode == http.StatusBadRequest && garbled(resp) {
+		return true, false
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests:

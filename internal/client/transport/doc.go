@@ -15,7 +15,11 @@
 //     Retry-After can park an apply for hours (go-retryablehttp #247).
 //   - Non-idempotent calls (Request.Unsafe) are only retried when the failure proves the server never
 //     saw them, or when a vendor lookup (NotDone) proves nothing happened; otherwise a retry could
-//     create a second app or start a second migration.
+//     create a second app or start a second migration. When the attempt timed out, the lookup is
+//     repeated for up to IdleTimeout first: a request held by a proxy or a stalled connection can
+//     land after the first look found nothing.
+//   - A 400 written by the server's HTTP layer (Connection: close, not JSON) answers a request that
+//     arrived in part, not the vendor's judgement of it: it is retried like a broken connection.
 //   - Redaction works on literal values as well as on names, because vendor URLs carry keys in their
 //     path (Backendless REST keys) where no name-based rule can spot them.
 package transport

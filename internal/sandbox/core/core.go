@@ -28,6 +28,9 @@ type Options struct {
 	DocumentedOnly bool
 	// Endpoints, when set, answers GET /_sandbox/endpoints for a sandbox served at base.
 	Endpoints func(base string) any
+	// PublicURL, when set, is what BaseURL answers: the sandbox as its clients reach it through
+	// a proxy in front of it.
+	PublicURL string
 }
 
 // Errors the in-process helpers wrap, so tests and the control surface can tell cases apart
@@ -174,9 +177,13 @@ func (s *Core) URL() string {
 	return s.url
 }
 
-// BaseURL is the sandbox's own URL as the client of r reached it, for links in answers: the
-// listener's URL after Start, else the scheme and Host of the request (behind Handler).
+// BaseURL is the sandbox's own URL as the client of r reached it, for links in answers:
+// Options.PublicURL when set, else the listener's URL after Start, else the scheme and Host of
+// the request (behind Handler).
 func (s *Core) BaseURL(r *http.Request) string {
+	if s.opts.PublicURL != "" {
+		return strings.TrimRight(s.opts.PublicURL, "/")
+	}
 	if u := s.URL(); u != "" {
 		return u
 	}
